@@ -1,0 +1,253 @@
+// Package config reads Derma2Go's configuration from environment variables.
+//
+// Every variable is documented in the README. A missing or malformed variable
+// fails start-up with one error that names it.
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration shared by the api and worker processes.
+type Config struct {
+	// DatabaseURL is the PostgreSQL connection string (DATABASE_URL).
+	DatabaseURL string
+	// TemporalAddress is host:port of the Temporal frontend (TEMPORAL_ADDRESS).
+	TemporalAddress string
+	// TemporalNamespace is the Temporal namespace (TEMPORAL_NAMESPACE).
+	TemporalNamespace string
+	// SMTPURL is smtp://user:pass@host:port or smtps://… (SMTP_URL).
+	SMTPURL string
+	// MailFrom is the sender address of every email (MAIL_FROM).
+	MailFrom string
+	// MollieAPIKey is the Mollie API key (MOLLIE_API_KEY).
+	MollieAPIKey string
+	// MollieBaseURL overrides Mollie's API base URL, e.g. the sandbox (MOLLIE_BASE_URL).
+	MollieBaseURL string
+	// PublicURL is the externally visible base URL of the API, used in links (PUBLIC_URL).
+	PublicURL string
+	// DataKeys are the field-encryption keys; the first one encrypts (DERMA_DATA_KEY).
+	DataKeys []NamedKey
+	// LookupKey is the key of the keyed hashes used for lookups (DERMA_LOOKUP_KEY).
+	LookupKey []byte
+	// ListenAddr is the API's listen address (LISTEN_ADDR).
+	ListenAddr string
+	// MeiliURL selects Meilisearch as search backend when set (MEILI_URL).
+	MeiliURL string
+	// MeiliKey is the Meilisearch API key (MEILI_KEY).
+	MeiliKey string
+	// SearchDir is where the embedded search index lives (SEARCH_DIR).
+	SearchDir string
+	// PaymentHold is how long a slot stays held while the patient pays (PAYMENT_HOLD).
+	PaymentHold time.Duration
+	// SupportEmail receives operational alerts (SUPPORT_EMAIL).
+	SupportEmail string
+	// LogLevel is debug, info, warn or error (LOG_LEVEL).
+	LogLevel string
+}
+
+// NamedKey is an AES-256 key with the id written into every ciphertext it makes.
+type NamedKey struct {
+	ID  string
+	Key []byte
+}
+
+// Lookup returns the value of an environment variable; os.LookupEnv fits.
+type Lookup func(string) (string, bool)
+
+// FromEnv reads the configuration of the production processes.
+func FromEnv() (Config, error) { return Parse(os.LookupEnv) }
+
+// Parse reads the configuration through lookup. Required variables must be set.
+func Parse(lookup Lookup) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		DatabaseURL:       r.url("DATABASE_URL", true, "postgres", "postgresql"),
+		TemporalAddress:   r.hostPort("TEMPORAL_ADDRESS", "localhost:7233"),
+		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
+		SMTPURL:           r.url("SMTP_URL", true, "smtp", "smtps"),
+		MailFrom:          r.email("MAIL_FROM", "Derma2Go <no-reply@derma2go.local>"),
+		MollieAPIKey:      r.mollieKey("MOLLIE_API_KEY"),
+		MollieBaseURL:     r.url("MOLLIE_BASE_URL", false, "http", "https"),
+		PublicURL:         strings.TrimRight(r.url("PUBLIC_URL", true, "http", "https"), "/"),
+		DataKeys:          r.dataKeys("DERMA_DATA_KEY"),
+		LookupKey:         r.key("DERMA_LOOKUP_KEY"),
+		ListenAddr:        r.str("LISTEN_ADDR", ":8080"),
+		MeiliURL:          r.url("MEILI_URL", false, "http", "https"),
+		MeiliKey:          r.str("MEILI_KEY", ""),
+		SearchDir:         r.str("SEARCH_DIR", ".derma/search"),
+		PaymentHold:       r.duration("PAYMENT_HOLD", 15*time.Minute),
+		SupportEmail:      r.email("SUPPORT_EMAIL", "support@derma2go.local"),
+		LogLevel:          r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+	}
+	return c, r.err
+}
+
+type reader struct {
+	lookup Lookup
+	err    error
+}
+
+func (r *reader) fail(name, format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("config: %s %s", name, fmt.Sprintf(format, args...))
+	}
+}
+
+func (r *reader) raw(name string) (string, bool) {
+	v, ok := r.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.raw(name); ok {
+		return v
+	}
+	return def
+}
+
+func (r *reader) url(name string, required bool, schemes ...string) string {
+	v, ok := r.raw(name)
+	if !ok {
+		if required {
+			r.fail(name, "is required (see README, Configuration)")
+		}
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" {
+		r.fail(name, "is not a URL with a host: want %s://host…", schemes[0])
+		return ""
+	}
+	for _, s := range schemes {
+		if u.Scheme == s {
+			return v
+		}
+	}
+	r.fail(name, "has scheme %q, want one of %s", u.Scheme, strings.Join(schemes, ", "))
+	return ""
+}
+
+func (r *reader) hostPort(name, def string) string {
+	v := r.str(name, def)
+	host, port, ok := strings.Cut(v, ":")
+	if !ok || host == "" || port == "" || strings.Contains(port, ":") {
+		r.fail(name, "must be host:port, got %q", v)
+		return ""
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		r.fail(name, "has an invalid port %q", port)
+	}
+	return v
+}
+
+func (r *reader) email(name, def string) string {
+	v := r.str(name, def)
+	if !strings.Contains(v, "@") {
+		r.fail(name, "must be an email address, got %q", v)
+	}
+	return v
+}
+
+func (r *reader) mollieKey(name string) string {
+	v, ok := r.raw(name)
+	if !ok {
+		r.fail(name, "is required (a Mollie test_… or live_… key)")
+		return ""
+	}
+	if !strings.HasPrefix(v, "test_") && !strings.HasPrefix(v, "live_") {
+		r.fail(name, "must start with test_ or live_")
+	}
+	return v
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		r.fail(name, "must be a positive duration such as 15m, got %q", v)
+		return def
+	}
+	return d
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := r.str(name, def)
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+	return def
+}
+
+func (r *reader) key(name string) []byte {
+	v, ok := r.raw(name)
+	if !ok {
+		r.fail(name, "is required: base64 of 32 random bytes (openssl rand -base64 32)")
+		return nil
+	}
+	k, err := decodeKey(v)
+	if err != nil {
+		r.fail(name, "%v", err)
+	}
+	return k
+}
+
+func (r *reader) dataKeys(name string) []NamedKey {
+	v, ok := r.raw(name)
+	if !ok {
+		r.fail(name, "is required: id:base64key[,id:base64key…], first one encrypts")
+		return nil
+	}
+	keys, err := ParseDataKeys(v)
+	if err != nil {
+		r.fail(name, "%v", err)
+	}
+	return keys
+}
+
+// ParseDataKeys parses "id:base64key[,id:base64key…]".
+func ParseDataKeys(v string) ([]NamedKey, error) {
+	var keys []NamedKey
+	seen := map[string]bool{}
+	for _, part := range strings.Split(v, ",") {
+		id, b64, ok := strings.Cut(strings.TrimSpace(part), ":")
+		if !ok || id == "" || len(id) > 16 {
+			return nil, errors.New("must be id:base64key with an id of 1–16 characters")
+		}
+		if seen[id] {
+			return nil, fmt.Errorf("names key id %q twice", id)
+		}
+		seen[id] = true
+		k, err := decodeKey(b64)
+		if err != nil {
+			return nil, fmt.Errorf("key %q: %w", id, err)
+		}
+		keys = append(keys, NamedKey{ID: id, Key: k})
+	}
+	return keys, nil
+}
+
+func decodeKey(v string) ([]byte, error) {
+	k, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, errors.New("is not valid base64")
+	}
+	if len(k) != 32 {
+		return nil, fmt.Errorf("must decode to 32 bytes, got %d", len(k))
+	}
+	return k, nil
+}
