@@ -1,0 +1,239 @@
+// Package pgcluster runs a private PostgreSQL cluster from the system's
+// binaries (initdb, pg_ctl), for `derma dev` and for tests. When the process
+// runs as root the cluster runs as the `postgres` user, because PostgreSQL
+// refuses to run as root.
+package pgcluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Cluster is a running PostgreSQL cluster.
+type Cluster struct {
+	dir    string
+	port   int
+	bin    string
+	runAs  *user.User
+}
+
+// Options configure Start.
+type Options struct {
+	// Dir holds the cluster's data; an existing cluster there is reused.
+	Dir string
+	// Port to listen on; 0 reuses the port of the last start when free,
+	// else picks a free one.
+	Port int
+	// Database is created when missing.
+	Database string
+}
+
+// Start initialises the cluster when Dir is empty, starts it on loopback and
+// waits until it accepts connections and Database exists.
+func Start(ctx context.Context, opts Options) (*Cluster, error) {
+	bin, err := findBinDir()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("pgcluster: %w", err)
+	}
+	c := &Cluster{dir: dir, bin: bin}
+	if os.Geteuid() == 0 {
+		if c.runAs, err = user.Lookup("postgres"); err != nil {
+			return nil, fmt.Errorf("pgcluster: running as root needs the postgres user (apt-get install postgresql): %w", err)
+		}
+	}
+	if err := c.initIfNeeded(ctx); err != nil {
+		return nil, err
+	}
+	c.stopStale(ctx)
+	if c.port, err = c.choosePort(opts.Port); err != nil {
+		return nil, err
+	}
+	if err := c.start(ctx); err != nil {
+		return nil, err
+	}
+	if opts.Database != "" {
+		if err := c.ensureDatabase(ctx, opts.Database); err != nil {
+			_ = c.Stop()
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// URL returns the connection string of database name.
+func (c *Cluster) URL(name string) string {
+	return fmt.Sprintf("postgres://derma@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
+}
+
+// Port is the TCP port the cluster listens on.
+func (c *Cluster) Port() int { return c.port }
+
+// Stop shuts the cluster down (fast mode) and waits for it.
+func (c *Cluster) Stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "fast", "-w", "stop"); err != nil {
+		return fmt.Errorf("pgcluster: stop: %w: %s", err, out)
+	}
+	return nil
+}
+
+func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
+
+func findBinDir() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			return filepath.Dir(real), nil
+		}
+		return filepath.Dir(p), nil
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	if len(matches) > 0 {
+		return filepath.Dir(matches[len(matches)-1]), nil
+	}
+	return "", errors.New("pgcluster: PostgreSQL binaries (initdb, pg_ctl) not found: run `make deps` or apt-get install -y postgresql")
+}
+
+func (c *Cluster) initIfNeeded(ctx context.Context) error {
+	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(c.dataDir(), 0o700); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if err := c.chown(c.dir); err != nil {
+		return err
+	}
+	if err := c.chown(c.dataDir()); err != nil {
+		return err
+	}
+	out, err := c.run(ctx, "initdb", "-D", c.dataDir(), "-U", "derma", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+	if err != nil {
+		return fmt.Errorf("pgcluster: initdb: %w: %s", err, out)
+	}
+	return nil
+}
+
+// stopStale stops a cluster left running by a process that did not shut down.
+func (c *Cluster) stopStale(ctx context.Context) {
+	if _, err := os.Stat(filepath.Join(c.dataDir(), "postmaster.pid")); err != nil {
+		return
+	}
+	_, _ = c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "immediate", "-w", "stop")
+}
+
+func (c *Cluster) choosePort(want int) (int, error) {
+	portFile := filepath.Join(c.dir, "port")
+	if want == 0 {
+		if b, err := os.ReadFile(portFile); err == nil {
+			if p, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && portFree(p) {
+				want = p
+			}
+		}
+	}
+	if want == 0 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, fmt.Errorf("pgcluster: free port: %w", err)
+		}
+		want = l.Addr().(*net.TCPAddr).Port
+		_ = l.Close()
+	}
+	if err := os.WriteFile(portFile, []byte(strconv.Itoa(want)), 0o644); err != nil {
+		return 0, fmt.Errorf("pgcluster: %w", err)
+	}
+	return want, nil
+}
+
+func portFree(p int) bool {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}
+
+func (c *Cluster) start(ctx context.Context) error {
+	logFile := filepath.Join(c.dir, "postgres.log")
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c max_connections=200", c.port)
+	out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-l", logFile, "-o", opts, "-w", "-t", "60", "start")
+	if err != nil {
+		tail, _ := os.ReadFile(logFile)
+		if len(tail) > 2000 {
+			tail = tail[len(tail)-2000:]
+		}
+		return fmt.Errorf("pgcluster: start: %w: %s\n%s", err, out, tail)
+	}
+	return nil
+}
+
+func (c *Cluster) ensureDatabase(ctx context.Context, name string) error {
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return fmt.Errorf("pgcluster: connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return fmt.Errorf("pgcluster: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("pgcluster: create database: %w", err)
+	}
+	return nil
+}
+
+// CreateDatabase creates a fresh, empty database (for isolated tests).
+func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, error) {
+	if err := c.ensureDatabase(ctx, name); err != nil {
+		return "", err
+	}
+	return c.URL(name), nil
+}
+
+func (c *Cluster) chown(path string) error {
+	if c.runAs == nil {
+		return nil
+	}
+	uid, _ := strconv.Atoi(c.runAs.Uid)
+	gid, _ := strconv.Atoi(c.runAs.Gid)
+	if err := os.Chown(path, uid, gid); err != nil {
+		return fmt.Errorf("pgcluster: chown %s: %w", path, err)
+	}
+	return nil
+}
+
+func (c *Cluster) run(ctx context.Context, name string, args ...string) (string, error) {
+	bin := filepath.Join(c.bin, name)
+	var cmd *exec.Cmd
+	if c.runAs != nil {
+		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", bin}, args...)...)
+	} else {
+		cmd = exec.CommandContext(ctx, bin, args...)
+	}
+	cmd.Dir = "/"
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return strings.TrimSpace(out.String()), err
+}

@@ -1,0 +1,58 @@
+package pgcluster
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+func TestStartReuseStop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "pgcluster-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, c.URL("derma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close(ctx)
+	port := c.Port()
+	if err := c.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	c2, err := Start(ctx, Options{Dir: dir, Database: "derma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c2.Stop() }()
+	if c2.Port() != port {
+		t.Errorf("port after restart = %d, want the previous %d", c2.Port(), port)
+	}
+	conn, err = pgx.Connect(ctx, c2.URL("derma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var v int
+	if err := conn.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 42 {
+		t.Fatalf("data after restart: v=%d err=%v", v, err)
+	}
+}
