@@ -1,0 +1,117 @@
+// Package api is Derma2Go's REST API (/v1): Gin routes, one file per
+// resource, and the middleware every request passes (request id, logs,
+// metrics, problems, auth, audit).
+package api
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"derma2go/db"
+	"derma2go/mail"
+	"derma2go/secure"
+)
+
+// OpenAPISpec is the API description served at /openapi.yaml.
+//
+//go:embed openapi.yaml
+var OpenAPISpec []byte
+
+// HealthChecker reports whether a dependency is ready (Temporal, for one).
+type HealthChecker func(ctx context.Context) error
+
+// Deps are the API's dependencies.
+type Deps struct {
+	Store     *db.Store
+	Fields    *secure.Fields
+	Links     *secure.Links
+	Mail      mail.Sender
+	Logger    *slog.Logger
+	PublicURL string
+	// Temporal reports whether the Temporal frontend answers (for /readyz).
+	Temporal HealthChecker
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Registry receives the API's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+}
+
+// Server holds the API's dependencies and limiters.
+type Server struct {
+	Deps
+	limits *limiters
+}
+
+// maxJSONBody caps JSON request bodies.
+const maxJSONBody = 1 << 20
+
+// New builds the HTTP handler of the whole API.
+func New(d Deps) http.Handler {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	s := &Server{Deps: d, limits: newLimiters(d.Now)}
+
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	metrics := newHTTPMetrics(d.Registry)
+	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(), securityHeaders(), limitBody(maxJSONBody))
+	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("This resource")) })
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
+			"This resource does not accept "+c.Request.Method+"."))
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
+	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
+
+	v1 := r.Group("/v1", s.authenticate())
+	s.routeAuth(v1)
+	s.routeDoctors(v1)
+	return r
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+	defer cancel()
+	checks := gin.H{"postgres": "ok", "temporal": "ok"}
+	ready := true
+	if err := s.Store.Pool.Ping(ctx); err != nil {
+		logger(c).WarnContext(ctx, "readiness: postgres", "err", err)
+		checks["postgres"], ready = "unavailable", false
+	}
+	if s.Temporal == nil {
+		checks["temporal"], ready = "not configured", false
+	} else if err := s.Temporal(ctx); err != nil {
+		logger(c).WarnContext(ctx, "readiness: temporal", "err", err)
+		checks["temporal"], ready = "unavailable", false
+	}
+	status := http.StatusOK
+	if !ready {
+		status = http.StatusServiceUnavailable
+	}
+	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+}
