@@ -11,6 +11,15 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+type Advice struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	TextEnc        []byte
+	CreatedAt      time.Time
+	PublishedAt    *time.Time
+}
+
 type AuditEvent struct {
 	ID         int64
 	OccurredAt time.Time
@@ -72,6 +81,27 @@ type Consultation struct {
 	DueAt            *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
+	PaymentID        pgtype.Text
+	PaidAt           *time.Time
+	CompletedAt      *time.Time
+}
+
+type ConsultationIntake struct {
+	ConsultationID uuid.UUID
+	FormKind       string
+	AnswersEnc     []byte
+	SubmittedAt    time.Time
+}
+
+type ConsultationPhoto struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	ContentType    string
+	SizeBytes      int32
+	Width          int32
+	Height         int32
+	DataEnc        []byte
+	CreatedAt      time.Time
 }
 
 type Doctor struct {
@@ -150,6 +180,13 @@ type Refund struct {
 	Status         string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type SentEmail struct {
+	DedupKey       string
+	ConsultationID uuid.NullUUID
+	Template       string
+	SentAt         time.Time
 }
 
 type User struct {
