@@ -16,10 +16,10 @@
 // are resolved relative to it ("v2/payments/tr_…"); without the slash every
 // call fails with "malformed base url":
 //
-//	c, err := mollie.NewClient(nil, mollie.NewConfig(false, ""))
-//	// handle err
-//	_ = c.WithAuthenticationValue("test_dev")
-//	c.BaseURL, _ = url.Parse(sandboxURL + "/")
+//	c, err := mollie.NewClient(nil, mollie.NewConfig(false, "")) // "": no token from the environment
+//	if err != nil { … }
+//	if err := c.WithAuthenticationValue("test_dev"); err != nil { … }
+//	if c.BaseURL, err = url.Parse(sandboxURL + "/"); err != nil { … }
 //
 // derma2go/payments.New(apiKey, baseURL) does exactly this.
 //
