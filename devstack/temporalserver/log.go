@@ -79,9 +79,14 @@ func (s slogLogger) Panic(msg string, tags ...tag.Tag) {
 	panic(fmt.Sprintf("temporal server: %s", msg))
 }
 
-// Fatal logs at error level and panics with a fatalError (see there).
+// Fatal logs at error level and panics with a fatalError (see there) that
+// carries the message and its tags.
 func (s slogLogger) Fatal(msg string, tags ...tag.Tag) {
-	s.l.LogAttrs(context.Background(), slog.LevelError, msg, tagsToAttrs(tags)...)
+	attrs := tagsToAttrs(tags)
+	s.l.LogAttrs(context.Background(), slog.LevelError, msg, attrs...)
+	for _, a := range attrs {
+		msg += " " + a.String()
+	}
 	panic(fatalError{msg: msg})
 }
 

@@ -38,11 +38,11 @@ func TestSlogLoggerLevelsAndTags(t *testing.T) {
 func TestFatalBecomesError(t *testing.T) {
 	l := newSlogLogger(slog.New(slog.DiscardHandler), slog.LevelWarn)
 	err := catchFatal(func() error {
-		l.Fatal("cannot bind")
+		l.Fatal("cannot bind", tag.Error(errors.New("address in use")))
 		return nil
 	})
 	var fe fatalError
-	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "cannot bind") {
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "cannot bind error=address in use") {
 		t.Fatalf("catchFatal = %v, want fatalError", err)
 	}
 }
