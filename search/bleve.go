@@ -196,11 +196,15 @@ func keywordField(store bool) *mapping.FieldMapping {
 	return f
 }
 
+// numberField is a numeric field for range filters. Sorting uses the
+// keyword sort keys instead: a numeric field's doc values hold every
+// precision-shifted term of the value, which makes sorting on it several
+// times slower than on a single fixed-width keyword term.
 func numberField() *mapping.FieldMapping {
 	f := bleve.NewNumericFieldMapping()
 	f.IncludeInAll = false
 	f.Store = false
-	f.DocValues = true
+	f.DocValues = false
 	return f
 }
 
@@ -237,7 +241,14 @@ func doctorMapping() (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fPriceMin, numberField())
 	dm.AddFieldMappingsAt(fNextAvailable, numberField())
 	dm.AddFieldMappingsAt(fRating, numberField())
-	dm.AddFieldMappingsAt(fRatingCount, numberField())
+	for _, f := range []string{fPriceMin, fNextAvailable} {
+		dm.AddFieldMappingsAt(sortKeyPrefix+f, keywordField(false))
+	}
+	for _, t := range ConsultationTypes {
+		dm.AddFieldMappingsAt(sortKeyPrefix+fPricePrefix+t, keywordField(false))
+		dm.AddFieldMappingsAt(sortKeyPrefix+fNextPrefix+t, keywordField(false))
+	}
+	dm.AddFieldMappingsAt(sortKeyPrefix+fRating, keywordField(false))
 	geo := bleve.NewGeoPointFieldMapping()
 	geo.IncludeInAll = false
 	geo.DocValues = true
@@ -273,32 +284,46 @@ const cityFacetField = fCity + "_facet"
 
 func (r doctorRecord) bleveDoc() map[string]interface{} {
 	m := map[string]interface{}{
-		fName:        r.name,
-		fSpecialty:   r.specialty,
-		fFocusAreas:  r.focusAreas,
-		fCity:        r.city,
-		fCityKey:     strings.ToLower(r.city),
-		fLanguages:   r.languages,
-		fTypes:       r.types,
-		fRating:      r.rating,
-		fRatingCount: float64(r.ratingCount),
-		fGeo:         map[string]interface{}{"lat": r.lat, "lon": r.lng},
-		fLat:         r.lat,
-		fLng:         r.lng,
+		fName:       r.name,
+		fSpecialty:  r.specialty,
+		fFocusAreas: r.focusAreas,
+		fCity:       r.city,
+		fCityKey:    strings.ToLower(r.city),
+		fLanguages:  r.languages,
+		fTypes:      r.types,
+		fRating:     r.rating,
+		// Rating then review count, both descending in one key.
+		sortKeyPrefix + fRating: fmt.Sprintf("%016x%010d", math.Float64bits(r.rating), min(r.ratingCount, 9999999999)),
+		fGeo:                    map[string]interface{}{"lat": r.lat, "lon": r.lng},
+		fLat:                    r.lat,
+		fLng:                    r.lng,
+	}
+	num := func(field string, v int64) {
+		m[field] = float64(v)
+		m[sortKeyPrefix+field] = sortKey(v)
 	}
 	for t, p := range r.prices {
-		m[fPricePrefix+t] = float64(p)
+		num(fPricePrefix+t, p)
 	}
 	if r.priceMin != nil {
-		m[fPriceMin] = float64(*r.priceMin)
+		num(fPriceMin, *r.priceMin)
 	}
 	for t, s := range r.next {
-		m[fNextPrefix+t] = float64(s)
+		num(fNextPrefix+t, s)
 	}
 	if r.nextAvailable != nil {
-		m[fNextAvailable] = float64(*r.nextAvailable)
+		num(fNextAvailable, *r.nextAvailable)
 	}
 	return m
+}
+
+// sortKeyPrefix names the keyword field holding the sort key of a field.
+const sortKeyPrefix = "sk_"
+
+// sortKey encodes a non-negative integer (cents, unix seconds) as a
+// fixed-width string that sorts like the number; negative values sort as 0.
+func sortKey(v int64) string {
+	return fmt.Sprintf("%019d", max(v, 0))
 }
 
 func (r conditionRecord) bleveDoc() map[string]interface{} {
@@ -519,7 +544,7 @@ func radiusMeters(km float64) int64 {
 func doctorSort(q DoctorQuery, hasText bool) (bsearch.SortOrder, error) {
 	byID := &bsearch.SortDocID{}
 	numAsc := func(field string, desc bool) *bsearch.SortField {
-		return &bsearch.SortField{Field: field, Type: bsearch.SortFieldAsNumber, Desc: desc, Missing: bsearch.SortFieldMissingLast}
+		return &bsearch.SortField{Field: sortKeyPrefix + field, Type: bsearch.SortFieldAsString, Desc: desc, Missing: bsearch.SortFieldMissingLast}
 	}
 	switch q.sortOrder() {
 	case SortPrice:
@@ -529,7 +554,7 @@ func doctorSort(q DoctorQuery, hasText bool) (bsearch.SortOrder, error) {
 		}
 		return bsearch.SortOrder{numAsc(field, false), byID}, nil
 	case SortRating:
-		return bsearch.SortOrder{numAsc(fRating, true), numAsc(fRatingCount, true), byID}, nil
+		return bsearch.SortOrder{numAsc(fRating, true), byID}, nil
 	case SortSoonest:
 		field := fNextAvailable
 		if q.Type != "" {
