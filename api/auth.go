@@ -301,10 +301,10 @@ func (s *Server) forgotPassword(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	msg, err := mail.Render(u.Language, "password_reset", map[string]any{
-		"Name":           view.Name,
-		"ResetURL":       s.PublicURL + "/reset-password?token=" + url.QueryEscape(token),
-		"ExpiresMinutes": int(resetLifetime.Minutes()),
+	msg, err := mail.Render(u.Language, mail.TemplatePasswordReset, mail.PasswordResetData{
+		Name:           view.Name,
+		ResetURL:       s.PublicURL + "/reset-password?token=" + url.QueryEscape(token),
+		ExpiresMinutes: int(resetLifetime.Minutes()),
 	})
 	if err != nil {
 		fail(c, err)

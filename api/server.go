@@ -17,6 +17,7 @@ import (
 
 	"derma2go/db"
 	"derma2go/mail"
+	"derma2go/payments"
 	"derma2go/secure"
 )
 
@@ -34,6 +35,8 @@ type Deps struct {
 	Fields    *secure.Fields
 	Links     *secure.Links
 	Mail      mail.Sender
+	Payments  *payments.Client
+	Engine    Engine
 	Logger    *slog.Logger
 	PublicURL string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
@@ -87,6 +90,10 @@ func New(d Deps) http.Handler {
 	v1 := r.Group("/v1", s.authenticate())
 	s.routeAuth(v1)
 	s.routeDoctors(v1)
+	s.routeConsultations(v1)
+	s.routeDoctor(v1)
+	r.GET("/payment-return", s.paymentReturn)
+	r.GET("/reset-password", s.resetPage)
 	return r
 }
 

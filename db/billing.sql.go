@@ -189,6 +189,41 @@ func (q *Queries) ListDoctorInvoices(ctx context.Context, doctorID uuid.UUID) ([
 	return items, nil
 }
 
+const listOpenRefunds = `-- name: ListOpenRefunds :many
+SELECT id, idempotency_key, consultation_id, payment_id, mollie_refund_id, amount_cents, reason, status, created_at, updated_at FROM refunds WHERE consultation_id = $1 AND status NOT IN ('refunded', 'failed', 'canceled') ORDER BY created_at
+`
+
+func (q *Queries) ListOpenRefunds(ctx context.Context, consultationID uuid.UUID) ([]Refund, error) {
+	rows, err := q.db.Query(ctx, listOpenRefunds, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Refund{}
+	for rows.Next() {
+		var i Refund
+		if err := rows.Scan(
+			&i.ID,
+			&i.IdempotencyKey,
+			&i.ConsultationID,
+			&i.PaymentID,
+			&i.MollieRefundID,
+			&i.AmountCents,
+			&i.Reason,
+			&i.Status,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const nextInvoiceNumber = `-- name: NextInvoiceNumber :one
 INSERT INTO invoice_counters (doctor_id, last_number) VALUES ($1, 1)
 ON CONFLICT (doctor_id) DO UPDATE SET last_number = invoice_counters.last_number + 1
@@ -228,6 +263,20 @@ func (q *Queries) SetRefundMollie(ctx context.Context, arg SetRefundMollieParams
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const setRefundStatus = `-- name: SetRefundStatus :exec
+UPDATE refunds SET status = $2, updated_at = now() WHERE mollie_refund_id = $1
+`
+
+type SetRefundStatusParams struct {
+	MollieRefundID pgtype.Text
+	Status         string
+}
+
+func (q *Queries) SetRefundStatus(ctx context.Context, arg SetRefundStatusParams) error {
+	_, err := q.db.Exec(ctx, setRefundStatus, arg.MollieRefundID, arg.Status)
+	return err
 }
 
 const sumRefunded = `-- name: SumRefunded :one

@@ -49,7 +49,7 @@ const createConsultation = `-- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
                            advice_form, status, language, amount_cents, slot, hold_expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at
+RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason
 `
 
 type CreateConsultationParams struct {
@@ -103,6 +103,8 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		&i.PaymentID,
 		&i.PaidAt,
 		&i.CompletedAt,
+		&i.StatusSeq,
+		&i.StatusReason,
 	)
 	return i, err
 }
@@ -180,7 +182,7 @@ func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) 
 }
 
 const getConsultation = `-- name: GetConsultation :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at FROM consultations WHERE id = $1
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE id = $1
 `
 
 func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -206,12 +208,14 @@ func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultati
 		&i.PaymentID,
 		&i.PaidAt,
 		&i.CompletedAt,
+		&i.StatusSeq,
+		&i.StatusReason,
 	)
 	return i, err
 }
 
 const getConsultationForUpdate = `-- name: GetConsultationForUpdate :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at FROM consultations WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -237,6 +241,8 @@ func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (C
 		&i.PaymentID,
 		&i.PaidAt,
 		&i.CompletedAt,
+		&i.StatusSeq,
+		&i.StatusReason,
 	)
 	return i, err
 }
@@ -321,8 +327,24 @@ func (q *Queries) GetPublishedAdvice(ctx context.Context, consultationID uuid.UU
 	return i, err
 }
 
+const insertSupportAlert = `-- name: InsertSupportAlert :exec
+INSERT INTO support_alerts (consultation_id, code, detail) VALUES ($1, $2, $3)
+ON CONFLICT (consultation_id, code) DO NOTHING
+`
+
+type InsertSupportAlertParams struct {
+	ConsultationID uuid.UUID
+	Code           string
+	Detail         string
+}
+
+func (q *Queries) InsertSupportAlert(ctx context.Context, arg InsertSupportAlertParams) error {
+	_, err := q.db.Exec(ctx, insertSupportAlert, arg.ConsultationID, arg.Code, arg.Detail)
+	return err
+}
+
 const listDoctorConsultations = `-- name: ListDoctorConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at FROM consultations
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations
 WHERE doctor_id = $1
   AND ($2::text IS NULL OR status = $2)
   AND ($3::text IS NULL OR consultation_type = $3)
@@ -365,6 +387,8 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 			&i.PaymentID,
 			&i.PaidAt,
 			&i.CompletedAt,
+			&i.StatusSeq,
+			&i.StatusReason,
 		); err != nil {
 			return nil, err
 		}
@@ -377,7 +401,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 }
 
 const listPatientConsultations = `-- name: ListPatientConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
 `
 
 func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.NullUUID) ([]Consultation, error) {
@@ -409,6 +433,8 @@ func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.N
 			&i.PaymentID,
 			&i.PaidAt,
 			&i.CompletedAt,
+			&i.StatusSeq,
+			&i.StatusReason,
 		); err != nil {
 			return nil, err
 		}
@@ -504,57 +530,72 @@ func (q *Queries) RecordEmailSent(ctx context.Context, arg RecordEmailSentParams
 	return err
 }
 
-const setConsultationStatus = `-- name: SetConsultationStatus :one
+const recordTransition = `-- name: RecordTransition :execrows
 UPDATE consultations
 SET status = $1,
-    due_at = COALESCE($2, due_at),
-    payment_id = COALESCE($3, payment_id),
-    paid_at = COALESCE($4, paid_at),
-    completed_at = CASE WHEN $1 IN ('completed') THEN COALESCE(completed_at, now()) ELSE completed_at END,
+    status_seq = $2,
+    status_reason = $3,
+    due_at = COALESCE($4, due_at),
+    payment_id = COALESCE($5, payment_id),
+    paid_at = CASE WHEN $1::text = 'awaiting_intake' THEN COALESCE(paid_at, $6::timestamptz) ELSE paid_at END,
+    completed_at = CASE WHEN $1::text = 'completed' THEN COALESCE(completed_at, $6::timestamptz) ELSE completed_at END,
     updated_at = now()
-WHERE id = $5
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at
+WHERE id = $7 AND status_seq < $2
 `
 
-type SetConsultationStatusParams struct {
+type RecordTransitionParams struct {
 	Status    string
+	Seq       int32
+	Reason    string
 	DueAt     *time.Time
 	PaymentID pgtype.Text
-	PaidAt    *time.Time
+	At        time.Time
 	ID        uuid.UUID
 }
 
-func (q *Queries) SetConsultationStatus(ctx context.Context, arg SetConsultationStatusParams) (Consultation, error) {
-	row := q.db.QueryRow(ctx, setConsultationStatus,
+func (q *Queries) RecordTransition(ctx context.Context, arg RecordTransitionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, recordTransition,
 		arg.Status,
+		arg.Seq,
+		arg.Reason,
 		arg.DueAt,
 		arg.PaymentID,
-		arg.PaidAt,
+		arg.At,
 		arg.ID,
 	)
-	var i Consultation
-	err := row.Scan(
-		&i.ID,
-		&i.DoctorID,
-		&i.PatientID,
-		&i.GuestEmailEnc,
-		&i.GuestEmailHash,
-		&i.ConsultationType,
-		&i.AdviceForm,
-		&i.Status,
-		&i.Language,
-		&i.AmountCents,
-		&i.Currency,
-		&i.Slot,
-		&i.HoldExpiresAt,
-		&i.DueAt,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.PaymentID,
-		&i.PaidAt,
-		&i.CompletedAt,
-	)
-	return i, err
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const setConsultationPayment = `-- name: SetConsultationPayment :exec
+UPDATE consultations SET payment_id = $2, updated_at = now() WHERE id = $1
+`
+
+type SetConsultationPaymentParams struct {
+	ID        uuid.UUID
+	PaymentID pgtype.Text
+}
+
+func (q *Queries) SetConsultationPayment(ctx context.Context, arg SetConsultationPaymentParams) error {
+	_, err := q.db.Exec(ctx, setConsultationPayment, arg.ID, arg.PaymentID)
+	return err
+}
+
+const setPaymentStatus = `-- name: SetPaymentStatus :exec
+UPDATE payments SET status = $2, paid_at = COALESCE($3, paid_at), updated_at = now() WHERE id = $1
+`
+
+type SetPaymentStatusParams struct {
+	ID     string
+	Status string
+	PaidAt *time.Time
+}
+
+func (q *Queries) SetPaymentStatus(ctx context.Context, arg SetPaymentStatusParams) error {
+	_, err := q.db.Exec(ctx, setPaymentStatus, arg.ID, arg.Status, arg.PaidAt)
+	return err
 }
 
 const upsertPayment = `-- name: UpsertPayment :exec

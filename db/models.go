@@ -84,6 +84,8 @@ type Consultation struct {
 	PaymentID        pgtype.Text
 	PaidAt           *time.Time
 	CompletedAt      *time.Time
+	StatusSeq        int32
+	StatusReason     string
 }
 
 type ConsultationIntake struct {
@@ -187,6 +189,15 @@ type SentEmail struct {
 	ConsultationID uuid.NullUUID
 	Template       string
 	SentAt         time.Time
+}
+
+type SupportAlert struct {
+	ID             int64
+	ConsultationID uuid.UUID
+	Code           string
+	Detail         string
+	CreatedAt      time.Time
+	ResolvedAt     *time.Time
 }
 
 type User struct {

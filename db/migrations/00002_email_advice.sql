@@ -2,6 +2,9 @@
 ALTER TABLE consultations ADD COLUMN payment_id text;
 ALTER TABLE consultations ADD COLUMN paid_at timestamptz;
 ALTER TABLE consultations ADD COLUMN completed_at timestamptz;
+-- The workflow's transition counter: a late retry never overwrites a newer status.
+ALTER TABLE consultations ADD COLUMN status_seq integer NOT NULL DEFAULT 0;
+ALTER TABLE consultations ADD COLUMN status_reason text NOT NULL DEFAULT '';
 
 -- The intake form, encrypted (medical data).
 CREATE TABLE consultation_intakes (
@@ -43,11 +46,25 @@ CREATE TABLE sent_emails (
     sent_at         timestamptz NOT NULL DEFAULT now()
 );
 
+-- Operator alerts raised by workflows where money or care needs a human.
+CREATE TABLE support_alerts (
+    id              bigserial PRIMARY KEY,
+    consultation_id uuid NOT NULL REFERENCES consultations (id),
+    code            text NOT NULL,
+    detail          text NOT NULL DEFAULT '',
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    resolved_at     timestamptz,
+    UNIQUE (consultation_id, code)
+);
+
 -- +goose Down
+DROP TABLE support_alerts;
 DROP TABLE sent_emails;
 DROP TABLE advice;
 DROP TABLE consultation_photos;
 DROP TABLE consultation_intakes;
+ALTER TABLE consultations DROP COLUMN status_reason;
+ALTER TABLE consultations DROP COLUMN status_seq;
 ALTER TABLE consultations DROP COLUMN completed_at;
 ALTER TABLE consultations DROP COLUMN paid_at;
 ALTER TABLE consultations DROP COLUMN payment_id;

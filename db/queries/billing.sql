@@ -32,3 +32,9 @@ SELECT * FROM refunds WHERE idempotency_key = $1;
 -- name: SumRefunded :one
 SELECT COALESCE(sum(amount_cents), 0)::bigint FROM refunds
 WHERE consultation_id = $1 AND status NOT IN ('failed', 'canceled');
+
+-- name: SetRefundStatus :exec
+UPDATE refunds SET status = $2, updated_at = now() WHERE mollie_refund_id = $1;
+
+-- name: ListOpenRefunds :many
+SELECT * FROM refunds WHERE consultation_id = $1 AND status NOT IN ('refunded', 'failed', 'canceled') ORDER BY created_at;

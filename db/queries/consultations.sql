@@ -24,16 +24,20 @@ WHERE doctor_id = @doctor_id
 ORDER BY COALESCE(due_at, lower(slot), created_at), created_at
 LIMIT 200;
 
--- name: SetConsultationStatus :one
+-- name: RecordTransition :execrows
 UPDATE consultations
 SET status = @status,
+    status_seq = @seq,
+    status_reason = @reason,
     due_at = COALESCE(sqlc.narg(due_at), due_at),
     payment_id = COALESCE(sqlc.narg(payment_id), payment_id),
-    paid_at = COALESCE(sqlc.narg(paid_at), paid_at),
-    completed_at = CASE WHEN @status IN ('completed') THEN COALESCE(completed_at, now()) ELSE completed_at END,
+    paid_at = CASE WHEN @status::text = 'awaiting_intake' THEN COALESCE(paid_at, @at::timestamptz) ELSE paid_at END,
+    completed_at = CASE WHEN @status::text = 'completed' THEN COALESCE(completed_at, @at::timestamptz) ELSE completed_at END,
     updated_at = now()
-WHERE id = @id
-RETURNING *;
+WHERE id = @id AND status_seq < @seq;
+
+-- name: SetConsultationPayment :exec
+UPDATE consultations SET payment_id = $2, updated_at = now() WHERE id = $1;
 
 -- name: UpsertPayment :exec
 INSERT INTO payments (id, consultation_id, amount_cents, currency, status, checkout_url, paid_at)
@@ -43,6 +47,13 @@ ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status,
 
 -- name: GetPayment :one
 SELECT * FROM payments WHERE id = $1;
+
+-- name: SetPaymentStatus :exec
+UPDATE payments SET status = $2, paid_at = COALESCE(sqlc.narg(paid_at), paid_at), updated_at = now() WHERE id = $1;
+
+-- name: InsertSupportAlert :exec
+INSERT INTO support_alerts (consultation_id, code, detail) VALUES ($1, $2, $3)
+ON CONFLICT (consultation_id, code) DO NOTHING;
 
 -- name: CreateIntake :exec
 INSERT INTO consultation_intakes (consultation_id, form_kind, answers_enc) VALUES ($1, $2, $3);

@@ -1,0 +1,25 @@
+// Package activities implements the Temporal activities of the consultation
+// workflows: everything with I/O — Postgres, Mollie, email — lives here, so
+// the workflows stay deterministic.
+package activities
+
+import (
+	"log/slog"
+
+	"derma2go/db"
+	"derma2go/mail"
+	"derma2go/payments"
+	"derma2go/secure"
+)
+
+// Activities holds the dependencies of every activity.
+type Activities struct {
+	Store        *db.Store
+	Fields       *secure.Fields
+	Links        *secure.Links
+	Mail         mail.Sender
+	Payments     *payments.Client
+	PublicURL    string
+	SupportEmail string
+	Logger       *slog.Logger
+}

@@ -1,0 +1,93 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+	"go.temporal.io/sdk/temporal"
+
+	"derma2go/db"
+	"derma2go/payments"
+	"derma2go/workflows"
+)
+
+// CreatePayment creates the consultation's Mollie payment once: a retry finds
+// the payment in Postgres, and the idempotency key makes Mollie return the
+// first payment if the activity died between Mollie's answer and the insert.
+func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePaymentInput) (workflows.CreatePaymentResult, error) {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return workflows.CreatePaymentResult{}, err
+	}
+	c, err := a.Store.GetConsultation(ctx, id)
+	if err != nil {
+		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: %w", err)
+	}
+	if c.PaymentID.Valid {
+		p, err := a.Store.GetPayment(ctx, c.PaymentID.String)
+		if err != nil {
+			return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: stored payment: %w", err)
+		}
+		return workflows.CreatePaymentResult{PaymentID: p.ID, CheckoutURL: p.CheckoutUrl}, nil
+	}
+	p, err := a.Payments.CreatePayment(ctx, payments.CreatePayment{
+		AmountCents: in.AmountCents, Currency: "EUR", Description: in.Description,
+		RedirectURL:    a.PublicURL + "/payment-return?consultation=" + in.ConsultationID,
+		WebhookURL:     a.PublicURL + "/v1/webhooks/mollie",
+		ConsultationID: in.ConsultationID, IdempotencyKey: in.IdempotencyKey,
+	})
+	if err != nil {
+		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: %w", err)
+	}
+	err = a.Store.Tx(ctx, func(q *db.Queries) error {
+		if err := q.UpsertPayment(ctx, db.UpsertPaymentParams{
+			ID: p.ID, ConsultationID: id, AmountCents: int32(p.AmountCents), Currency: p.Currency,
+			Status: p.Status, CheckoutUrl: p.CheckoutURL, PaidAt: p.PaidAt,
+		}); err != nil {
+			return err
+		}
+		return q.SetConsultationPayment(ctx, db.SetConsultationPaymentParams{ID: id, PaymentID: pgtype.Text{String: p.ID, Valid: true}})
+	})
+	if err != nil {
+		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: store: %w", err)
+	}
+	return workflows.CreatePaymentResult{PaymentID: p.ID, CheckoutURL: p.CheckoutURL}, nil
+}
+
+// GetPaymentStatus reads a payment's status from Mollie and keeps Postgres in step.
+func (a *Activities) GetPaymentStatus(ctx context.Context, in workflows.PaymentRefInput) (workflows.PaymentStatusResult, error) {
+	p, err := a.Payments.GetPayment(ctx, in.PaymentID)
+	if errors.Is(err, payments.ErrNotFound) {
+		return workflows.PaymentStatusResult{}, temporal.NewNonRetryableApplicationError("payment unknown at Mollie", "PaymentNotFound", err)
+	}
+	if err != nil {
+		return workflows.PaymentStatusResult{}, fmt.Errorf("get payment: %w", err)
+	}
+	if err := a.Store.SetPaymentStatus(ctx, db.SetPaymentStatusParams{ID: p.ID, Status: p.Status, PaidAt: p.PaidAt}); err != nil {
+		return workflows.PaymentStatusResult{}, fmt.Errorf("get payment: store: %w", err)
+	}
+	return workflows.PaymentStatusResult{Status: workflows.PaymentStatus(p.Status)}, nil
+}
+
+// CancelPayment cancels an open payment; a payment that cannot be cancelled
+// (paid meanwhile, or a method that cannot cancel) is reported as it is.
+// Email advice holds nothing; slot holds end with the status the workflow
+// records next.
+func (a *Activities) CancelPayment(ctx context.Context, in workflows.PaymentRefInput) (workflows.PaymentStatusResult, error) {
+	cancelErr := a.Payments.CancelPayment(ctx, in.PaymentID)
+	if cancelErr != nil {
+		a.Logger.InfoContext(ctx, "payment not cancelled", "payment_id", in.PaymentID, "err", cancelErr)
+	}
+	return a.GetPaymentStatus(ctx, in)
+}
+
+func parseID(s string) (uuid.UUID, error) {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil, temporal.NewNonRetryableApplicationError("bad consultation id", "InvalidInput", err)
+	}
+	return id, nil
+}

@@ -1,0 +1,79 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+	"go.temporal.io/sdk/temporal"
+
+	"derma2go/billing"
+	"derma2go/db"
+	"derma2go/workflows"
+)
+
+// RecordTransition projects the workflow's status into Postgres; a write
+// with an older sequence number than the stored one is ignored.
+func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordTransitionInput) error {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return err
+	}
+	p := db.RecordTransitionParams{ID: id, Status: string(in.Status), Seq: int32(in.Seq), Reason: in.Reason, DueAt: in.DueAt, At: in.At}
+	if in.PaymentID != "" {
+		p.PaymentID = pgtype.Text{String: in.PaymentID, Valid: true}
+	}
+	if _, err := a.Store.RecordTransition(ctx, p); err != nil {
+		return fmt.Errorf("record transition: %w", err)
+	}
+	return nil
+}
+
+// IssueInvoice issues the consultation's invoice once.
+func (a *Activities) IssueInvoice(ctx context.Context, in workflows.IssueInvoiceInput) (workflows.IssueInvoiceResult, error) {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return workflows.IssueInvoiceResult{}, err
+	}
+	inv, err := billing.IssueInvoice(ctx, a.Store, id)
+	if err != nil {
+		return workflows.IssueInvoiceResult{}, err
+	}
+	return workflows.IssueInvoiceResult{InvoiceID: inv.ID.String(), Number: billing.Number(inv)}, nil
+}
+
+// DeliverAdvice publishes the advice in the patient's portal.
+func (a *Activities) DeliverAdvice(ctx context.Context, in workflows.DeliverAdviceInput) error {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return err
+	}
+	adviceID, err := uuid.Parse(in.AdviceID)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError("bad advice id", "InvalidInput", err)
+	}
+	_, err = a.Store.PublishAdvice(ctx, db.PublishAdviceParams{ID: adviceID, ConsultationID: id})
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError("advice does not belong to the consultation", "InvalidInput", err)
+	}
+	if err != nil {
+		return fmt.Errorf("deliver advice: %w", err)
+	}
+	return nil
+}
+
+// AlertSupport records an operator alert once per consultation and code and
+// logs it at error level.
+func (a *Activities) AlertSupport(ctx context.Context, in workflows.AlertSupportInput) error {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return err
+	}
+	a.Logger.ErrorContext(ctx, "support alert", "consultation_id", in.ConsultationID, "code", in.Code, "detail", in.Detail)
+	if err := a.Store.InsertSupportAlert(ctx, db.InsertSupportAlertParams{ConsultationID: id, Code: string(in.Code), Detail: in.Detail}); err != nil {
+		return fmt.Errorf("alert support: %w", err)
+	}
+	return nil
+}

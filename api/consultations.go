@@ -1,0 +1,478 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"derma2go/db"
+	"derma2go/media"
+	"derma2go/secure"
+)
+
+// Consultation statuses as projected into Postgres by the workflow.
+const (
+	statusAwaitingPayment = "awaiting_payment"
+	statusAwaitingIntake  = "awaiting_intake"
+	statusAwaitingAdvice  = "awaiting_advice"
+)
+
+const (
+	guestLinkPurpose  = "consultation"
+	guestLinkLifetime = 90 * 24 * time.Hour
+	maxPhotos         = 5
+)
+
+// Engine drives consultation workflows. The API only starts, signals and
+// updates them; it never waits on a business step itself.
+type Engine interface {
+	// StartEmailAdvice starts the workflow and returns the checkout URL.
+	StartEmailAdvice(ctx context.Context, in EmailAdviceStart) (checkoutURL string, err error)
+	// PaymentChanged tells the workflow that Mollie reports a new payment status.
+	PaymentChanged(ctx context.Context, consultationID uuid.UUID, paymentID, status string) error
+	// RefundChanged tells the workflow that Mollie reports a new refund status.
+	RefundChanged(ctx context.Context, consultationID uuid.UUID, refundID, status string) error
+	// IntakeSubmitted tells the workflow the form is in.
+	IntakeSubmitted(ctx context.Context, consultationID uuid.UUID) error
+	// AnswerAdvice asks the workflow to accept advice; ErrRejected if it may not.
+	AnswerAdvice(ctx context.Context, consultationID, adviceID uuid.UUID) error
+	// Decline asks the workflow to decline; ErrRejected if it may not.
+	Decline(ctx context.Context, consultationID uuid.UUID, reason string) error
+}
+
+// ErrRejected is returned by Engine when the workflow refuses an update in
+// its current state; the API answers 409.
+var ErrRejected = errors.New("api: rejected by the consultation workflow")
+
+// EmailAdviceStart is what the engine needs to start an email-advice consultation.
+type EmailAdviceStart struct {
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	AmountCents    int64
+	FormKind       string
+	SLADays        int
+	TimeZone       string
+	Language       string
+}
+
+func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
+	v1.POST("/consultations", s.audited("consultation", actionCreate), s.createConsultation)
+	v1.GET("/consultations", requireRole(RolePatient), s.audited("consultation", actionSearch), s.listConsultations)
+	c := v1.Group("/consultations/:id", s.consultationAccess())
+	c.GET("", s.audited("consultation", actionRead), s.getConsultation)
+	c.POST("/intake", s.audited("intake", actionCreate), s.submitIntake)
+	c.POST("/photos", s.audited("photo", actionCreate), s.uploadPhoto)
+	c.GET("/invoice.pdf", s.audited("invoice", actionExport), s.patientInvoicePDF)
+	v1.POST("/webhooks/mollie", s.mollieWebhook)
+}
+
+type createConsultationRequest struct {
+	Type       string `json:"type" validate:"required,oneof=email_advice video walk_in in_person"`
+	DoctorID   string `json:"doctor_id" validate:"required,uuid"`
+	Form       string `json:"form" validate:"required_if=Type email_advice,omitempty,oneof=short detailed"`
+	GuestEmail string `json:"guest_email" validate:"omitempty,email,max=254"`
+	Language   string `json:"language" validate:"omitempty,oneof=nl en"`
+}
+
+// ConsultationCreated is the answer to POST /consultations.
+type ConsultationCreated struct {
+	ID          uuid.UUID `json:"id"`
+	Status      string    `json:"status"`
+	CheckoutURL string    `json:"checkout_url,omitempty"`
+	AccessLink  string    `json:"access_link,omitempty"`
+	AccessToken string    `json:"access_token,omitempty"`
+}
+
+func (s *Server) createConsultation(c *gin.Context) {
+	var req createConsultationRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if req.Type != "email_advice" {
+		fail(c, newProblem(http.StatusUnprocessableEntity, "type-unavailable", "Consultation type not bookable yet",
+			"Only email_advice can be booked through this endpoint so far."))
+		return
+	}
+	p := currentPrincipal(c)
+	switch {
+	case p == nil && req.GuestEmail == "":
+		fail(c, errValidation(FieldProblem{Field: "guest_email", Reason: "is required without a login"}))
+		return
+	case p != nil && p.Role != RolePatient:
+		fail(c, errForbidden("Only patients book consultations."))
+		return
+	case p != nil && req.GuestEmail != "":
+		fail(c, errValidation(FieldProblem{Field: "guest_email", Reason: "must be empty when logged in"}))
+		return
+	}
+	doctorID := uuid.MustParse(req.DoctorID)
+	doctor, err := s.Store.GetDoctor(c, doctorID)
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, errValidation(FieldProblem{Field: "doctor_id", Reason: "is not a known doctor"}))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	fee, err := s.fee(c, doctorID, req.Type)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	lang := req.Language
+	if lang == "" && p != nil {
+		lang = p.Language
+	}
+	if lang == "" {
+		lang = "nl"
+	}
+	params := db.CreateConsultationParams{
+		ID: uuid.New(), DoctorID: doctorID, ConsultationType: req.Type,
+		AdviceForm: textOf(req.Form), Status: statusAwaitingPayment, Language: lang, AmountCents: fee.AmountCents,
+	}
+	if p != nil {
+		params.PatientID = uuid.NullUUID{UUID: p.UserID, Valid: true}
+	} else {
+		email := secure.NormaliseLookup(req.GuestEmail)
+		if params.GuestEmailEnc, err = s.Fields.EncryptString(db.FieldGuestEmail, email); err != nil {
+			fail(c, err)
+			return
+		}
+		params.GuestEmailHash = s.Fields.Lookup(db.FieldGuestEmail, email)
+	}
+	if _, err := s.Store.CreateConsultation(c, params); err != nil {
+		fail(c, err)
+		return
+	}
+	auditSubject(c, params.PatientID.UUID, params.ID.String())
+	checkout, err := s.Engine.StartEmailAdvice(c, EmailAdviceStart{
+		ConsultationID: params.ID, DoctorID: doctorID, AmountCents: int64(fee.AmountCents), FormKind: req.Form,
+		SLADays: int(doctor.AdviceSlaDays), TimeZone: doctor.TimeZone, Language: lang,
+	})
+	if err != nil {
+		// Nothing was paid: remove the row so no half-made consultation remains.
+		ctx := context.WithoutCancel(c.Request.Context())
+		if delErr := s.Store.DeleteConsultation(ctx, params.ID); delErr != nil {
+			err = errors.Join(err, delErr)
+		}
+		fail(c, fmt.Errorf("start consultation %s: %w", params.ID, err))
+		return
+	}
+	out := ConsultationCreated{ID: params.ID, Status: statusAwaitingPayment, CheckoutURL: checkout}
+	if p == nil {
+		out.AccessToken = s.Links.Sign(guestLinkPurpose, params.ID.String(), s.Now().Add(guestLinkLifetime))
+		out.AccessLink = s.PublicURL + "/v1/consultations/" + params.ID.String() + "?access=" + url.QueryEscape(out.AccessToken)
+	}
+	c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) fee(ctx context.Context, doctorID uuid.UUID, typ string) (db.DoctorFee, error) {
+	fees, err := s.Store.ListDoctorFees(ctx, []uuid.UUID{doctorID})
+	if err != nil {
+		return db.DoctorFee{}, err
+	}
+	for _, f := range fees {
+		if f.ConsultationType == typ {
+			return f, nil
+		}
+	}
+	return db.DoctorFee{}, errValidation(FieldProblem{Field: "type", Reason: "is not offered by this doctor"})
+}
+
+const ctxConsultation = "derma.consultation"
+
+// consultationAccess loads the consultation of the path and lets the request
+// through only for its patient (logged in) or a guest holding its signed
+// access token (?access= or X-Access-Token). Anyone else gets 404, so ids of
+// other people's consultations reveal nothing.
+func (s *Server) consultationAccess() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := uuid.Parse(c.Param("id"))
+		if err != nil {
+			fail(c, errNotFound("This consultation"))
+			return
+		}
+		row, err := s.Store.GetConsultation(c, id)
+		if errors.Is(db.Translate(err), db.ErrNotFound) {
+			fail(c, errNotFound("This consultation"))
+			return
+		} else if err != nil {
+			fail(c, err)
+			return
+		}
+		p := currentPrincipal(c)
+		allowed := p != nil && p.Role == RolePatient && row.PatientID.Valid && row.PatientID.UUID == p.UserID
+		if !allowed {
+			token := c.Query("access")
+			if token == "" {
+				token = c.GetHeader("X-Access-Token")
+			}
+			if token != "" {
+				subject, err := s.Links.Verify(token, guestLinkPurpose, s.Now())
+				allowed = err == nil && subject == id.String()
+			}
+		}
+		if !allowed {
+			fail(c, errNotFound("This consultation"))
+			return
+		}
+		auditSubject(c, row.PatientID.UUID, id.String())
+		c.Set(ctxConsultation, row)
+		c.Next()
+	}
+}
+
+func consultationOf(c *gin.Context) db.Consultation { return c.MustGet(ctxConsultation).(db.Consultation) }
+
+// ConsultationView is a consultation as its patient sees it.
+type ConsultationView struct {
+	ID          uuid.UUID  `json:"id"`
+	Type        string     `json:"type"`
+	Status      string     `json:"status"`
+	DoctorID    uuid.UUID  `json:"doctor_id"`
+	Form        *string    `json:"form"`
+	AmountCents int32      `json:"amount_cents"`
+	Currency    string     `json:"currency"`
+	DueAt       *time.Time `json:"due_at"`
+	PaidAt      *time.Time `json:"paid_at"`
+	CreatedAt   time.Time  `json:"created_at"`
+	Advice      *string    `json:"advice,omitempty"`
+	Photos      int        `json:"photos"`
+	HasIntake   bool       `json:"has_intake"`
+}
+
+func (s *Server) consultationView(ctx context.Context, row db.Consultation, withDetails bool) (ConsultationView, error) {
+	v := ConsultationView{ID: row.ID, Type: row.ConsultationType, Status: row.Status, DoctorID: row.DoctorID,
+		AmountCents: row.AmountCents, Currency: row.Currency, DueAt: utc(row.DueAt), PaidAt: utc(row.PaidAt),
+		CreatedAt: row.CreatedAt.UTC()}
+	if row.AdviceForm.Valid {
+		v.Form = &row.AdviceForm.String
+	}
+	if !withDetails {
+		return v, nil
+	}
+	n, err := s.Store.CountPhotos(ctx, row.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Photos = int(n)
+	if _, err := s.Store.GetIntake(ctx, row.ID); err == nil {
+		v.HasIntake = true
+	} else if !errors.Is(db.Translate(err), db.ErrNotFound) {
+		return v, err
+	}
+	adv, err := s.Store.GetPublishedAdvice(ctx, row.ID)
+	if err == nil {
+		text, err := s.Fields.DecryptString(db.FieldAdvice, adv.TextEnc)
+		if err != nil {
+			return v, err
+		}
+		v.Advice = &text
+	} else if !errors.Is(db.Translate(err), db.ErrNotFound) {
+		return v, err
+	}
+	return v, nil
+}
+
+func (s *Server) listConsultations(c *gin.Context) {
+	p := currentPrincipal(c)
+	auditSubject(c, p.UserID, "")
+	rows, err := s.Store.ListPatientConsultations(c, uuid.NullUUID{UUID: p.UserID, Valid: true})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]ConsultationView, 0, len(rows))
+	for _, r := range rows {
+		v, err := s.consultationView(c, r, false)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		items = append(items, v)
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (s *Server) getConsultation(c *gin.Context) {
+	v, err := s.consultationView(c, consultationOf(c), true)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+type intakeRequest struct {
+	Answers json.RawMessage `json:"answers" validate:"required"`
+}
+
+// submitIntake stores the encrypted form once, then tells the workflow.
+func (s *Server) submitIntake(c *gin.Context) {
+	row := consultationOf(c)
+	var req intakeRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if row.ConsultationType != "email_advice" {
+		fail(c, errConflict("This consultation has no intake form yet."))
+		return
+	}
+	canonical, err := validateIntake(row.AdviceForm.String, req.Answers)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	enc, err := s.Fields.Encrypt(db.FieldIntake, canonical)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	err = s.Store.Tx(c, func(q *db.Queries) error {
+		locked, err := q.GetConsultationForUpdate(c, row.ID)
+		if err != nil {
+			return err
+		}
+		if locked.Status != statusAwaitingIntake {
+			return errConflict("The form can be sent once, after payment and before the doctor answers; this consultation is " + locked.Status + ".")
+		}
+		return q.CreateIntake(c, db.CreateIntakeParams{ConsultationID: row.ID, FormKind: row.AdviceForm.String, AnswersEnc: enc})
+	})
+	if errors.Is(err, db.ErrConflict) {
+		fail(c, errConflict("The form was sent already."))
+		return
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Engine.IntakeSubmitted(c, row.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"status": "submitted"})
+}
+
+// uploadPhoto takes one photo (multipart field "photo", or a raw image/*
+// body): sniffed, capped at 10 MB, re-encoded without metadata, encrypted.
+func (s *Server) uploadPhoto(c *gin.Context) {
+	row := consultationOf(c)
+	if row.ConsultationType != "email_advice" {
+		fail(c, errConflict("Photos are part of the email-advice form."))
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, media.MaxPhotoBytes+64<<10)
+	data, err := readPhoto(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	photo, err := media.Clean(data)
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		fail(c, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB."))
+		return
+	case errors.Is(err, media.ErrUnsupported):
+		fail(c, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported photo type", "Send a JPEG or PNG photo."))
+		return
+	case errors.Is(err, media.ErrCorrupt):
+		fail(c, errValidation(FieldProblem{Field: "photo", Reason: "cannot be read as an image"}))
+		return
+	case err != nil:
+		fail(c, err)
+		return
+	}
+	enc, err := s.Fields.Encrypt(db.FieldPhoto, photo.Data)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	id := uuid.New()
+	err = s.Store.Tx(c, func(q *db.Queries) error {
+		locked, err := q.GetConsultationForUpdate(c, row.ID)
+		if err != nil {
+			return err
+		}
+		if locked.Status != statusAwaitingIntake {
+			return errConflict("Photos can be added after payment and before the form is sent; this consultation is " + locked.Status + ".")
+		}
+		n, err := q.CountPhotos(c, row.ID)
+		if err != nil {
+			return err
+		}
+		if n >= maxPhotos {
+			return errConflict(fmt.Sprintf("At most %d photos per consultation.", maxPhotos))
+		}
+		return q.CreatePhoto(c, db.CreatePhotoParams{ID: id, ConsultationID: row.ID, ContentType: photo.ContentType,
+			SizeBytes: int32(len(photo.Data)), Width: int32(photo.Width), Height: int32(photo.Height), DataEnc: enc})
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": id, "content_type": photo.ContentType, "width": photo.Width, "height": photo.Height})
+}
+
+func readPhoto(c *gin.Context) ([]byte, error) {
+	if c.ContentType() == "multipart/form-data" {
+		fh, err := c.FormFile("photo")
+		if err != nil {
+			if isMaxBytes(err) {
+				return nil, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB.")
+			}
+			return nil, errValidation(FieldProblem{Field: "photo", Reason: "is required (multipart file field)"})
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, fmt.Errorf("open upload: %w", err)
+		}
+		defer f.Close()
+		return readAllLimited(f)
+	}
+	return readAllLimited(c.Request.Body)
+}
+
+func readAllLimited(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, media.MaxPhotoBytes+1))
+	if isMaxBytes(err) || len(data) > media.MaxPhotoBytes {
+		return nil, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB.")
+	}
+	if err != nil {
+		return nil, errBadRequest("The upload could not be read.")
+	}
+	if len(data) == 0 {
+		return nil, errValidation(FieldProblem{Field: "photo", Reason: "is empty"})
+	}
+	return data, nil
+}
+
+func (s *Server) patientInvoicePDF(c *gin.Context) {
+	row := consultationOf(c)
+	inv, err := s.Store.GetInvoiceByConsultation(c, row.ID)
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, errNotFound("The invoice of this consultation"))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	s.sendInvoicePDF(c, inv, row)
+}
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

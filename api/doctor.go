@@ -1,0 +1,313 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"derma2go/accounts"
+	"derma2go/billing"
+	"derma2go/db"
+)
+
+func (s *Server) routeDoctor(v1 *gin.RouterGroup) {
+	d := v1.Group("/doctor", requireRole(RoleDoctor))
+	d.GET("/consultations", s.audited("consultation", actionSearch), s.doctorConsultations)
+	one := d.Group("/consultations/:id", s.doctorConsultationAccess())
+	one.GET("", s.audited("consultation", actionRead), s.doctorConsultation)
+	one.GET("/photos/:photoId", s.audited("photo", actionRead), s.doctorPhoto)
+	one.POST("/advice", s.audited("advice", actionCreate), s.answerAdvice)
+	one.POST("/decline", s.audited("consultation", actionUpdate), s.declineConsultation)
+	one.POST("/prescriptions", s.audited("prescription", actionCreate), s.issuePrescription)
+	d.GET("/invoices", s.listDoctorInvoices)
+	d.GET("/invoices/:file", s.audited("invoice", actionExport), s.doctorInvoicePDF)
+}
+
+// doctorConsultationAccess lets a doctor reach only their own consultations;
+// any other id is a 404.
+func (s *Server) doctorConsultationAccess() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id, err := uuid.Parse(c.Param("id"))
+		if err != nil {
+			fail(c, errNotFound("This consultation"))
+			return
+		}
+		row, err := s.Store.GetConsultation(c, id)
+		if errors.Is(db.Translate(err), db.ErrNotFound) || (err == nil && row.DoctorID != currentPrincipal(c).UserID) {
+			fail(c, errNotFound("This consultation"))
+			return
+		} else if err != nil {
+			fail(c, err)
+			return
+		}
+		auditSubject(c, row.PatientID.UUID, id.String())
+		c.Set(ctxConsultation, row)
+		c.Next()
+	}
+}
+
+// DoctorConsultationView is a consultation as its doctor sees it.
+type DoctorConsultationView struct {
+	ConsultationView
+	PatientName string          `json:"patient_name"`
+	Guest       bool            `json:"guest"`
+	Intake      json.RawMessage `json:"intake,omitempty"`
+	PhotoIDs    []uuid.UUID     `json:"photo_ids,omitempty"`
+}
+
+func (s *Server) doctorConsultations(c *gin.Context) {
+	p := currentPrincipal(c)
+	params := db.ListDoctorConsultationsParams{DoctorID: p.UserID}
+	var fields []FieldProblem
+	if v := c.Query("status"); v != "" {
+		if len(v) > 32 {
+			fields = append(fields, FieldProblem{Field: "status", Reason: "is too long"})
+		}
+		params.Status = textOf(v)
+	}
+	if v := c.Query("type"); v != "" {
+		if !oneOf(v, "email_advice", "video", "walk_in", "in_person") {
+			fields = append(fields, FieldProblem{Field: "type", Reason: "must be one of: email_advice, video, walk_in, in_person"})
+		}
+		params.ConsultationType = textOf(v)
+	}
+	if len(fields) > 0 {
+		fail(c, newProblemFields(http.StatusBadRequest, fields))
+		return
+	}
+	rows, err := s.Store.ListDoctorConsultations(c, params)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]DoctorConsultationView, 0, len(rows))
+	for _, r := range rows {
+		v, err := s.consultationView(c, r, false)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		patient, err := accounts.PatientContact(c, s.Store.Queries, s.Fields, r)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		items = append(items, DoctorConsultationView{ConsultationView: v, PatientName: patient.Name, Guest: !r.PatientID.Valid})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (s *Server) doctorConsultation(c *gin.Context) {
+	row := consultationOf(c)
+	v, err := s.consultationView(c, row, true)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	patient, err := accounts.PatientContact(c, s.Store.Queries, s.Fields, row)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := DoctorConsultationView{ConsultationView: v, PatientName: patient.Name, Guest: !row.PatientID.Valid, PhotoIDs: []uuid.UUID{}}
+	if in, err := s.Store.GetIntake(c, row.ID); err == nil {
+		answers, err := s.Fields.Decrypt(db.FieldIntake, in.AnswersEnc)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out.Intake = answers
+	} else if !errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, err)
+		return
+	}
+	photos, err := s.Store.ListPhotos(c, row.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	for _, p := range photos {
+		out.PhotoIDs = append(out.PhotoIDs, p.ID)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) doctorPhoto(c *gin.Context) {
+	row := consultationOf(c)
+	id, err := uuid.Parse(c.Param("photoId"))
+	if err != nil {
+		fail(c, errNotFound("This photo"))
+		return
+	}
+	photo, err := s.Store.GetPhoto(c, db.GetPhotoParams{ID: id, ConsultationID: row.ID})
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, errNotFound("This photo"))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	data, err := s.Fields.Decrypt(db.FieldPhoto, photo.DataEnc)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, photo.ContentType, data)
+}
+
+type adviceRequest struct {
+	Text string `json:"text" validate:"required,min=20,max=20000"`
+}
+
+// answerAdvice stores the advice encrypted as a draft and asks the workflow
+// to accept it; when the workflow refuses (not awaiting advice) the draft is
+// removed again and the answer is 409.
+func (s *Server) answerAdvice(c *gin.Context) {
+	row := consultationOf(c)
+	var req adviceRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if row.ConsultationType != "email_advice" {
+		fail(c, errConflict("Written advice belongs to email-advice consultations."))
+		return
+	}
+	if row.Status != statusAwaitingAdvice {
+		fail(c, errConflict("This consultation is "+row.Status+": it is not waiting for advice."))
+		return
+	}
+	enc, err := s.Fields.EncryptString(db.FieldAdvice, strings.TrimSpace(req.Text))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	adviceID := uuid.New()
+	if err := s.Store.CreateAdvice(c, db.CreateAdviceParams{ID: adviceID, ConsultationID: row.ID, DoctorID: row.DoctorID, TextEnc: enc}); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Engine.AnswerAdvice(c, row.ID, adviceID); err != nil {
+		if delErr := s.Store.DeleteDraftAdvice(c.Request.Context(), adviceID); delErr != nil {
+			logger(c).ErrorContext(c, "draft advice not removed", "advice_id", adviceID, "err", delErr)
+		}
+		if errors.Is(err, ErrRejected) {
+			fail(c, errConflict("The consultation no longer accepts advice."))
+			return
+		}
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"id": adviceID, "status": "accepted"})
+}
+
+type declineRequest struct {
+	Reason string `json:"reason" validate:"required,oneof=needs_physical_exam outside_expertise urgent_care_needed insufficient_information other"`
+}
+
+func (s *Server) declineConsultation(c *gin.Context) {
+	row := consultationOf(c)
+	var req declineRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Engine.Decline(c, row.ID, req.Reason); err != nil {
+		if errors.Is(err, ErrRejected) {
+			fail(c, errConflict("This consultation can no longer be declined."))
+			return
+		}
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"status": "declining"})
+}
+
+// issuePrescription refuses email advice outright (DESIGN §5: never a
+// prescription by email advice); prescriptions of video, walk-in and
+// in-person consultations need a session, which no consultation can have
+// until appointments are bookable.
+func (s *Server) issuePrescription(c *gin.Context) {
+	row := consultationOf(c)
+	if row.ConsultationType == "email_advice" {
+		fail(c, newProblem(http.StatusUnprocessableEntity, "no-prescription-for-email-advice", "No prescription for email advice",
+			"Prescriptions are only issued after a video, walk-in or in-person consultation."))
+		return
+	}
+	fail(c, errConflict("A prescription needs a consultation in session or completed."))
+}
+
+// InvoiceView is an invoice in a list.
+type InvoiceView struct {
+	ID             uuid.UUID  `json:"id"`
+	Number         string     `json:"number"`
+	ConsultationID uuid.UUID  `json:"consultation_id"`
+	AmountCents    int32      `json:"amount_cents"`
+	Currency       string     `json:"currency"`
+	IssuedAt       time.Time  `json:"issued_at"`
+	PaidAt         *time.Time `json:"paid_at"`
+	PDFURL         string     `json:"pdf_url"`
+}
+
+func (s *Server) listDoctorInvoices(c *gin.Context) {
+	rows, err := s.Store.ListDoctorInvoices(c, currentPrincipal(c).UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]InvoiceView, 0, len(rows))
+	for _, inv := range rows {
+		items = append(items, InvoiceView{ID: inv.ID, Number: billing.Number(inv), ConsultationID: inv.ConsultationID,
+			AmountCents: inv.AmountCents, Currency: inv.Currency, IssuedAt: inv.IssuedAt.UTC(), PaidAt: utc(inv.PaidAt),
+			PDFURL: "/v1/doctor/invoices/" + inv.ID.String() + ".pdf"})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+func (s *Server) doctorInvoicePDF(c *gin.Context) {
+	name, ok := strings.CutSuffix(c.Param("file"), ".pdf")
+	id, err := uuid.Parse(name)
+	if !ok || err != nil {
+		fail(c, errNotFound("This invoice"))
+		return
+	}
+	inv, err := s.Store.GetInvoice(c, id)
+	if errors.Is(db.Translate(err), db.ErrNotFound) || (err == nil && inv.DoctorID != currentPrincipal(c).UserID) {
+		fail(c, errNotFound("This invoice"))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	row, err := s.Store.GetConsultation(c, inv.ConsultationID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	auditSubject(c, row.PatientID.UUID, inv.ID.String())
+	s.sendInvoicePDF(c, inv, row)
+}
+
+func (s *Server) sendInvoicePDF(c *gin.Context, inv db.Invoice, row db.Consultation) {
+	pdf, err := billing.InvoicePDF(c, s.Store.Queries, s.Fields, inv)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="invoice-`+billing.Number(inv)+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+func oneOf(v string, allowed ...string) bool {
+	for _, a := range allowed {
+		if v == a {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package devstack
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"derma2go/demodata"
+	"derma2go/platform"
+)
+
+// DevOptions configure RunDev.
+type DevOptions struct {
+	// Dir holds the state kept between runs (.derma).
+	Dir string
+	// Out receives the banner with every URL and the demo logins.
+	Out io.Writer
+}
+
+// Fixed development ports, so bookmarks keep working between runs.
+const (
+	devAPIAddr    = "127.0.0.1:8080"
+	devUIAddr     = "127.0.0.1:8233"
+	devMailAddr   = "127.0.0.1:8025"
+	devMollieAddr = "127.0.0.1:8090"
+)
+
+// RunDev runs the whole platform until ctx ends (Ctrl-C), then shuts down cleanly.
+func RunDev(ctx context.Context, opts DevOptions) error {
+	started := time.Now()
+	logger := platform.NewLogger(os.Stderr, envOr("LOG_LEVEL", "warn"))
+	s, err := Start(ctx, Options{
+		Dir: opts.Dir, APIAddr: devAPIAddr, TemporalUIAddr: devUIAddr, MailAddr: devMailAddr, MollieAddr: devMollieAddr,
+		Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	logins, err := demodata.Seed(ctx, s.Platform.Store, s.Platform.Fields)
+	if err != nil {
+		return fmt.Errorf("%w (and stop: %v)", err, s.Stop())
+	}
+	fmt.Fprintf(opts.Out, `
+Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
+
+  API              %s/v1/doctors
+  Health           %s/readyz
+  OpenAPI          %s/openapi.yaml
+  Metrics          %s/metrics
+  Temporal Web UI  %s
+  Caught mail      %s
+  Mollie sandbox   %s
+  PostgreSQL       %s
+
+`, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.APIURL,
+		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"))
+	demodata.PrintLogins(opts.Out, logins)
+	<-ctx.Done()
+	fmt.Fprintln(opts.Out, "\nStopping…")
+	if err := s.Stop(); err != nil {
+		return err
+	}
+	fmt.Fprintln(opts.Out, "Stopped.")
+	return nil
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+

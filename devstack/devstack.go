@@ -1,0 +1,272 @@
+// Package devstack is the embedded default of Derma2Go: a private PostgreSQL
+// cluster, the Temporal server and Web UI in-process, an SMTP sink, the
+// Mollie sandbox, and the API and worker on top — everything on one machine
+// with nothing configured. `derma dev` and the integration tests use it.
+//
+// This package links the Temporal server; only cmd/derma and the integration
+// tests import it.
+package devstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"derma2go/config"
+	"derma2go/devstack/mailsink"
+	"derma2go/devstack/pgcluster"
+	"derma2go/devstack/temporalserver"
+	"derma2go/payments/molliesandbox"
+	"derma2go/platform"
+	"derma2go/workflows"
+)
+
+// Options configure Start. Empty addresses pick free loopback ports.
+type Options struct {
+	// Dir holds all state (PostgreSQL data, Temporal SQLite file, keys).
+	Dir string
+	// APIAddr, TemporalUIAddr, MailAddr (mail page) and MollieAddr (sandbox)
+	// are listen addresses; "" means a free loopback port, "-" (UI only) none.
+	APIAddr, TemporalUIAddr, MailAddr, MollieAddr string
+	// Logger receives the stack's logs; nil discards them.
+	Logger *slog.Logger
+	// PaymentHold overrides the default unpaid-hold duration.
+	PaymentHold time.Duration
+}
+
+// Stack is a running development platform.
+type Stack struct {
+	Config   config.Config
+	PG       *pgcluster.Cluster
+	Temporal *temporalserver.Server
+	Mail     *mailsink.Sink
+	Mollie   *molliesandbox.Server
+	Platform *platform.Platform
+
+	// APIURL, MailURL, MollieURL are the base URLs of the HTTP listeners.
+	APIURL, MailURL, MollieURL string
+
+	logger  *slog.Logger
+	servers []*http.Server
+	worker  *platform.Worker
+	stops   []func() error
+}
+
+// Start brings the whole stack up. Stop it with Stop.
+func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
+	s := &Stack{logger: opts.Logger}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, s.Stop())
+		}
+	}()
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("devstack: %w", err)
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("devstack: %w", err)
+	}
+
+	listeners := map[string]net.Listener{}
+	for name, addr := range map[string]string{"api": opts.APIAddr, "mail": opts.MailAddr, "mollie": opts.MollieAddr} {
+		if addr == "" {
+			addr = "127.0.0.1:0"
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, l := range listeners {
+				_ = l.Close()
+			}
+			return nil, fmt.Errorf("devstack: listen %s on %s: %w", name, addr, err)
+		}
+		listeners[name] = l
+	}
+	s.APIURL = baseURL(listeners["api"])
+	s.MailURL = baseURL(listeners["mail"])
+	s.MollieURL = baseURL(listeners["mollie"])
+
+	if s.PG, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "pg"), Database: "derma"}); err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, s.PG.Stop)
+
+	uiAddr := opts.TemporalUIAddr
+	switch uiAddr {
+	case "":
+		uiAddr = "127.0.0.1:0"
+	case "-":
+		uiAddr = ""
+	}
+	if s.Temporal, err = temporalserver.Start(ctx, temporalserver.Options{
+		DBFile: filepath.Join(dir, "temporal.db"), Namespace: "default", FrontendAddr: "127.0.0.1:0",
+		UIAddr: uiAddr, SearchAttributes: workflows.SearchAttributeTypes(), Logger: s.logger.With("component", "temporal-server"),
+	}); err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, s.Temporal.Stop)
+
+	if s.Mail, err = mailsink.Start("127.0.0.1:0", s.logger.With("component", "mailsink")); err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, s.Mail.Close)
+
+	s.Mollie = molliesandbox.New(molliesandbox.Options{PublicURL: s.MollieURL, Logger: s.logger.With("component", "mollie-sandbox")})
+
+	dataKey, lookupKey, err := loadOrCreateKeys(filepath.Join(dir, "keys.env"))
+	if err != nil {
+		return nil, err
+	}
+	env := map[string]string{
+		"DATABASE_URL":       s.PG.URL("derma"),
+		"TEMPORAL_ADDRESS":   s.Temporal.FrontendAddress(),
+		"TEMPORAL_NAMESPACE": s.Temporal.Namespace(),
+		"SMTP_URL":           s.Mail.SMTPURL(),
+		"MAIL_FROM":          "Derma2Go <no-reply@derma2go.test>",
+		"MOLLIE_API_KEY":     "test_derma2godevsandbox00000000000",
+		"MOLLIE_BASE_URL":    s.MollieURL,
+		"PUBLIC_URL":         s.APIURL,
+		"DERMA_DATA_KEY":     dataKey,
+		"DERMA_LOOKUP_KEY":   lookupKey,
+		"LISTEN_ADDR":        listeners["api"].Addr().String(),
+		"SEARCH_DIR":         filepath.Join(dir, "search"),
+		"SUPPORT_EMAIL":      "support@derma2go.test",
+	}
+	if opts.PaymentHold > 0 {
+		env["PAYMENT_HOLD"] = opts.PaymentHold.String()
+	}
+	if s.Config, err = config.Parse(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
+		return nil, fmt.Errorf("devstack: %w", err)
+	}
+	if s.Platform, err = platform.Open(ctx, s.Config, s.logger); err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, func() error { s.Platform.Close(); return nil })
+	if err := s.Platform.Store.Migrate(ctx); err != nil {
+		return nil, err
+	}
+
+	s.serve(listeners["mail"], s.Mail.Handler())
+	s.serve(listeners["mollie"], s.Mollie.Handler())
+	if err := s.StartWorker(); err != nil {
+		return nil, err
+	}
+	s.serve(listeners["api"], s.Platform.APIHandler())
+	return s, nil
+}
+
+// StartWorker starts the Temporal worker (again, after StopWorker).
+func (s *Stack) StartWorker() error {
+	if s.worker != nil {
+		return errors.New("devstack: worker already running")
+	}
+	w, err := s.Platform.NewWorker()
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("devstack: worker: %w", err)
+	}
+	s.worker = w
+	return nil
+}
+
+// StopWorker stops the Temporal worker, as if its process had died; the
+// workflows wait on the server until a worker is back.
+func (s *Stack) StopWorker() {
+	if s.worker != nil {
+		s.worker.Stop()
+		s.worker = nil
+	}
+}
+
+func (s *Stack) serve(l net.Listener, h http.Handler) {
+	srv := platform.NewHTTPServer(l.Addr().String(), h)
+	s.servers = append(s.servers, srv)
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.logger.Error("devstack: http server stopped", "addr", srv.Addr, "err", err)
+		}
+	}()
+}
+
+// Stop shuts everything down in reverse order.
+func (s *Stack) Stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	for _, srv := range s.servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("devstack: shutdown %s: %w", srv.Addr, err))
+		}
+	}
+	s.servers = nil
+	s.StopWorker()
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		if err := s.stops[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.stops = nil
+	return errors.Join(errs...)
+}
+
+func baseURL(l net.Listener) string {
+	addr := l.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return fmt.Sprintf("http://%s", net.JoinHostPort(host, fmt.Sprint(addr.Port)))
+}
+
+// loadOrCreateKeys keeps the development encryption keys in a file, so data
+// written in one run can be read in the next.
+func loadOrCreateKeys(path string) (dataKey, lookupKey string, err error) {
+	if b, err := os.ReadFile(path); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			k, v, _ := strings.Cut(strings.TrimSpace(line), "=")
+			switch k {
+			case "DERMA_DATA_KEY":
+				dataKey = v
+			case "DERMA_LOOKUP_KEY":
+				lookupKey = v
+			}
+		}
+		if dataKey != "" && lookupKey != "" {
+			return dataKey, lookupKey, nil
+		}
+	}
+	random := func() (string, error) {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			return "", fmt.Errorf("devstack: key: %w", err)
+		}
+		return base64.StdEncoding.EncodeToString(b), nil
+	}
+	k1, err := random()
+	if err != nil {
+		return "", "", err
+	}
+	if lookupKey, err = random(); err != nil {
+		return "", "", err
+	}
+	dataKey = "dev1:" + k1
+	content := fmt.Sprintf("# Development keys of derma dev. Never use them in production.\nDERMA_DATA_KEY=%s\nDERMA_LOOKUP_KEY=%s\n", dataKey, lookupKey)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		return "", "", fmt.Errorf("devstack: %w", err)
+	}
+	return dataKey, lookupKey, nil
+}

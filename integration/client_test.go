@@ -1,0 +1,161 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"derma2go/api"
+)
+
+var (
+	specOnce   sync.Once
+	specRouter routers.Router
+	specErr    error
+)
+
+func openAPIRouter(t *testing.T) routers.Router {
+	t.Helper()
+	specOnce.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromData(api.OpenAPISpec)
+		if err != nil {
+			specErr = err
+			return
+		}
+		if err := doc.Validate(context.Background()); err != nil {
+			specErr = err
+			return
+		}
+		doc.Servers = nil // match paths regardless of host
+		specRouter, specErr = gorillamux.NewRouter(doc)
+	})
+	if specErr != nil {
+		t.Fatalf("openapi.yaml: %v", specErr)
+	}
+	return specRouter
+}
+
+// apiClient calls the API and checks every exchange against the spec.
+type apiClient struct {
+	t     *testing.T
+	token string
+}
+
+func newClient(t *testing.T) *apiClient { return &apiClient{t: t} }
+
+// response is a finished exchange.
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// problem decodes a problem response and checks its media type.
+func (r response) problem(t *testing.T) api.Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, api.ProblemContentType) {
+		t.Fatalf("content type %q, want %s; body %s", ct, api.ProblemContentType, r.Body)
+	}
+	var p api.Problem
+	r.decode(t, &p)
+	if p.Status != r.Status || p.Title == "" || p.Type == "" {
+		t.Fatalf("malformed problem %+v for status %d", p, r.Status)
+	}
+	return p
+}
+
+// do sends a JSON request that must conform to the spec.
+func (c *apiClient) do(method, path string, body any) response {
+	c.t.Helper()
+	var raw []byte
+	if body != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	return c.exchange(method, path, "application/json", raw, true)
+}
+
+// raw sends a body as is (for malformed input); the request is not
+// validated, the response still is.
+func (c *apiClient) raw(method, path, contentType string, body []byte) response {
+	c.t.Helper()
+	return c.exchange(method, path, contentType, body, false)
+}
+
+func (c *apiClient) exchange(method, path, contentType string, body []byte, validateRequest bool) response {
+	c.t.Helper()
+	ctx := context.Background()
+	req, err := http.NewRequestWithContext(ctx, method, stack.APIURL+path, bytes.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	route, pathParams, err := openAPIRouter(c.t).FindRoute(req)
+	if err != nil {
+		c.t.Fatalf("%s %s is not in openapi.yaml: %v", method, path, err)
+	}
+	input := &openapi3filter.RequestValidationInput{
+		Request: req, PathParams: pathParams, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+	}
+	if validateRequest {
+		if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
+			c.t.Fatalf("request %s %s violates openapi.yaml: %v", method, path, err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	resBody, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: input, Status: res.StatusCode, Header: res.Header,
+		Body: io.NopCloser(bytes.NewReader(resBody)),
+		Options: &openapi3filter.Options{IncludeResponseStatus: true},
+	}); err != nil {
+		c.t.Fatalf("response %d to %s %s violates openapi.yaml: %v\n%s", res.StatusCode, method, path, err, resBody)
+	}
+	if res.StatusCode >= 500 {
+		c.t.Fatalf("%s %s → %d: %s", method, path, res.StatusCode, resBody)
+	}
+	return response{Status: res.StatusCode, Header: res.Header, Body: resBody}
+}
+
+// expect fails the test unless the response has status want.
+func (r response) expect(t *testing.T, want int) response {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)
+	}
+	return r
+}

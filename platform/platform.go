@@ -1,0 +1,104 @@
+// Package platform assembles Derma2Go's processes from a configuration: the
+// API handler and the Temporal worker, with their shared dependencies. The
+// production commands (`derma api`, `derma worker`) and the development
+// stack (`derma dev`, integration tests) build the same thing through it.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+
+	"derma2go/api"
+	"derma2go/config"
+	"derma2go/db"
+	"derma2go/mail"
+	"derma2go/payments"
+	"derma2go/secure"
+)
+
+// Platform holds the dependencies shared by the API and the worker.
+type Platform struct {
+	Config   config.Config
+	Logger   *slog.Logger
+	Store    *db.Store
+	Fields   *secure.Fields
+	Links    *secure.Links
+	Mail     mail.Sender
+	Payments *payments.Client
+	Temporal client.Client
+}
+
+// Open connects to PostgreSQL and Temporal and builds the mail and payment
+// clients. Close releases them.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
+	p := &Platform{Config: cfg, Logger: logger}
+	var err error
+	if p.Fields, err = secure.NewFields(cfg.DataKeys, cfg.LookupKey); err != nil {
+		return nil, err
+	}
+	p.Links = secure.NewLinks(cfg.LookupKey)
+	if p.Mail, err = mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+		return nil, fmt.Errorf("platform: mail: %w", err)
+	}
+	if p.Payments, err = payments.New(cfg.MollieAPIKey, cfg.MollieBaseURL); err != nil {
+		return nil, fmt.Errorf("platform: payments: %w", err)
+	}
+	if p.Store, err = db.Open(ctx, cfg.DatabaseURL); err != nil {
+		return nil, err
+	}
+	p.Temporal, err = client.DialContext(ctx, client.Options{
+		HostPort:  cfg.TemporalAddress,
+		Namespace: cfg.TemporalNamespace,
+		Logger:    sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+	})
+	if err != nil {
+		p.Store.Close()
+		return nil, fmt.Errorf("platform: temporal %s: %w", cfg.TemporalAddress, err)
+	}
+	return p, nil
+}
+
+// Close releases the connections.
+func (p *Platform) Close() {
+	if p.Temporal != nil {
+		p.Temporal.Close()
+	}
+	if p.Store != nil {
+		p.Store.Close()
+	}
+}
+
+// APIHandler builds the REST API.
+func (p *Platform) APIHandler() http.Handler {
+	return api.New(api.Deps{
+		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
+		PublicURL: p.Config.PublicURL,
+		Temporal: func(ctx context.Context) error {
+			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		},
+	})
+}
+
+// Serve runs handler on addr until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, srv *http.Server) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("platform: serve %s: %w", srv.Addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("platform: shutdown %s: %w", srv.Addr, err)
+	}
+	return nil
+}

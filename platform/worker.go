@@ -1,0 +1,49 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"derma2go/activities"
+	"derma2go/worker"
+)
+
+// Worker is a running Temporal worker of the consultation task queue.
+type Worker struct{ w sdkworker.Worker }
+
+// NewWorker builds the worker with every workflow and activity registered.
+func (p *Platform) NewWorker() (*Worker, error) {
+	acts := &activities.Activities{
+		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments,
+		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Logger: p.Logger,
+	}
+	return &Worker{w: worker.New(p.Temporal, acts)}, nil
+}
+
+// Start starts polling without blocking.
+func (w *Worker) Start() error {
+	if err := w.w.Start(); err != nil {
+		return fmt.Errorf("platform: worker start: %w", err)
+	}
+	return nil
+}
+
+// Stop stops polling and waits for running activities to finish.
+func (w *Worker) Stop() { w.w.Stop() }
+
+// Run runs the worker until ctx ends.
+func Run(ctx context.Context, p *Platform) error {
+	w, err := p.NewWorker()
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return err
+	}
+	p.Logger.Info("worker polling")
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}
