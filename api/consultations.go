@@ -231,7 +231,9 @@ func (s *Server) consultationAccess() gin.HandlerFunc {
 	}
 }
 
-func consultationOf(c *gin.Context) db.Consultation { return c.MustGet(ctxConsultation).(db.Consultation) }
+func consultationOf(c *gin.Context) db.Consultation {
+	return c.MustGet(ctxConsultation).(db.Consultation)
+}
 
 // ConsultationView is a consultation as its patient sees it.
 type ConsultationView struct {

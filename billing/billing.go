@@ -83,4 +83,3 @@ func InvoicePDF(ctx context.Context, q *db.Queries, f *secure.Fields, inv db.Inv
 		AmountCents: int64(inv.AmountCents), Currency: inv.Currency,
 	})
 }
-
