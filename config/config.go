@@ -47,6 +47,8 @@ type Config struct {
 	SearchDir string
 	// PaymentHold is how long a slot stays held while the patient pays (PAYMENT_HOLD).
 	PaymentHold time.Duration
+	// ReviewDelay is how long after completion the review request is sent (REVIEW_DELAY).
+	ReviewDelay time.Duration
 	// SupportEmail receives operational alerts (SUPPORT_EMAIL).
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -84,6 +86,7 @@ func Parse(lookup Lookup) (Config, error) {
 		MeiliKey:          r.str("MEILI_KEY", ""),
 		SearchDir:         r.str("SEARCH_DIR", ".derma/search"),
 		PaymentHold:       r.duration("PAYMENT_HOLD", 15*time.Minute),
+		ReviewDelay:       r.duration("REVIEW_DELAY", 24*time.Hour),
 		SupportEmail:      r.email("SUPPORT_EMAIL", "support@derma2go.local"),
 		LogLevel:          r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 	}

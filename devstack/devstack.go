@@ -41,6 +41,8 @@ type Options struct {
 	Logger *slog.Logger
 	// PaymentHold overrides the default unpaid-hold duration.
 	PaymentHold time.Duration
+	// ReviewDelay overrides the delay of the review request after completion.
+	ReviewDelay time.Duration
 }
 
 // Stack is a running development platform.
@@ -146,6 +148,9 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	if opts.PaymentHold > 0 {
 		env["PAYMENT_HOLD"] = opts.PaymentHold.String()
+	}
+	if opts.ReviewDelay > 0 {
+		env["REVIEW_DELAY"] = opts.ReviewDelay.String()
 	}
 	if s.Config, err = config.Parse(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		return nil, fmt.Errorf("devstack: %w", err)

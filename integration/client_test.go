@@ -140,7 +140,7 @@ func (c *apiClient) exchange(method, path, contentType string, body []byte, vali
 	}
 	if err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: input, Status: res.StatusCode, Header: res.Header,
-		Body: io.NopCloser(bytes.NewReader(resBody)),
+		Body:    io.NopCloser(bytes.NewReader(resBody)),
 		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}); err != nil {
 		c.t.Fatalf("response %d to %s %s violates openapi.yaml: %v\n%s", res.StatusCode, method, path, err, resBody)

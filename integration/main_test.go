@@ -33,7 +33,9 @@ func runMain(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	started := time.Now()
-	stack, err = devstack.Start(ctx, devstack.Options{Dir: dir, TemporalUIAddr: "-", Logger: testLogger()})
+	stack, err = devstack.Start(ctx, devstack.Options{
+		Dir: dir, TemporalUIAddr: "-", Logger: testLogger(), ReviewDelay: 2 * time.Second,
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
 		return 1

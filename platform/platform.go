@@ -78,7 +78,8 @@ func (p *Platform) Close() {
 func (p *Platform) APIHandler() http.Handler {
 	return api.New(api.Deps{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
-		PublicURL: p.Config.PublicURL,
+		Payments: p.Payments, PublicURL: p.Config.PublicURL,
+		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay},
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

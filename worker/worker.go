@@ -5,7 +5,6 @@ package worker
 import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
-	"go.temporal.io/sdk/workflow"
 
 	"derma2go/activities"
 	"derma2go/workflows"
@@ -14,7 +13,7 @@ import (
 // New returns a worker (not started) for the consultation task queue.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.EmailAdviceWorkflow, workflow.RegisterOptions{Name: workflows.EmailAdviceWorkflowName})
+	workflows.Register(w)
 	w.RegisterActivity(acts)
 	return w
 }

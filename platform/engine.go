@@ -1,0 +1,131 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"derma2go/api"
+	"derma2go/workflows"
+)
+
+// engine implements api.Engine with the Temporal client: it starts,
+// signals and updates consultation workflows.
+type engine struct {
+	c           client.Client
+	paymentHold time.Duration
+	reviewDelay time.Duration
+}
+
+var _ api.Engine = (*engine)(nil)
+
+// StartEmailAdvice starts the workflow and, in the same call, sends the
+// checkout Update, which returns once the payment exists.
+func (e *engine) StartEmailAdvice(ctx context.Context, in api.EmailAdviceStart) (string, error) {
+	id := workflows.ConsultationWorkflowID(in.ConsultationID.String())
+	start := e.c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.ConsultationTypeKey.ValueSet(string(workflows.TypeEmailAdvice)),
+			workflows.DoctorIDKey.ValueSet(in.DoctorID.String()),
+			workflows.ConsultationStatusKey.ValueSet(string(workflows.StatusAwaitingPayment)),
+		),
+	}, workflows.EmailAdviceWorkflowType, workflows.EmailAdviceInput{
+		ConsultationID: in.ConsultationID.String(), DoctorID: in.DoctorID.String(), AmountCents: in.AmountCents,
+		FormKind: workflows.FormKind(in.FormKind), SLADays: in.SLADays, DoctorTimeZone: in.TimeZone,
+		Language: in.Language, PaymentHold: e.paymentHold, ReviewDelay: e.reviewDelay,
+	})
+	handle, err := e.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateCheckout,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return "", fmt.Errorf("engine: start %s: %w", id, err)
+	}
+	var res workflows.CheckoutResult
+	if err := handle.Get(ctx, &res); err != nil {
+		return "", fmt.Errorf("engine: checkout of %s: %w", id, err)
+	}
+	if res.CheckoutURL == "" {
+		return "", fmt.Errorf("engine: %s has no checkout (status %s)", id, res.Status)
+	}
+	return res.CheckoutURL, nil
+}
+
+// PaymentChanged signals the payment status fetched from Mollie.
+func (e *engine) PaymentChanged(ctx context.Context, id uuid.UUID, paymentID, status string) error {
+	return e.signal(ctx, id, workflows.SignalPaymentUpdate,
+		workflows.PaymentUpdate{PaymentID: paymentID, Status: workflows.PaymentStatus(status)})
+}
+
+// RefundChanged signals a refund status fetched from Mollie.
+func (e *engine) RefundChanged(ctx context.Context, id uuid.UUID, refundID, status string) error {
+	return e.signal(ctx, id, workflows.SignalRefundUpdate,
+		workflows.RefundUpdate{RefundID: refundID, Status: workflows.RefundStatus(status)})
+}
+
+// IntakeSubmitted signals that the form is stored.
+func (e *engine) IntakeSubmitted(ctx context.Context, id uuid.UUID) error {
+	return e.signal(ctx, id, workflows.SignalIntakeSubmitted, workflows.IntakeSubmitted{SubmittedAt: time.Now().UTC()})
+}
+
+// signal sends a signal; a workflow that has already ended needs none, so
+// that is not an error.
+func (e *engine) signal(ctx context.Context, id uuid.UUID, name string, arg any) error {
+	err := e.c.SignalWorkflow(ctx, workflows.ConsultationWorkflowID(id.String()), "", name, arg)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("engine: signal %s to %s: %w", name, id, err)
+	}
+	return nil
+}
+
+// AnswerAdvice sends the answer-advice Update.
+func (e *engine) AnswerAdvice(ctx context.Context, id, adviceID uuid.UUID) error {
+	return e.update(ctx, id, workflows.UpdateAnswerAdvice, workflows.AnswerAdviceInput{AdviceID: adviceID.String()})
+}
+
+// Decline sends the decline Update.
+func (e *engine) Decline(ctx context.Context, id uuid.UUID, reason string) error {
+	return e.update(ctx, id, workflows.UpdateDecline, workflows.DeclineInput{Reason: workflows.DeclineReason(reason)})
+}
+
+// update sends an Update and waits for its outcome; a validator's refusal,
+// or a workflow that has ended, becomes api.ErrRejected.
+func (e *engine) update(ctx context.Context, id uuid.UUID, name string, arg any) error {
+	handle, err := e.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, nil)
+	}
+	var appErr *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &appErr) && (appErr.Type() == workflows.ErrTypeInvalidState || appErr.Type() == workflows.ErrTypeInvalidInput):
+		return fmt.Errorf("%w: %s", api.ErrRejected, appErr.Message())
+	case errors.As(err, &notFound):
+		return fmt.Errorf("%w: the consultation has ended", api.ErrRejected)
+	default:
+		return fmt.Errorf("engine: update %s of %s: %w", name, id, err)
+	}
+}
