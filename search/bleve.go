@@ -412,6 +412,9 @@ func indexBatches(ctx context.Context, idx bleve.Index, n int, doc func(int) (st
 
 // DeleteDoctor removes one doctor.
 func (b *Bleve) DeleteDoctor(ctx context.Context, id string) error {
+	if !validID(id) {
+		return fmt.Errorf("search: delete doctor: invalid id %q", id)
+	}
 	unlock, err := b.readLock()
 	if err != nil {
 		return err
