@@ -1,0 +1,279 @@
+package workflows
+
+import "time"
+
+// Activity stubs: the names under which package activities registers its
+// implementations, and their input and output structs. Every activity may be
+// retried and replayed, so every one of them must be idempotent as described
+// on its constant. None of them receives personal or medical data: they load
+// what they need from Postgres by ConsultationID.
+//
+// Errors: an activity returns a plain error for a transient problem (Temporal
+// retries it under the workflow's retry policy) and a non-retryable
+// temporal.ApplicationError for a permanent one. Error messages end up in the
+// workflow history and the state query: keep personal data out of them.
+const (
+	// ActivityCreatePayment creates the Mollie payment of a consultation:
+	// CreatePaymentInput → CreatePaymentResult. At most one payment exists
+	// per IdempotencyKey: a retry returns the payment created before (look
+	// it up in Postgres, and send the key as Mollie's Idempotency-Key). The
+	// payment's webhook URL points at the API, its metadata names the
+	// consultation, its redirect URL leads back to the consultation page.
+	ActivityCreatePayment = "CreatePayment"
+
+	// ActivityGetPaymentStatus fetches a payment's current status from
+	// Mollie: PaymentRefInput → PaymentStatusResult. Read-only.
+	ActivityGetPaymentStatus = "GetPaymentStatus"
+
+	// ActivityCancelPayment cancels an unpaid payment at Mollie and releases
+	// whatever the consultation held while the patient paid (a slot):
+	// PaymentRefInput → PaymentStatusResult, the status after the attempt.
+	// A payment that is paid (the patient just finished) is not cancelled,
+	// the activity returns PaymentPaid and releases nothing. A payment Mollie
+	// cannot cancel (most methods cannot while open) is returned with its
+	// current status (open, pending): the workflow then watches for a late
+	// payment and refunds it. Calling it twice is harmless.
+	ActivityCancelPayment = "CancelPayment"
+
+	// ActivityIssueRefund refunds (part of) a payment: IssueRefundInput →
+	// IssueRefundResult. Exactly once per IdempotencyKey, in Postgres and at
+	// Mollie: a retry returns the refund created before. The activity must
+	// also refuse (non-retryable error) to refund more than was paid in
+	// total for the consultation.
+	ActivityIssueRefund = "IssueRefund"
+
+	// ActivityGetRefundStatus fetches a refund's current status from Mollie
+	// and stores it in Postgres: RefundRefInput → RefundStatusResult.
+	ActivityGetRefundStatus = "GetRefundStatus"
+
+	// ActivitySendEmail renders a template with data it loads from Postgres
+	// (names, addresses, language, links) and sends it: SendEmailInput →
+	// nothing. At most one email per DedupKey, whatever retries or replays
+	// happen (record the key with the send in Postgres).
+	ActivitySendEmail = "SendEmail"
+
+	// ActivityIssueInvoice issues the invoice of a paid consultation with the
+	// doctor's next gap-free number: IssueInvoiceInput → IssueInvoiceResult.
+	// At most one invoice per consultation: a retry returns the invoice
+	// issued before. The number is taken in the same transaction that
+	// stores the invoice.
+	ActivityIssueInvoice = "IssueInvoice"
+
+	// ActivityRecordTransition writes the consultation's status into
+	// Postgres (the record lists and dashboards read): RecordTransitionInput
+	// → nothing. Writes are applied only if Seq is greater than the stored
+	// sequence, so a late retry never overwrites a newer status.
+	ActivityRecordTransition = "RecordTransition"
+
+	// ActivityDeliverAdvice publishes the doctor's written advice in the
+	// patient's portal: DeliverAdviceInput → nothing. Idempotent (publishing
+	// a published advice is a no-op). It fails non-retryably if the advice
+	// does not belong to the consultation. The workflow emails the patient
+	// (TemplateAdviceAnswered) afterwards.
+	ActivityDeliverAdvice = "DeliverAdvice"
+
+	// ActivityAlertSupport raises an operator alert (error log line plus a
+	// row support works from): AlertSupportInput → nothing. Used where money
+	// needs a human: failed or unconfirmed refunds, failed invoices, advice
+	// that could not be delivered. Idempotent per (ConsultationID, Code).
+	ActivityAlertSupport = "AlertSupport"
+)
+
+// CreatePaymentInput is the input of ActivityCreatePayment.
+type CreatePaymentInput struct {
+	ConsultationID string
+	AmountCents    int64
+	// Description is shown at the checkout and on the bank statement; it
+	// names the service, never the patient or the complaint.
+	Description string
+	// Language ("nl", "en") selects the checkout's locale.
+	Language string
+	// IdempotencyKey is "consultation/<id>/payment".
+	IdempotencyKey string
+}
+
+// CreatePaymentResult is the output of ActivityCreatePayment.
+type CreatePaymentResult struct {
+	PaymentID   string // Mollie id, tr_…
+	CheckoutURL string
+}
+
+// PaymentRefInput names a payment; input of ActivityGetPaymentStatus and
+// ActivityCancelPayment.
+type PaymentRefInput struct {
+	ConsultationID string
+	PaymentID      string
+}
+
+// PaymentStatusResult is the output of ActivityGetPaymentStatus and
+// ActivityCancelPayment.
+type PaymentStatusResult struct {
+	Status PaymentStatus
+}
+
+// PaymentStatus is a Mollie payment status.
+type PaymentStatus string
+
+// Mollie payment statuses. Only PaymentPaid means the money is in.
+const (
+	PaymentOpen       PaymentStatus = "open"
+	PaymentPending    PaymentStatus = "pending"
+	PaymentAuthorized PaymentStatus = "authorized"
+	PaymentPaid       PaymentStatus = "paid"
+	PaymentFailed     PaymentStatus = "failed"
+	PaymentCanceled   PaymentStatus = "canceled"
+	PaymentExpired    PaymentStatus = "expired"
+)
+
+// Final reports whether Mollie will not change s any more.
+func (s PaymentStatus) Final() bool {
+	switch s {
+	case PaymentPaid, PaymentFailed, PaymentCanceled, PaymentExpired:
+		return true
+	}
+	return false
+}
+
+// IssueRefundInput is the input of ActivityIssueRefund.
+type IssueRefundInput struct {
+	ConsultationID string
+	PaymentID      string
+	AmountCents    int64
+	// Description is shown on the patient's bank statement; it names the
+	// service, never the patient or the complaint.
+	Description string
+	// IdempotencyKey is "consultation/<id>/refund/<purpose>".
+	IdempotencyKey string
+}
+
+// IssueRefundResult is the output of ActivityIssueRefund.
+type IssueRefundResult struct {
+	RefundID string // Mollie id, re_…
+	Status   RefundStatus
+}
+
+// RefundRefInput names a refund; input of ActivityGetRefundStatus.
+type RefundRefInput struct {
+	ConsultationID string
+	PaymentID      string
+	RefundID       string
+}
+
+// RefundStatusResult is the output of ActivityGetRefundStatus.
+type RefundStatusResult struct {
+	Status RefundStatus
+}
+
+// RefundStatus is a Mollie refund status.
+type RefundStatus string
+
+// Mollie refund statuses. RefundRefunded is success; RefundFailed and
+// RefundCanceled need support.
+const (
+	RefundQueued     RefundStatus = "queued"
+	RefundPending    RefundStatus = "pending"
+	RefundProcessing RefundStatus = "processing"
+	RefundRefunded   RefundStatus = "refunded"
+	RefundFailed     RefundStatus = "failed"
+	RefundCanceled   RefundStatus = "canceled"
+)
+
+// Final reports whether Mollie will not change s any more.
+func (s RefundStatus) Final() bool {
+	switch s {
+	case RefundRefunded, RefundFailed, RefundCanceled:
+		return true
+	}
+	return false
+}
+
+// SendEmailInput is the input of ActivitySendEmail.
+type SendEmailInput struct {
+	ConsultationID string
+	Template       Template
+	Recipient      Recipient
+	// DedupKey identifies this one email: "consultation/<id>/email/<template>/<recipient>[/<occasion>]".
+	DedupKey string
+}
+
+// Template names an email template of package mail (nl and en).
+type Template string
+
+// Email templates.
+const (
+	TemplatePaymentReceived          Template = "payment_received"            // patient
+	TemplateAdviceRequestReceived    Template = "advice_request_received"     // doctor: a new request, with its due time
+	TemplateAdviceAnswered           Template = "advice_answered"             // patient: the advice is in the portal
+	TemplateAdviceSLAReminder        Template = "advice_sla_reminder"         // doctor: due soon
+	TemplateAdviceSLABreachedPatient Template = "advice_sla_breached_patient" // patient: late, refund one working day later if still unanswered
+	TemplateAdviceSLABreachedSupport Template = "advice_sla_breached_support" // support
+	TemplateAdviceExpiredRefunded    Template = "advice_expired_refunded"     // patient: unanswered, refunded in full
+	TemplateConsultationDeclined     Template = "consultation_declined"       // patient: declined, refunded in full
+	TemplateRefundIssued             Template = "refund_issued"               // patient: a refund is on its way
+	TemplateRefundFailedSupport      Template = "refund_failed_support"       // support: a refund failed or stayed unconfirmed
+	TemplateReviewRequest            Template = "review_request"              // patient
+	TemplateInvoice                  Template = "invoice"                     // patient: the invoice (PDF)
+)
+
+// Recipient says whom of a consultation an email goes to; the activity looks
+// up the address.
+type Recipient string
+
+// Recipients.
+const (
+	RecipientPatient Recipient = "patient"
+	RecipientDoctor  Recipient = "doctor"
+	RecipientSupport Recipient = "support"
+)
+
+// IssueInvoiceInput is the input of ActivityIssueInvoice.
+type IssueInvoiceInput struct {
+	ConsultationID string
+}
+
+// IssueInvoiceResult is the output of ActivityIssueInvoice.
+type IssueInvoiceResult struct {
+	InvoiceID string
+	Number    string // the doctor's gap-free invoice number
+}
+
+// RecordTransitionInput is the input of ActivityRecordTransition.
+type RecordTransitionInput struct {
+	ConsultationID string
+	// Seq increases by one with every transition of the workflow; apply a
+	// write only if Seq is greater than the stored one.
+	Seq    int
+	Status Status
+	// Reason explains final statuses (Reason* constants, DeclineReason).
+	Reason string
+	// DueAt is the advice deadline while one runs (UTC).
+	DueAt     *time.Time
+	PaymentID string
+	// At is the workflow time of the transition (UTC).
+	At time.Time
+}
+
+// DeliverAdviceInput is the input of ActivityDeliverAdvice.
+type DeliverAdviceInput struct {
+	ConsultationID string
+	AdviceID       string
+}
+
+// AlertSupportInput is the input of ActivityAlertSupport.
+type AlertSupportInput struct {
+	ConsultationID string
+	Code           AlertCode
+	// Detail is a technical description (an error message); no personal data.
+	Detail string
+}
+
+// AlertCode says what support must look at.
+type AlertCode string
+
+// Alert codes.
+const (
+	AlertRefundFailed      AlertCode = "refund_failed"      // IssueRefund failed, or Mollie reported the refund failed/canceled
+	AlertRefundUnconfirmed AlertCode = "refund_unconfirmed" // no final refund status within the follow limit
+	AlertInvoiceFailed     AlertCode = "invoice_failed"
+	AlertDeliveryFailed    AlertCode = "advice_delivery_failed"
+)

@@ -1,0 +1,26 @@
+// Package workflows holds the Temporal workflow code of Derma2Go and the
+// activity stubs it calls.
+//
+// Temporal owns the process, Postgres owns the record: every consultation is
+// one long-lived workflow (ID "consultation/<uuid>", see
+// ConsultationWorkflowID) that drives payment, intake, the advice SLA,
+// refunds, invoices and notifications, and projects every status transition
+// into Postgres through the RecordTransition activity.
+//
+// The package does no I/O. Workflow code reads the clock with workflow.Now,
+// starts coroutines with workflow.Go, never ranges over a map where order
+// matters and imports no database, mail or payment package. Everything that
+// touches the outside world is an activity, named by a constant in
+// activities.go together with its input and output structs; package
+// activities implements them.
+//
+// No personal or medical data travels through Temporal: workflow inputs,
+// signals, updates and activity payloads carry ids, amounts, codes, a time
+// zone and a language. Activities load names, addresses, forms and advice
+// texts from Postgres themselves.
+//
+// Changing the order or kind of commands a running workflow issues (activities,
+// timers, side effects, search-attribute upserts) breaks the replay of the
+// consultations that are in flight. Guard such changes with workflow.GetVersion
+// and keep the replay test (replay_test.go) green.
+package workflows

@@ -1,0 +1,107 @@
+package workflows
+
+import "time"
+
+// PaymentUpdate is the payload of SignalPaymentUpdate. Status is what the API
+// fetched from Mollie, never what a webhook body claimed.
+type PaymentUpdate struct {
+	PaymentID string
+	Status    PaymentStatus
+}
+
+// RefundUpdate is the payload of SignalRefundUpdate. Status is what the API
+// fetched from Mollie.
+type RefundUpdate struct {
+	RefundID string
+	Status   RefundStatus
+}
+
+// IntakeSubmitted is the payload of SignalIntakeSubmitted. The form itself is
+// in Postgres.
+type IntakeSubmitted struct {
+	// SubmittedAt is when the API stored the form. It is informational only:
+	// the SLA clock starts when the workflow takes the signal (workflow
+	// time), so a client clock or a delayed signal cannot shorten or extend
+	// the doctor's deadline.
+	SubmittedAt time.Time
+}
+
+// CheckoutResult is the result of UpdateCheckout.
+type CheckoutResult struct {
+	PaymentID   string
+	CheckoutURL string
+	Status      Status
+}
+
+// AnswerAdviceInput is the argument of UpdateAnswerAdvice. The API stores the
+// advice text in Postgres first and passes only its id.
+type AnswerAdviceInput struct {
+	AdviceID string
+}
+
+// DeclineInput is the argument of UpdateDecline. A free-text explanation for
+// the patient, if any, is stored by the API in Postgres; only the code
+// travels through Temporal.
+type DeclineInput struct {
+	Reason DeclineReason
+}
+
+// DeclineReason is why a doctor declines a consultation.
+type DeclineReason string
+
+// Decline reasons.
+const (
+	DeclineNeedsPhysicalExam       DeclineReason = "needs_physical_exam"
+	DeclineOutsideExpertise        DeclineReason = "outside_expertise"
+	DeclineUrgentCare              DeclineReason = "urgent_care_needed"
+	DeclineInsufficientInformation DeclineReason = "insufficient_information"
+	DeclineOther                   DeclineReason = "other"
+)
+
+// Valid reports whether r is one of the known decline reasons.
+func (r DeclineReason) Valid() bool {
+	switch r {
+	case DeclineNeedsPhysicalExam, DeclineOutsideExpertise, DeclineUrgentCare,
+		DeclineInsufficientInformation, DeclineOther:
+		return true
+	}
+	return false
+}
+
+// ConsultationState is the live state of a consultation workflow, returned by
+// QueryState (an operator reads it in the Temporal UI), by the answer and
+// decline updates and as the workflow result.
+type ConsultationState struct {
+	ConsultationID string
+	Type           ConsultationType
+	DoctorID       string
+	Status         Status
+	// Reason explains a final status (Reason* constants or a DeclineReason).
+	Reason string
+
+	AmountCents   int64
+	PaymentID     string
+	CheckoutURL   string
+	PaymentStatus PaymentStatus
+	InvoiceNumber string
+
+	// RefundedCents is the total of the refunds issued and not reported
+	// failed; RefundStatus is the status of the latest refund.
+	RefundedCents int64
+	RefundID      string
+	RefundStatus  RefundStatus
+
+	// TimeZone is the doctor's zone the deadlines were computed in.
+	TimeZone string
+	// IntakeAt is when the workflow took the intake (starts the SLA).
+	IntakeAt *time.Time
+	// DueAt is the advice deadline; ExpiresAt is one working day later,
+	// when an unanswered request is refunded.
+	DueAt       *time.Time
+	ExpiresAt   *time.Time
+	SLABreached bool
+
+	// LastError is the latest error the workflow handled without failing
+	// (an email that could not be sent, a refund that failed, …).
+	LastError string
+}

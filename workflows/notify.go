@@ -1,0 +1,29 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// notify emails template tpl to the consultation's recipient in the
+// background: the step does not wait for the mail server, and the workflow
+// waits for outstanding emails before it completes. The dedup key
+// "consultation/<id>/email/<template>/<recipient>[/<occasion>]" makes a
+// retried or replayed send go out once; occasion tells apart emails of one
+// template that are meant to go out more than once (the 4 h and 1 h
+// reminders). A send that still fails after emailOptions' retries is noted in
+// LastError and the log.
+func (c *consultation) notify(ctx workflow.Context, tpl Template, to Recipient, occasion string) {
+	in := SendEmailInput{
+		ConsultationID: c.st.ConsultationID,
+		Template:       tpl,
+		Recipient:      to,
+		DedupKey:       c.key("email", string(tpl), string(to), occasion),
+	}
+	c.goBackground(ctx, func(ctx workflow.Context) {
+		if err := run(ctx, emailOptions, ActivitySendEmail, in, nil); err != nil {
+			c.noteError(ctx, fmt.Errorf("email %s to %s: %w", tpl, to, err))
+		}
+	})
+}

@@ -1,0 +1,93 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Activity options per kind of activity. Retries are Temporal's: the
+// activities are idempotent (see activities.go), so a retry never repeats an
+// effect.
+var (
+	// projectionOptions (RecordTransition): the record must follow the
+	// process, so transient failures are retried without limit.
+	projectionOptions = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	}
+
+	// createPaymentOptions (CreatePayment): the patient waits at the
+	// checkout, so give up after two minutes.
+	createPaymentOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    20 * time.Second,
+		ScheduleToCloseTimeout: 2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+		},
+	}
+
+	// mollieOptions (GetPaymentStatus, CancelPayment, GetRefundStatus).
+	mollieOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    5 * time.Minute,
+		},
+	}
+
+	// moneyOptions (IssueRefund, IssueInvoice, DeliverAdvice): outages of a
+	// day are ridden out; after that support is alerted.
+	moneyOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Minute,
+		},
+	}
+
+	// emailOptions (SendEmail): sent in the background, so a mail outage
+	// of up to three days delays emails without holding up the process.
+	emailOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 72 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    5 * time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    15 * time.Minute,
+		},
+	}
+
+	// alertOptions (AlertSupport).
+	alertOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: 7 * 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Minute,
+		},
+	}
+)
+
+// run executes the named activity with the given options and decodes its
+// result into out (nil for activities without a result).
+func run(ctx workflow.Context, opts workflow.ActivityOptions, name string, in, out any) error {
+	ctx = workflow.WithActivityOptions(ctx, opts)
+	if err := workflow.ExecuteActivity(ctx, name, in).Get(ctx, out); err != nil {
+		return fmt.Errorf("activity %s: %w", name, err)
+	}
+	return nil
+}
