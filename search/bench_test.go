@@ -49,6 +49,9 @@ func benchQueries() []search.DoctorQuery {
 		{Text: "de vries"},
 		{Text: "acne rotterdam"},
 		{Text: "kinderdermatologie eczeem", Facets: true},
+		// Short prefixes while typing.
+		{Text: "d"},
+		{Text: "van d", Type: search.TypeVideo},
 		// Filters.
 		{Type: search.TypeVideo, MaxPriceCents: 6000},
 		{City: "Utrecht", Language: "en", Facets: true},
@@ -104,27 +107,40 @@ func reportPercentiles(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
 
-// BenchmarkUpsertDoctors measures building an index of 10,000 doctors.
+// BenchmarkUpsertDoctors measures indexing 10,000 doctors into an empty
+// index, in memory and on disk.
 func BenchmarkUpsertDoctors(b *testing.B) {
 	docs := search.GenerateDoctors(benchDoctors, 42, benchBase)
-	ctx := context.Background()
-	for b.Loop() {
-		b.StopTimer()
-		idx, err := search.OpenBleve("")
-		if err != nil {
-			b.Fatalf("OpenBleve: %v", err)
+	for _, disk := range []bool{false, true} {
+		name := "memory"
+		if disk {
+			name = "disk"
 		}
-		b.StartTimer()
-		if err := idx.UpsertDoctors(ctx, docs); err != nil {
-			b.Fatalf("UpsertDoctors: %v", err)
-		}
-		b.StopTimer()
-		if err := idx.Close(); err != nil {
-			b.Fatalf("Close: %v", err)
-		}
-		b.StartTimer()
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			for b.Loop() {
+				b.StopTimer()
+				dir := ""
+				if disk {
+					dir = b.TempDir()
+				}
+				idx, err := search.OpenBleve(dir)
+				if err != nil {
+					b.Fatalf("OpenBleve: %v", err)
+				}
+				b.StartTimer()
+				if err := idx.UpsertDoctors(ctx, docs); err != nil {
+					b.Fatalf("UpsertDoctors: %v", err)
+				}
+				b.StopTimer()
+				if err := idx.Close(); err != nil {
+					b.Fatalf("Close: %v", err)
+				}
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/10k-docs")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/10k-docs")
 }
 
 // TestSearchLatencyPerQuery checks every benchmark query against a 10,000

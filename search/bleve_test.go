@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"sync"
 	"testing"
 
 	"derma2go/search"
@@ -83,5 +84,49 @@ func TestBleveReopen(t *testing.T) {
 	}
 	if len(conds.Hits) == 0 || conds.Hits[0].Slug != "eczema" {
 		t.Errorf("after reopen: conditions %+v", conds.Hits)
+	}
+}
+
+func TestBleveConcurrentUse(t *testing.T) {
+	b := openMemBleve(t)
+	docs := search.GenerateDoctors(300, 3, searchtest.Base)
+	if err := b.UpsertDoctors(t.Context(), docs); err != nil {
+		t.Fatalf("UpsertDoctors: %v", err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				q := search.DoctorQuery{Text: "dermatologie", Sort: search.SortRating, Facets: i%2 == 0, Page: 1 + w%2}
+				if _, err := b.SearchDoctors(t.Context(), q); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 5 {
+			if err := b.UpsertDoctors(t.Context(), docs[i*50:(i+1)*50]); err != nil {
+				errs <- err
+				return
+			}
+			if i == 2 {
+				if err := b.Reset(t.Context()); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -259,6 +259,7 @@ type taskError struct {
 	msg    string
 }
 
+// Error implements error.
 func (e *taskError) Error() string {
 	return fmt.Sprintf("search: meilisearch %s: task %d %s: %s (%s)", e.what, e.uid, e.status, e.msg, e.code)
 }

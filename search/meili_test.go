@@ -517,3 +517,25 @@ func TestMeiliSearchConditions(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenChoosesImplementation(t *testing.T) {
+	f := newFakeMeili(t)
+	idx, err := Open(t.Context(), f.URL(), f.apiKey, "t_", t.TempDir())
+	if err != nil {
+		t.Fatalf("Open with a Meilisearch URL: %v", err)
+	}
+	if _, ok := idx.(*Meili); !ok {
+		t.Errorf("Open with a Meilisearch URL gave %T", idx)
+	}
+	idx.Close()
+	idx, err = Open(t.Context(), "", "", "t_", t.TempDir())
+	if err != nil {
+		t.Fatalf("Open without a Meilisearch URL: %v", err)
+	}
+	if _, ok := idx.(*Bleve); !ok {
+		t.Errorf("Open without a Meilisearch URL gave %T", idx)
+	}
+	if err := idx.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}

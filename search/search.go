@@ -187,6 +187,19 @@ type Index interface {
 	Close() error
 }
 
+// Open returns the Meilisearch index when meiliURL is set (production) and
+// the embedded bleve index under dir otherwise; an empty dir means
+// DefaultBleveDir here (use OpenBleve("") for an in-memory index).
+func Open(ctx context.Context, meiliURL, meiliKey, prefix, dir string) (Index, error) {
+	if meiliURL != "" {
+		return OpenMeili(ctx, meiliURL, meiliKey, prefix)
+	}
+	if dir == "" {
+		dir = DefaultBleveDir
+	}
+	return OpenBleve(dir)
+}
+
 // QueryError reports an invalid DoctorQuery (a client error, HTTP 400).
 type QueryError struct {
 	Field  string
