@@ -234,7 +234,7 @@ func TestEmailAdviceGuestEndToEnd(t *testing.T) {
 	if v.Advice == nil || *v.Advice != adviceText {
 		t.Fatalf("advice in the portal: %v", v.Advice)
 	}
-	msg := waitForMail(t, ac.guestEmail, "advice")
+	msg := waitForMail(t, ac.guestEmail, "is ready")
 	if !strings.Contains(msg.Text, "greasy emollient") {
 		t.Fatalf("advice mail lacks the advice:\n%s", msg.Text)
 	}
@@ -242,7 +242,7 @@ func TestEmailAdviceGuestEndToEnd(t *testing.T) {
 		expect(t, http.StatusConflict).problem(t)
 
 	// The workflow ends after the review request.
-	waitForMail(t, ac.guestEmail, "review")
+	waitForMail(t, ac.guestEmail, "How was your")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var final workflows.ConsultationState
@@ -256,7 +256,10 @@ func TestEmailAdviceGuestEndToEnd(t *testing.T) {
 	// Invoice: in the doctor's list, as PDF for doctor and guest.
 	var invoices struct {
 		Items []struct {
-			ID, ConsultationID, Number, PDFURL string
+			ID             string `json:"id"`
+			ConsultationID string `json:"consultation_id"`
+			Number         string `json:"number"`
+			PDFURL         string `json:"pdf_url"`
 		} `json:"items"`
 	}
 	ac.doctor.do("GET", "/v1/doctor/invoices", nil).expect(t, http.StatusOK).decode(t, &invoices)
@@ -295,7 +298,7 @@ func TestEmailAdviceSurvivesWorkerRestarts(t *testing.T) {
 	ac.waitStatus("awaiting_advice")
 	ac.answer()
 	ac.waitStatus("completed")
-	waitForMail(t, ac.guestEmail, "review")
+	waitForMail(t, ac.guestEmail, "How was your")
 
 	// Nothing was sent twice: one email per template to the guest.
 	seen := map[string]int{}
