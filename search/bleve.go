@@ -441,20 +441,21 @@ func (b *Bleve) Reset(ctx context.Context) error {
 		{"doctors", &b.doctors, doctorMapping},
 		{"conditions", &b.conditions, conditionMapping},
 	} {
-		if err := (*x.idx).Close(); err != nil {
-			return fmt.Errorf("search: reset %s: close: %w", x.name, err)
+		// On failure the Bleve is left closed rather than half-open.
+		err := (*x.idx).Close()
+		*x.idx = nil
+		if err != nil {
+			return errors.Join(fmt.Errorf("search: reset %s: close: %w", x.name, err), b.closeLocked())
 		}
 		path := b.path(x.name)
 		if path != "" {
 			if err := os.RemoveAll(path); err != nil {
-				return fmt.Errorf("search: reset %s: %w", x.name, err)
+				return errors.Join(fmt.Errorf("search: reset %s: %w", x.name, err), b.closeLocked())
 			}
 		}
 		idx, err := createIndex(x.name, path, x.m)
 		if err != nil {
-			// Leave the Bleve unusable rather than half-open.
-			b.closed = true
-			return fmt.Errorf("search: reset: %w", err)
+			return errors.Join(fmt.Errorf("search: reset: %w", err), b.closeLocked())
 		}
 		*x.idx = idx
 	}
@@ -466,6 +467,11 @@ func (b *Bleve) Reset(ctx context.Context) error {
 func (b *Bleve) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	return b.closeLocked()
+}
+
+// closeLocked closes the open index handles; b.mu must be held.
+func (b *Bleve) closeLocked() error {
 	if b.closed {
 		return nil
 	}
@@ -475,11 +481,13 @@ func (b *Bleve) Close() error {
 		if err := b.doctors.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("search: close doctors: %w", err))
 		}
+		b.doctors = nil
 	}
 	if b.conditions != nil {
 		if err := b.conditions.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("search: close conditions: %w", err))
 		}
+		b.conditions = nil
 	}
 	return errors.Join(errs...)
 }

@@ -527,7 +527,9 @@ func TestOpenChoosesImplementation(t *testing.T) {
 	if _, ok := idx.(*Meili); !ok {
 		t.Errorf("Open with a Meilisearch URL gave %T", idx)
 	}
-	idx.Close()
+	if err := idx.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
 	idx, err = Open(t.Context(), "", "", "t_", t.TempDir())
 	if err != nil {
 		t.Fatalf("Open without a Meilisearch URL: %v", err)
