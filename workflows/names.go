@@ -77,6 +77,18 @@ var (
 	ScheduledStartKey = temporal.NewSearchAttributeKeyTime(SearchAttributeScheduledStart)
 )
 
+// StartSearchAttributes returns the search attributes a starter sets on a
+// new consultation workflow (client.StartWorkflowOptions.TypedSearchAttributes),
+// so that the consultation is findable from its first moment. The workflow
+// upserts the same values itself, so setting them is optional.
+func StartSearchAttributes(typ ConsultationType, doctorID string) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(
+		ConsultationTypeKey.ValueSet(string(typ)),
+		DoctorIDKey.ValueSet(doctorID),
+		ConsultationStatusKey.ValueSet(string(StatusAwaitingPayment)),
+	)
+}
+
 // SearchAttributeTypes returns the custom search attributes the consultation
 // workflows use, for registering them in a namespace (the dev server passes
 // them to its namespace config; production registers them once with the

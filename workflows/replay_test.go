@@ -1,0 +1,46 @@
+package workflows
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Recorded histories of EmailAdviceWorkflow (TestRecordEmailAdviceHistory
+// writes them): the happy path (paid, intake, answered, review request) and a
+// decline (paid, intake, declined, refund confirmed by a webhook signal).
+const (
+	happyHistory    = "email_advice_happy.json"
+	declinedHistory = "email_advice_declined.json"
+)
+
+// requiredHistories lists the recorded histories that must exist. A history
+// is added here in the commit that records it; from then on a missing file
+// fails the test instead of skipping it.
+var requiredHistories = map[string]bool{happyHistory: true, declinedHistory: true}
+
+// TestReplayEmailAdviceHistories replays the recorded histories against the
+// current workflow code. It fails when a change to EmailAdviceWorkflow would
+// break consultations that are in flight: guard such changes with
+// workflow.GetVersion.
+func TestReplayEmailAdviceHistories(t *testing.T) {
+	for _, name := range []string{happyHistory, declinedHistory} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", name)
+			if _, err := os.Stat(path); err != nil {
+				if os.IsNotExist(err) && !requiredHistories[name] {
+					t.Skipf("%s not recorded yet: run %s=<frontend host:port> go test ./workflows -run TestRecordEmailAdviceHistory", path, recordEnv)
+				}
+				t.Fatalf("recorded history missing: %v", err)
+			}
+			replayer := worker.NewWorkflowReplayer()
+			replayer.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(testLogger(t), path); err != nil {
+				t.Fatalf("replay %s: %v", path, err)
+			}
+		})
+	}
+}
