@@ -21,17 +21,23 @@ import (
 
 // Supported content languages. Any other language falls back to LangNL.
 const (
+	// LangNL is Dutch, the default language.
 	LangNL = "nl"
+	// LangEN is English.
 	LangEN = "en"
 )
 
 // Consultation types a condition profile or red-flag rule can recommend.
 // They match the four consultation types of the platform.
 const (
+	// ConsultEmailAdvice is written advice by email (never a prescription).
 	ConsultEmailAdvice = "email_advice"
-	ConsultVideo       = "video"
-	ConsultWalkIn      = "walk_in"
-	ConsultInPerson    = "in_person"
+	// ConsultVideo is a scheduled video consultation.
+	ConsultVideo = "video"
+	// ConsultWalkIn is an online walk-in video consultation without appointment.
+	ConsultWalkIn = "walk_in"
+	// ConsultInPerson is a visit to the practice.
+	ConsultInPerson = "in_person"
 )
 
 // consultationTypes is the set of valid consultation type values.
@@ -326,13 +332,25 @@ func validateCondition(c Condition, file string, wiz *Wizard) []error {
 		errs = append(errs, errors.New("profile.signs is empty"))
 	}
 	positive := false
-	for qid, answers := range c.Profile.Signs {
+	qids := make([]string, 0, len(c.Profile.Signs))
+	for qid := range c.Profile.Signs {
+		qids = append(qids, qid)
+	}
+	sort.Strings(qids)
+	for _, qid := range qids {
+		answers := c.Profile.Signs[qid]
 		q, ok := wiz.question(qid)
 		if !ok {
 			errs = append(errs, fmt.Errorf("profile.signs: unknown question %q", qid))
 			continue
 		}
-		for aid, w := range answers {
+		aids := make([]string, 0, len(answers))
+		for aid := range answers {
+			aids = append(aids, aid)
+		}
+		sort.Strings(aids)
+		for _, aid := range aids {
+			w := answers[aid]
 			if _, ok := q.answer(aid); !ok {
 				errs = append(errs, fmt.Errorf("profile.signs.%s: unknown answer %q", qid, aid))
 			}

@@ -40,14 +40,24 @@ const MaxResults = 8
 
 // Reasons an AnswerError can carry.
 const (
+	// ReasonUnknownQuestion: the key is not a question id (nor FinishKey).
 	ReasonUnknownQuestion = "unknown question"
-	ReasonUnknownAnswer   = "unknown answer"
-	ReasonNoAnswer        = "no answer given"
-	ReasonTooManyAnswers  = "question takes exactly one answer"
+	// ReasonUnknownAnswer: the answer id does not belong to the question.
+	ReasonUnknownAnswer = "unknown answer"
+	// ReasonNoAnswer: the question is present with an empty list.
+	ReasonNoAnswer = "no answer given"
+	// ReasonTooManyAnswers: a single-choice question got several answers.
+	ReasonTooManyAnswers = "question takes exactly one answer"
+	// ReasonDuplicateAnswer: the same answer id was given twice.
 	ReasonDuplicateAnswer = "answer given more than once"
+	// ReasonExclusiveAnswer: an exclusive answer (or AnswerSkip) was
+	// combined with other answers.
 	ReasonExclusiveAnswer = "answer cannot be combined with other answers"
-	ReasonNotApplicable   = "question does not apply to the earlier answers"
-	ReasonBadFinish       = `finish takes no value or the single value "yes"`
+	// ReasonNotApplicable: the question is hidden by the earlier answers
+	// (its show_if does not hold), so it must not be answered.
+	ReasonNotApplicable = "question does not apply to the earlier answers"
+	// ReasonBadFinish: FinishKey was given a value other than "yes".
+	ReasonBadFinish = `finish takes no value or the single value "yes"`
 )
 
 // AnswerError reports an invalid answers map given to Wizard.Step.
@@ -221,12 +231,15 @@ func newWizard(d wizardData) (*Wizard, []error) {
 	var errs []error
 	w := &Wizard{ui: d.UI, questions: d.Questions, qIndex: map[string]int{}, flags: d.RedFlags}
 
-	for name, b := range map[string]Bilingual{
-		"ui.disclaimer": d.UI.Disclaimer, "ui.fits": d.UI.Fits,
-		"ui.fits_less": d.UI.FitsLess, "ui.skip": d.UI.Skip,
+	for _, f := range []struct {
+		name string
+		text Bilingual
+	}{
+		{"ui.disclaimer", d.UI.Disclaimer}, {"ui.fits", d.UI.Fits},
+		{"ui.fits_less", d.UI.FitsLess}, {"ui.skip", d.UI.Skip},
 	} {
-		if !b.complete() {
-			errs = append(errs, fmt.Errorf("%s needs text in nl and en", name))
+		if !f.text.complete() {
+			errs = append(errs, fmt.Errorf("%s needs text in nl and en", f.name))
 		}
 	}
 	if len(d.Questions) == 0 {
