@@ -8,6 +8,22 @@
 // Load, so a typo in the data fails at start-up instead of in front of a
 // patient.
 //
+// # Data
+//
+// A condition file holds slug, nl and en (name, synonyms, summary, what_it_is,
+// symptoms, causes, self_care, treatment, when_to_see_a_doctor) and profile:
+// consultation_types (best first) and signs, a map question id → answer id →
+// weight. Unknown fields are rejected.
+//
+// # Scoring
+//
+// For every answered question a profile lists, the best fitting answer counts
+// fully and further fitting answers of a multi-choice question count by half;
+// negative weights count against the condition; and when no given answer fits,
+// the question's mismatch_penalty is subtracted. Conditions with a positive
+// score are ranked; conditions named by a red flag that fired are always
+// listed, marked urgent and put first.
+//
 // The package only exposes content. Whether a text has been reviewed by a
 // dermatologist (reviewer, review date) is tracked in the database, not here.
 //
