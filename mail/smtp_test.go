@@ -161,7 +161,8 @@ func startServer(t *testing.T, be *testBackend, o serverOpts) string {
 	srv.WriteTimeout = 10 * time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
+	// srv.Close only closes listeners Serve has registered; close ours too.
+	t.Cleanup(func() { _ = srv.Close(); _ = ln.Close() })
 	return ln.Addr().String()
 }
 
