@@ -72,4 +72,3 @@ func envOr(k, def string) string {
 	}
 	return def
 }
-

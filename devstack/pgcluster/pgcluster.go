@@ -23,10 +23,10 @@ import (
 
 // Cluster is a running PostgreSQL cluster.
 type Cluster struct {
-	dir    string
-	port   int
-	bin    string
-	runAs  *user.User
+	dir   string
+	port  int
+	bin   string
+	runAs *user.User
 }
 
 // Options configure Start.
