@@ -15,9 +15,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"derma2go/conditions"
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/payments"
+	"derma2go/search"
 	"derma2go/secure"
 )
 
@@ -37,6 +39,10 @@ type Deps struct {
 	Mail      mail.Sender
 	Payments  *payments.Client
 	Engine    Engine
+	// Search is the doctor and condition index.
+	Search search.Index
+	// Conditions is the skin-condition catalog and the DermaWizard.
+	Conditions *conditions.Catalog
 	Logger    *slog.Logger
 	PublicURL string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
@@ -92,6 +98,7 @@ func New(d Deps) http.Handler {
 	s.routeDoctors(v1)
 	s.routeConsultations(v1)
 	s.routeDoctor(v1)
+	s.routeConditions(v1)
 	r.GET("/payment-return", s.paymentReturn)
 	r.GET("/reset-password", s.resetPage)
 	return r
