@@ -2,13 +2,17 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"derma2go/db"
+	"derma2go/search"
 )
 
 func (s *Server) routeDoctors(v1 *gin.RouterGroup) {
@@ -33,6 +37,8 @@ type DoctorView struct {
 	AdviceSLADays int32     `json:"advice_sla_days"`
 	Fees          []FeeView `json:"fees"`
 	Rating        Rating    `json:"rating"`
+	// DistanceKm is set when searching near a point.
+	DistanceKm *float64 `json:"distance_km,omitempty"`
 }
 
 // GeoPoint is a position in degrees.
@@ -62,18 +68,34 @@ type Page struct {
 	Total  int64 `json:"total"`
 }
 
+// listDoctors searches doctors in the index (typo-tolerant text, filters,
+// sorts, facets, pages) and answers with their profiles from Postgres, in
+// the index's order.
 func (s *Server) listDoctors(c *gin.Context) {
-	limit, offset, err := pageParams(c)
+	q, err := doctorQuery(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	rows, err := s.Store.ListDoctors(c, db.ListDoctorsParams{Limit: int32(limit), Offset: int32(offset)})
-	if err != nil {
+	res, err := s.Search.SearchDoctors(c, q)
+	var qerr *search.QueryError
+	if errors.As(err, &qerr) {
+		fail(c, newProblemFields(http.StatusBadRequest, []FieldProblem{{Field: queryParamOf(qerr.Field), Reason: qerr.Reason}}))
+		return
+	} else if err != nil {
 		fail(c, err)
 		return
 	}
-	total, err := s.Store.CountDoctors(c)
+	ids := make([]uuid.UUID, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		id, err := uuid.Parse(h.ID)
+		if err != nil {
+			fail(c, fmt.Errorf("search returned id %q: %w", h.ID, err))
+			return
+		}
+		ids = append(ids, id)
+	}
+	rows, err := s.Store.GetDoctors(c, ids)
 	if err != nil {
 		fail(c, err)
 		return
@@ -83,7 +105,129 @@ func (s *Server) listDoctors(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": views, "page": Page{Limit: limit, Offset: offset, Total: total}})
+	byID := map[uuid.UUID]DoctorView{}
+	for _, v := range views {
+		byID[v.ID] = v
+	}
+	items := make([]DoctorView, 0, len(res.Hits))
+	for i, h := range res.Hits {
+		v, ok := byID[ids[i]]
+		if !ok {
+			continue // deleted since it was indexed; the outbox removes it
+		}
+		v.DistanceKm = h.DistanceKm
+		items = append(items, v)
+	}
+	page, perPage := q.Page, q.PerPage
+	out := gin.H{"items": items, "page": SearchPage{Page: page, PerPage: perPage, Total: res.Total}}
+	if q.Facets {
+		out["facets"] = res.Facets
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// SearchPage describes one page of search results.
+type SearchPage struct {
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	Total   int `json:"total"`
+}
+
+// doctorQuery reads the search parameters of GET /doctors.
+func doctorQuery(c *gin.Context) (search.DoctorQuery, error) {
+	q := search.DoctorQuery{Page: 1, PerPage: 20}
+	var fields []FieldProblem
+	bad := func(field, reason string) { fields = append(fields, FieldProblem{Field: field, Reason: reason}) }
+	intParam := func(name string, min, max int, dst *int) {
+		if v := c.Query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < min || n > max {
+				bad(name, fmt.Sprintf("must be an integer from %d to %d", min, max))
+				return
+			}
+			*dst = n
+		}
+	}
+	intParam("page", 1, 10_000, &q.Page)
+	intParam("per_page", 1, 100, &q.PerPage)
+	q.Text = c.Query("q")
+	if len(q.Text) > 200 {
+		bad("q", "must be at most 200 characters")
+	}
+	q.Type = c.Query("type")
+	if q.Type != "" && !search.IsConsultationType(q.Type) {
+		bad("type", "must be one of: email_advice, video, walk_in, in_person")
+	}
+	if v := c.Query("max_price"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 || n > 10_000_000 {
+			bad("max_price", "must be a price in cents ≥ 0")
+		}
+		q.MaxPriceCents = n
+	}
+	q.City = c.Query("city")
+	q.Language = c.Query("language")
+	if v := c.Query("min_rating"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 || f > 5 {
+			bad("min_rating", "must be a number from 0 to 5")
+		}
+		q.MinRating = f
+	}
+	if v := c.Query("near"); v != "" {
+		lat, lng, ok := strings.Cut(v, ",")
+		la, err1 := strconv.ParseFloat(strings.TrimSpace(lat), 64)
+		ln, err2 := strconv.ParseFloat(strings.TrimSpace(lng), 64)
+		if !ok || err1 != nil || err2 != nil {
+			bad("near", "must be lat,lng in degrees")
+		} else {
+			q.Near = &search.GeoPoint{Lat: la, Lng: ln}
+		}
+	}
+	if v := c.Query("radius_km"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || f > 1000 {
+			bad("radius_km", "must be a distance from 0 to 1000 km")
+		}
+		q.RadiusKm = f
+	}
+	if v := c.Query("available_before"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			d, derr := time.Parse("2006-01-02", v)
+			if derr != nil {
+				bad("available_before", "must be a date (2026-12-01) or an RFC 3339 time")
+			}
+			t = d.AddDate(0, 0, 1) // a date means: by the end of that day
+		}
+		q.AvailableBefore = &t
+	}
+	q.Sort = c.Query("sort")
+	q.Facets = c.Query("facets") == "true"
+	if len(fields) > 0 {
+		return q, newProblemFields(http.StatusBadRequest, fields)
+	}
+	if err := q.Validate(); err != nil {
+		var qerr *search.QueryError
+		if errors.As(err, &qerr) {
+			return q, newProblemFields(http.StatusBadRequest, []FieldProblem{{Field: queryParamOf(qerr.Field), Reason: qerr.Reason}})
+		}
+		return q, err
+	}
+	return q, nil
+}
+
+// queryParamOf maps a search.QueryError field onto the query parameter.
+func queryParamOf(field string) string {
+	switch field {
+	case "max_price_cents":
+		return "max_price"
+	case "near.lat", "near.lng":
+		return "near"
+	case "text":
+		return "q"
+	}
+	return field
 }
 
 func (s *Server) getDoctor(c *gin.Context) {

@@ -99,6 +99,7 @@ func New(d Deps) http.Handler {
 	s.routeConsultations(v1)
 	s.routeDoctor(v1)
 	s.routeConditions(v1)
+	s.routeReviews(v1)
 	r.GET("/payment-return", s.paymentReturn)
 	r.GET("/reset-password", s.resetPage)
 	return r

@@ -135,6 +135,12 @@ type DoctorFee struct {
 	DurationMinutes  int32
 }
 
+type Favourite struct {
+	UserID    uuid.UUID
+	DoctorID  uuid.UUID
+	CreatedAt time.Time
+}
+
 type Invoice struct {
 	ID             uuid.UUID
 	DoctorID       uuid.UUID
@@ -182,6 +188,22 @@ type Refund struct {
 	Status         string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type Review struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	PatientID      uuid.NullUUID
+	Rating         int16
+	Body           string
+	CreatedAt      time.Time
+}
+
+type SearchOutbox struct {
+	ID         int64
+	DoctorID   uuid.UUID
+	EnqueuedAt time.Time
 }
 
 type SentEmail struct {

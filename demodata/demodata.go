@@ -61,7 +61,7 @@ var (
 )
 
 // DoctorCount is how many demo doctors Seed creates.
-const DoctorCount = 24
+const DoctorCount = 200
 
 // Seed creates the demo accounts unless they exist, and returns the logins.
 func Seed(ctx context.Context, store *db.Store, f *secure.Fields) ([]Login, error) {
@@ -99,7 +99,7 @@ func Seed(ctx context.Context, store *db.Store, f *secure.Fields) ([]Login, erro
 			}
 		}
 		for i := range DoctorCount {
-			if err := createDoctor(ctx, q, f, rng, i, hashes[doctorPassword]); err != nil {
+			if err := createDoctor(ctx, q, f, rng, i, DoctorEmail(i), hashes[doctorPassword]); err != nil {
 				return err
 			}
 		}
@@ -111,6 +111,24 @@ func Seed(ctx context.Context, store *db.Store, f *secure.Fields) ([]Login, erro
 	return withDoctorLogin(logins), nil
 }
 
+// SeedDoctors adds n generated doctors (for benchmarks) with logins
+// <prefix><i>@derma2go.test, in one transaction.
+func SeedDoctors(ctx context.Context, store *db.Store, f *secure.Fields, n int, prefix string, seed uint64) error {
+	hash, err := secure.HashPassword(doctorPassword, secure.Argon2Params{Memory: 8 * 1024, Time: 1, Threads: 1})
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	return store.Tx(ctx, func(q *db.Queries) error {
+		for i := range n {
+			if err := createDoctor(ctx, q, f, rng, i, fmt.Sprintf("%s%d@derma2go.test", prefix, i), hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 func withDoctorLogin(logins []Login) []Login {
 	return append(logins, Login{Role: accounts.RoleDoctor, Email: DoctorEmail(0), Password: doctorPassword,
 		Name: "(any of doctor1…doctor" + fmt.Sprint(DoctorCount) + "@derma2go.test)"})
@@ -119,10 +137,10 @@ func withDoctorLogin(logins []Login) []Login {
 // DoctorEmail is the login of demo doctor i (0-based).
 func DoctorEmail(i int) string { return fmt.Sprintf("doctor%d@derma2go.test", i+1) }
 
-func createDoctor(ctx context.Context, q *db.Queries, f *secure.Fields, rng *rand.Rand, i int, pwHash string) error {
+func createDoctor(ctx context.Context, q *db.Queries, f *secure.Fields, rng *rand.Rand, i int, email, pwHash string) error {
 	city := Cities[i%len(Cities)]
-	name := "dr. " + firstNames[i%len(firstNames)] + " " + lastNames[(i*7)%len(lastNames)]
-	u, err := accounts.NewUser(f, accounts.RoleDoctor, DoctorEmail(i), name, pwHash, "nl")
+	name := "dr. " + firstNames[i%len(firstNames)] + " " + lastNames[(i*7+i/len(firstNames))%len(lastNames)]
+	u, err := accounts.NewUser(f, accounts.RoleDoctor, email, name, pwHash, "nl")
 	if err != nil {
 		return err
 	}

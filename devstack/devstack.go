@@ -162,6 +162,14 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err := s.Platform.Store.Migrate(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.Platform.OpenSearch(ctx); err != nil {
+		return nil, err
+	}
+	searchCtx, stopSearch := context.WithCancel(context.WithoutCancel(ctx))
+	s.stops = append(s.stops, func() error { stopSearch(); return nil })
+	if err := s.Platform.ServeSearch(searchCtx); err != nil {
+		return nil, err
+	}
 
 	s.serve(listeners["mail"], s.Mail.Handler())
 	s.serve(listeners["mollie"], s.Mollie.Handler())

@@ -10,15 +10,19 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
 	"derma2go/api"
+	"derma2go/conditions"
 	"derma2go/config"
 	"derma2go/db"
+	"derma2go/indexer"
 	"derma2go/mail"
 	"derma2go/payments"
+	"derma2go/search"
 	"derma2go/secure"
 )
 
@@ -32,6 +36,10 @@ type Platform struct {
 	Mail     mail.Sender
 	Payments *payments.Client
 	Temporal client.Client
+	// Search is the doctor and condition index; Indexer keeps it in step.
+	Search     search.Index
+	Indexer    *indexer.Indexer
+	Conditions *conditions.Catalog
 }
 
 // Open connects to PostgreSQL and Temporal and builds the mail and payment
@@ -49,6 +57,9 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 	if p.Payments, err = payments.New(cfg.MollieAPIKey, cfg.MollieBaseURL); err != nil {
 		return nil, fmt.Errorf("platform: payments: %w", err)
 	}
+	if p.Conditions, err = conditions.Load(); err != nil {
+		return nil, fmt.Errorf("platform: conditions: %w", err)
+	}
 	if p.Store, err = db.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
 	}
@@ -64,8 +75,26 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 	return p, nil
 }
 
+// OpenSearch opens the search index (Meilisearch when MEILI_URL is set, the
+// embedded index otherwise) and its indexer. Only the process that serves
+// search needs it.
+func (p *Platform) OpenSearch(ctx context.Context) error {
+	idx, err := search.Open(ctx, p.Config.MeiliURL, p.Config.MeiliKey, "derma_", p.Config.SearchDir)
+	if err != nil {
+		return fmt.Errorf("platform: search: %w", err)
+	}
+	p.Search = idx
+	p.Indexer = &indexer.Indexer{Store: p.Store, Index: idx, Conditions: p.Conditions, Logger: p.Logger.With("component", "indexer")}
+	return nil
+}
+
 // Close releases the connections.
 func (p *Platform) Close() {
+	if p.Search != nil {
+		if err := p.Search.Close(); err != nil {
+			p.Logger.Warn("search index close", "err", err)
+		}
+	}
 	if p.Temporal != nil {
 		p.Temporal.Close()
 	}
@@ -78,7 +107,7 @@ func (p *Platform) Close() {
 func (p *Platform) APIHandler() http.Handler {
 	return api.New(api.Deps{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
-		Payments: p.Payments, PublicURL: p.Config.PublicURL,
+		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay},
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
@@ -101,5 +130,23 @@ func Serve(ctx context.Context, srv *http.Server) error {
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("platform: shutdown %s: %w", srv.Addr, err)
 	}
+	return nil
+}
+
+// ServeSearch rebuilds the search index from Postgres and then follows the
+// outbox until ctx ends. It returns once the rebuild is done; following
+// runs in the background.
+func (p *Platform) ServeSearch(ctx context.Context) error {
+	started := time.Now()
+	n, err := p.Indexer.Rebuild(ctx)
+	if err != nil {
+		return err
+	}
+	p.Logger.Info("search index rebuilt", "doctors", n, "took", time.Since(started).Round(time.Millisecond))
+	go func() {
+		if err := p.Indexer.Follow(ctx, 2*time.Second); err != nil {
+			p.Logger.Error("search indexer stopped", "err", err)
+		}
+	}()
 	return nil
 }

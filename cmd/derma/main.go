@@ -5,6 +5,7 @@
 //	derma worker    run the Temporal worker (production)
 //	derma migrate   apply database migrations (DATABASE_URL)
 //	derma seed      load demo data (doctors, an admin, two patients)
+//	derma reindex   rebuild the search index from PostgreSQL
 //	derma help      this text
 package main
 
@@ -15,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"derma2go/config"
 	"derma2go/db"
@@ -35,6 +37,7 @@ Commands:
   worker    run the Temporal worker; configuration from environment variables
   migrate   apply pending database migrations (needs DATABASE_URL)
   seed      load demo data into the database (idempotent)
+  reindex   rebuild the search index from PostgreSQL
   help      show this text
 
 Environment variables are listed in the README (Configuration).
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string) error {
 		return runMigrate(ctx)
 	case "seed":
 		return runSeed(ctx)
+	case "reindex":
+		return runReindex(ctx)
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return nil
@@ -89,6 +94,12 @@ func runAPI(ctx context.Context) error {
 		return err
 	}
 	defer p.Close()
+	if err := p.OpenSearch(ctx); err != nil {
+		return err
+	}
+	if err := p.ServeSearch(ctx); err != nil {
+		return err
+	}
 	p.Logger.Info("api listening", "addr", p.Config.ListenAddr)
 	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler()))
 }
@@ -138,5 +149,23 @@ func runSeed(ctx context.Context) error {
 		return err
 	}
 	demodata.PrintLogins(os.Stdout, logins)
+	return nil
+}
+
+func runReindex(ctx context.Context) error {
+	p, err := openPlatform(ctx)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if err := p.OpenSearch(ctx); err != nil {
+		return err
+	}
+	started := time.Now()
+	n, err := p.Indexer.Rebuild(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("reindexed %d doctors and %d conditions in %s\n", n, len(p.Conditions.All()), time.Since(started).Round(time.Millisecond))
 	return nil
 }
