@@ -73,8 +73,12 @@ func TestBadTokensAndUnknownRoutes(t *testing.T) {
 	anon := newClient(t)
 	anon.do("GET", "/v1/me", nil).expect(t, http.StatusUnauthorized).problem(t)
 	anon.do("GET", "/v1/doctors/not-a-uuid", nil).expect(t, http.StatusNotFound).problem(t)
-	anon.raw("GET", "/v1/doctors?limit=1000", "", nil).expect(t, http.StatusBadRequest).problem(t)
-	anon.raw("GET", "/v1/doctors?offset=-1", "", nil).expect(t, http.StatusBadRequest).problem(t)
+	anon.raw("GET", "/v1/doctors?per_page=1000", "", nil).expect(t, http.StatusBadRequest).problem(t)
+	anon.raw("GET", "/v1/doctors?page=0", "", nil).expect(t, http.StatusBadRequest).problem(t)
+	for _, q := range []string{"sort=cheapest", "type=house_call", "near=52.1", "near=91,5", "sort=distance",
+		"radius_km=5", "min_rating=6", "max_price=-1", "available_before=soon", "q=" + strings.Repeat("x", 201)} {
+		anon.raw("GET", "/v1/doctors?"+q, "", nil).expect(t, http.StatusBadRequest).problem(t)
+	}
 }
 
 func count(t *testing.T, table string) int {

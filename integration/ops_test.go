@@ -46,7 +46,7 @@ func TestDoctorsListAndProfile(t *testing.T) {
 		} `json:"items"`
 		Page struct{ Total int } `json:"page"`
 	}
-	c.do("GET", "/v1/doctors?limit=5&offset=0", nil).expect(t, http.StatusOK).decode(t, &page)
+	c.do("GET", "/v1/doctors?per_page=5&page=1", nil).expect(t, http.StatusOK).decode(t, &page)
 	if page.Page.Total < 20 || len(page.Items) != 5 {
 		t.Fatalf("doctors total %d, page %d; want ≥ 20 and 5", page.Page.Total, len(page.Items))
 	}
@@ -56,7 +56,7 @@ func TestDoctorsListAndProfile(t *testing.T) {
 	var next struct {
 		Items []struct{ ID string } `json:"items"`
 	}
-	c.do("GET", "/v1/doctors?limit=5&offset=5", nil).expect(t, http.StatusOK).decode(t, &next)
+	c.do("GET", "/v1/doctors?per_page=5&page=2", nil).expect(t, http.StatusOK).decode(t, &next)
 	for _, a := range page.Items {
 		for _, b := range next.Items {
 			if a.ID == b.ID {

@@ -1,0 +1,430 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"derma2go/workflows"
+)
+
+// The benchmarks below compare the cost of creating an email-advice
+// consultation through the API (HTTP request → Postgres insert →
+// UpdateWithStartWorkflow → RecordTransition and CreatePayment activities →
+// 201) with a bare ExecuteWorkflow of an empty workflow on the same
+// in-process Temporal server. Each benchmark iteration runs a fixed number
+// of operations from a fixed number of concurrent clients, so that
+// -benchtime 1x gives a meaningful figure.
+const (
+	benchOps         = 200
+	benchConcurrency = 8
+	// benchWarmup operations run before the timer starts (connections,
+	// pollers, caches).
+	benchWarmup = benchConcurrency
+	// benchOpTimeout bounds a single operation.
+	benchOpTimeout = time.Minute
+
+	benchEmptyTaskQueue    = "bench-empty"
+	benchEmptyWorkflowType = "BenchEmptyWorkflow"
+)
+
+// benchEmptyWorkflow does nothing: one workflow task and it is complete.
+func benchEmptyWorkflow(workflow.Context) error { return nil }
+
+// benchOp runs one operation and returns the id of the workflow it ran.
+type benchOp func(context.Context) (workflowID string, err error)
+
+// phase is the outcome of running n operations concurrently.
+type phase struct {
+	ops       int
+	elapsed   time.Duration
+	latencies []time.Duration // sorted
+	ids       []string        // workflow ids, in completion order
+}
+
+// rate is the number of operations per second of wall-clock time.
+func (p phase) rate() float64 { return float64(p.ops) / p.elapsed.Seconds() }
+
+// percentile returns the q-quantile (0 < q ≤ 1) of the latencies by the
+// nearest-rank method, in milliseconds.
+func (p phase) percentile(q float64) float64 {
+	if len(p.latencies) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(q*float64(len(p.latencies)))) - 1
+	i = max(0, min(i, len(p.latencies)-1))
+	return float64(p.latencies[i]) / float64(time.Millisecond)
+}
+
+// mean returns the mean latency in milliseconds.
+func (p phase) mean() float64 {
+	var sum time.Duration
+	for _, d := range p.latencies {
+		sum += d
+	}
+	return float64(sum) / float64(max(1, len(p.latencies))) / float64(time.Millisecond)
+}
+
+// merge adds another phase's operations (several benchmark iterations).
+func (p phase) merge(o phase) phase {
+	p.ops += o.ops
+	p.elapsed += o.elapsed
+	p.latencies = append(p.latencies, o.latencies...)
+	slices.Sort(p.latencies)
+	p.ids = append(p.ids, o.ids...)
+	return p
+}
+
+// runPhase runs op n times from conc goroutines and measures each call and
+// the whole. It returns the first error of any call.
+func runPhase(n, conc int, op benchOp) (phase, error) {
+	jobs := make(chan struct{}, n)
+	for range n {
+		jobs <- struct{}{}
+	}
+	close(jobs)
+	var (
+		mu        sync.Mutex
+		latencies = make([]time.Duration, 0, n)
+		ids       = make([]string, 0, n)
+		errs      []error
+		wg        sync.WaitGroup
+	)
+	start := time.Now()
+	for range conc {
+		wg.Go(func() {
+			for range jobs {
+				ctx, cancel := context.WithTimeout(context.Background(), benchOpTimeout)
+				t0 := time.Now()
+				id, err := op(ctx)
+				d := time.Since(t0)
+				cancel()
+				mu.Lock()
+				if err != nil {
+					errs = append(errs, err)
+				} else {
+					latencies = append(latencies, d)
+					ids = append(ids, id)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	if len(errs) > 0 {
+		return phase{}, fmt.Errorf("%d of %d operations failed, first: %w", len(errs), n, errs[0])
+	}
+	return phase{ops: n, elapsed: elapsed, latencies: latencies, ids: ids}, nil
+}
+
+// adviceCreator creates guest email-advice consultations through the API.
+type adviceCreator struct {
+	http    *http.Client
+	doctors []string
+	mu      sync.Mutex
+	next    int
+}
+
+func newAdviceCreator(b *testing.B) *adviceCreator {
+	b.Helper()
+	c := &adviceCreator{http: &http.Client{Transport: &http.Transport{
+		MaxIdleConns: benchConcurrency, MaxIdleConnsPerHost: benchConcurrency, IdleConnTimeout: time.Minute,
+	}}}
+	b.Cleanup(c.http.CloseIdleConnections)
+	res, err := c.http.Get(stack.APIURL + "/v1/doctors?limit=100")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	type fee struct {
+		Type string `json:"type"`
+	}
+	var list struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Fees []fee  `json:"fees"`
+		} `json:"items"`
+	}
+	if res.StatusCode != http.StatusOK {
+		b.Fatalf("GET /v1/doctors → %d", res.StatusCode)
+	}
+	if err := json.NewDecoder(res.Body).Decode(&list); err != nil {
+		b.Fatalf("GET /v1/doctors: %v", err)
+	}
+	for _, d := range list.Items {
+		if slices.ContainsFunc(d.Fees, func(f fee) bool { return f.Type == "email_advice" }) {
+			c.doctors = append(c.doctors, d.ID)
+		}
+	}
+	if len(c.doctors) == 0 {
+		b.Fatal("no demo doctor offers email advice")
+	}
+	return c
+}
+
+// create posts one consultation (round-robin over the doctors, a new guest
+// email each time), expects 201 and returns the consultation's workflow id.
+func (c *adviceCreator) create(ctx context.Context) (string, error) {
+	c.mu.Lock()
+	doctor := c.doctors[c.next%len(c.doctors)]
+	c.next++
+	c.mu.Unlock()
+	body, err := json.Marshal(map[string]string{
+		"type": "email_advice", "doctor_id": doctor, "form": "short", "language": "en",
+		"guest_email": "bench-" + uuid.NewString() + "@example.test",
+	})
+	if err != nil {
+		return "", err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, stack.APIURL+"/v1/consultations", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	resBody, err := io.ReadAll(res.Body)
+	if err != nil {
+		return "", err
+	}
+	if res.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("POST /v1/consultations → %d: %s", res.StatusCode, resBody)
+	}
+	var created struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(resBody, &created); err != nil {
+		return "", fmt.Errorf("POST /v1/consultations: %w", err)
+	}
+	return workflows.ConsultationWorkflowID(created.ID), nil
+}
+
+// startEmptyWorker runs a worker for benchEmptyWorkflow on its own task
+// queue until the benchmark ends.
+func startEmptyWorker(b *testing.B) {
+	b.Helper()
+	w := worker.New(stack.Platform.Temporal, benchEmptyTaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(benchEmptyWorkflow, workflow.RegisterOptions{Name: benchEmptyWorkflowType})
+	if err := w.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(w.Stop)
+}
+
+// executeEmpty starts benchEmptyWorkflow and waits for it to complete.
+func executeEmpty(ctx context.Context) (string, error) {
+	id := "bench-empty/" + uuid.NewString()
+	run, err := stack.Platform.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: benchEmptyTaskQueue,
+	}, benchEmptyWorkflowType)
+	if err != nil {
+		return "", err
+	}
+	return id, run.Get(ctx, nil)
+}
+
+// benchPhase warms up, then runs b.N phases of benchOps operations with
+// the timer on, and returns them merged.
+func benchPhase(b *testing.B, op benchOp) phase {
+	b.Helper()
+	if _, err := runPhase(benchWarmup, benchConcurrency, op); err != nil {
+		b.Fatalf("warm-up: %v", err)
+	}
+	b.ResetTimer()
+	var total phase
+	for range b.N {
+		p, err := runPhase(benchOps, benchConcurrency, op)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total = total.merge(p)
+	}
+	b.StopTimer()
+	return total
+}
+
+func reportPhase(b *testing.B, p phase, prefix, unit string) {
+	b.ReportMetric(p.rate(), unit)
+	b.ReportMetric(p.percentile(0.50), prefix+"p50-ms")
+	b.ReportMetric(p.percentile(0.99), prefix+"p99-ms")
+}
+
+// BenchmarkEmailAdviceCreate measures email-advice consultations created
+// per second through the API: from the request to 201, when the workflow
+// runs and its Mollie payment exists.
+func BenchmarkEmailAdviceCreate(b *testing.B) {
+	c := newAdviceCreator(b)
+	p := benchPhase(b, c.create)
+	reportPhase(b, p, "", "consultations/s")
+	logBreakdown(b, "api", p)
+}
+
+// BenchmarkBareExecuteWorkflow measures bare ExecuteWorkflow + Get of an
+// empty workflow, with the same count and concurrency, on the same server.
+func BenchmarkBareExecuteWorkflow(b *testing.B) {
+	startEmptyWorker(b)
+	p := benchPhase(b, executeEmpty)
+	reportPhase(b, p, "", "workflows/s")
+	logBreakdown(b, "bare", p)
+}
+
+// BenchmarkEmailAdviceVsBare runs both phases back to back in one
+// benchmark and reports the ratio of their rates (bare / API).
+func BenchmarkEmailAdviceVsBare(b *testing.B) {
+	c := newAdviceCreator(b)
+	startEmptyWorker(b)
+	for _, op := range []benchOp{c.create, executeEmpty} {
+		if _, err := runPhase(benchWarmup, benchConcurrency, op); err != nil {
+			b.Fatalf("warm-up: %v", err)
+		}
+	}
+	b.ResetTimer()
+	var api, bare phase
+	for range b.N {
+		p, err := runPhase(benchOps, benchConcurrency, c.create)
+		if err != nil {
+			b.Fatal(fmt.Errorf("api: %w", err))
+		}
+		api = api.merge(p)
+		if p, err = runPhase(benchOps, benchConcurrency, executeEmpty); err != nil {
+			b.Fatal(fmt.Errorf("bare: %w", err))
+		}
+		bare = bare.merge(p)
+	}
+	b.StopTimer()
+	reportPhase(b, api, "api-", "consultations/s")
+	reportPhase(b, bare, "bare-", "workflows/s")
+	b.ReportMetric(bare.rate()/api.rate(), "ratio")
+	logBreakdown(b, "api", api)
+	logBreakdown(b, "bare", bare)
+}
+
+// breakdownSample is how many workflows of a phase logBreakdown reads.
+const breakdownSample = 40
+
+// logBreakdown reads the histories of the last workflows of a phase and
+// logs, as means over them, where the server-side time went: from the start
+// event to the last update completion or workflow completion, split into
+// workflow-task queue wait and run, activity queue wait and run per type,
+// and the rest. The client's latency minus "server" is the time outside
+// the Temporal server's history (HTTP, the API's own Postgres work, gRPC
+// round trips, the update's return). It runs with the timer stopped.
+func logBreakdown(b *testing.B, label string, p phase) {
+	b.Helper()
+	ids := p.ids[max(0, len(p.ids)-breakdownSample):]
+	if len(ids) == 0 {
+		return
+	}
+	sums := map[string]time.Duration{}
+	var order []string
+	add := func(k string, d time.Duration) {
+		if _, ok := sums[k]; !ok {
+			order = append(order, k)
+		}
+		sums[k] += d
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, id := range ids {
+		segments, err := historySegments(ctx, id)
+		if err != nil {
+			b.Fatalf("history of %s: %v", id, err)
+		}
+		for _, s := range segments {
+			add(s.name, s.d)
+		}
+	}
+	var line strings.Builder
+	fmt.Fprintf(&line, "%s: client mean %.1f ms, p50 %.1f ms; server-side means over the last %d workflows:",
+		label, p.mean(), p.percentile(0.5), len(ids))
+	for _, k := range order {
+		fmt.Fprintf(&line, " %s %.1f ms;", k, float64(sums[k])/float64(len(ids))/float64(time.Millisecond))
+	}
+	b.Log(strings.TrimSuffix(line.String(), ";"))
+}
+
+type segment struct {
+	name string
+	d    time.Duration
+}
+
+// historySegments splits one workflow's history, up to its last update
+// completion or its completion, into named durations; "server" is the whole.
+func historySegments(ctx context.Context, workflowID string) ([]segment, error) {
+	var (
+		start, end, wftScheduled, wftStarted time.Time
+		activities                           = map[int64]string{} // scheduled event id → type
+		activityScheduled                    = map[int64]time.Time{}
+		activityStarted                      = map[int64]time.Time{}
+		out                                  []segment
+		accounted                            time.Duration
+	)
+	seg := func(name string, from, to time.Time) {
+		if from.IsZero() || to.IsZero() {
+			return
+		}
+		out = append(out, segment{name, to.Sub(from)})
+		accounted += to.Sub(from)
+	}
+	it := stack.Platform.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		t := e.GetEventTime().AsTime()
+		switch e.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+			start = t
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+			wftScheduled = t
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED:
+			wftStarted = t
+			seg("wft-queue", wftScheduled, t)
+		case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+			seg("wft-run", wftStarted, t)
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+			activities[e.GetEventId()] = e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName()
+			activityScheduled[e.GetEventId()] = t
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+			sid := e.GetActivityTaskStartedEventAttributes().GetScheduledEventId()
+			activityStarted[sid] = t
+			seg(activities[sid]+"-queue", activityScheduled[sid], t)
+		case enumspb.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+			sid := e.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()
+			seg(activities[sid]+"-run", activityStarted[sid], t)
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+			end = t
+		}
+		if !end.IsZero() && e.GetEventType() != enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
+			(e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED ||
+				e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) {
+			break
+		}
+	}
+	if start.IsZero() || end.IsZero() {
+		return nil, fmt.Errorf("no start or end event")
+	}
+	total := end.Sub(start)
+	return append(out, segment{"other", total - accounted}, segment{"server", total}), nil
+}
