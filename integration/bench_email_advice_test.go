@@ -148,11 +148,43 @@ func newAdviceCreator(b *testing.B) *adviceCreator {
 		MaxIdleConns: benchConcurrency, MaxIdleConnsPerHost: benchConcurrency, IdleConnTimeout: time.Minute,
 	}}}
 	b.Cleanup(c.http.CloseIdleConnections)
+	// GET /v1/doctors answers from the search index, which the indexer
+	// fills from Postgres in the background after the seed: wait until it
+	// lists email-advice doctors and its total has settled (unchanged for
+	// longer than the indexer's follow interval of 2 s).
+	deadline := time.Now().Add(time.Minute)
+	var total int64 = -1
+	settled := time.Now()
+	for {
+		doctors, n, err := c.emailAdviceDoctors()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != total {
+			total, settled = n, time.Now()
+		}
+		if len(doctors) > 0 && time.Since(settled) > 2500*time.Millisecond {
+			c.doctors = doctors
+			return c
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("GET /v1/doctors: %d email-advice doctors of %d after a minute", len(doctors), n)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// emailAdviceDoctors lists the ids of the first 100 doctors that offer
+// email advice, and the total number of doctors.
+func (c *adviceCreator) emailAdviceDoctors() ([]string, int64, error) {
 	res, err := c.http.Get(stack.APIURL + "/v1/doctors?limit=100")
 	if err != nil {
-		b.Fatal(err)
+		return nil, 0, err
 	}
 	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return nil, 0, fmt.Errorf("GET /v1/doctors → %d", res.StatusCode)
+	}
 	type fee struct {
 		Type string `json:"type"`
 	}
@@ -161,22 +193,20 @@ func newAdviceCreator(b *testing.B) *adviceCreator {
 			ID   string `json:"id"`
 			Fees []fee  `json:"fees"`
 		} `json:"items"`
-	}
-	if res.StatusCode != http.StatusOK {
-		b.Fatalf("GET /v1/doctors → %d", res.StatusCode)
+		Page struct {
+			Total int64 `json:"total"`
+		} `json:"page"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&list); err != nil {
-		b.Fatalf("GET /v1/doctors: %v", err)
+		return nil, 0, fmt.Errorf("GET /v1/doctors: %w", err)
 	}
+	var ids []string
 	for _, d := range list.Items {
 		if slices.ContainsFunc(d.Fees, func(f fee) bool { return f.Type == "email_advice" }) {
-			c.doctors = append(c.doctors, d.ID)
+			ids = append(ids, d.ID)
 		}
 	}
-	if len(c.doctors) == 0 {
-		b.Fatal("no demo doctor offers email advice")
-	}
-	return c
+	return ids, list.Page.Total, nil
 }
 
 // create posts one consultation (round-robin over the doctors, a new guest

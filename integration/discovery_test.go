@@ -108,7 +108,7 @@ func TestSearchIndexFollowsPostgres(t *testing.T) {
 	if _, err := stack.Platform.Store.Pool.Exec(context.Background(), `
 		INSERT INTO consultations (id, doctor_id, patient_id, consultation_type, status, amount_cents, slot)
 		SELECT gen_random_uuid(), $1, (SELECT id FROM users WHERE role = 'patient' LIMIT 1), 'video', 'awaiting_payment', 1234,
-		       tstzrange($2, $2 + interval '15 minutes')`, s.User.ID, first); err != nil {
+		       tstzrange($2::timestamptz, $2::timestamptz + interval '15 minutes')`, s.User.ID, first); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the index to drop the booked slot", func() bool { return !inIndexAvailableBefore(t, s.User.ID, before) })

@@ -107,6 +107,18 @@ func (ac *adviceCase) waitStatus(want string) consultationView {
 	}
 }
 
+// waitWorkflowDone waits for the workflow to end and returns its final state.
+func (ac *adviceCase) waitWorkflowDone() workflows.ConsultationState {
+	ac.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var final workflows.ConsultationState
+	if err := stack.Platform.Temporal.GetWorkflow(ctx, workflows.ConsultationWorkflowID(ac.id), "").Get(ctx, &final); err != nil {
+		ac.t.Fatalf("workflow result: %v", err)
+	}
+	return final
+}
+
 func (ac *adviceCase) submitIntake() {
 	ac.t.Helper()
 	newClient(ac.t).do("POST", ac.guestPath("/intake"), map[string]any{"answers": map[string]any{
@@ -243,13 +255,7 @@ func TestEmailAdviceGuestEndToEnd(t *testing.T) {
 
 	// The workflow ends after the review request.
 	waitForMail(t, ac.guestEmail, "How was your")
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var final workflows.ConsultationState
-	if err := stack.Platform.Temporal.GetWorkflow(ctx, workflows.ConsultationWorkflowID(ac.id), "").Get(ctx, &final); err != nil {
-		t.Fatalf("workflow result: %v", err)
-	}
-	if final.Status != workflows.StatusCompleted {
+	if final := ac.waitWorkflowDone(); final.Status != workflows.StatusCompleted {
 		t.Fatalf("workflow ended %s", final.Status)
 	}
 
@@ -299,6 +305,7 @@ func TestEmailAdviceSurvivesWorkerRestarts(t *testing.T) {
 	ac.answer()
 	ac.waitStatus("completed")
 	waitForMail(t, ac.guestEmail, "How was your")
+	ac.waitWorkflowDone()
 
 	// Nothing was sent twice: one email per template to the guest.
 	seen := map[string]int{}

@@ -3,6 +3,8 @@
 package worker
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -12,7 +14,11 @@ import (
 
 // New returns a worker (not started) for the consultation task queue.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		// A stopping worker lets running activities (an email, a refund
+		// call) finish instead of abandoning them to their timeouts.
+		WorkerStopTimeout: 15 * time.Second,
+	})
 	workflows.Register(w)
 	w.RegisterActivity(acts)
 	return w
