@@ -18,6 +18,7 @@ import (
 func (s *Server) routeDoctors(v1 *gin.RouterGroup) {
 	v1.GET("/doctors", s.listDoctors)
 	v1.GET("/doctors/:id", s.getDoctor)
+	v1.GET("/doctors/:id/slots", s.doctorSlots)
 }
 
 // DoctorView is a doctor's public profile.

@@ -23,6 +23,34 @@ func (q *Queries) CountDoctors(ctx context.Context) (int64, error) {
 	return count, err
 }
 
+const createAvailabilityException = `-- name: CreateAvailabilityException :exec
+INSERT INTO availability_exceptions (id, doctor_id, day, kind, consultation_type, start_time, end_time)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+`
+
+type CreateAvailabilityExceptionParams struct {
+	ID               uuid.UUID
+	DoctorID         uuid.UUID
+	Day              pgtype.Date
+	Kind             string
+	ConsultationType pgtype.Text
+	StartTime        pgtype.Time
+	EndTime          pgtype.Time
+}
+
+func (q *Queries) CreateAvailabilityException(ctx context.Context, arg CreateAvailabilityExceptionParams) error {
+	_, err := q.db.Exec(ctx, createAvailabilityException,
+		arg.ID,
+		arg.DoctorID,
+		arg.Day,
+		arg.Kind,
+		arg.ConsultationType,
+		arg.StartTime,
+		arg.EndTime,
+	)
+	return err
+}
+
 const createAvailabilityRule = `-- name: CreateAvailabilityRule :exec
 INSERT INTO availability_rules (id, doctor_id, consultation_type, weekday, start_time, end_time)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -113,6 +141,24 @@ func (q *Queries) CreateDoctor(ctx context.Context, arg CreateDoctorParams) (Doc
 	return i, err
 }
 
+const deleteAvailabilityExceptions = `-- name: DeleteAvailabilityExceptions :exec
+DELETE FROM availability_exceptions WHERE doctor_id = $1
+`
+
+func (q *Queries) DeleteAvailabilityExceptions(ctx context.Context, doctorID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteAvailabilityExceptions, doctorID)
+	return err
+}
+
+const deleteAvailabilityRules = `-- name: DeleteAvailabilityRules :exec
+DELETE FROM availability_rules WHERE doctor_id = $1
+`
+
+func (q *Queries) DeleteAvailabilityRules(ctx context.Context, doctorID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteAvailabilityRules, doctorID)
+	return err
+}
+
 const getDoctor = `-- name: GetDoctor :one
 SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at FROM doctors WHERE user_id = $1
 `
@@ -142,6 +188,38 @@ func (q *Queries) GetDoctor(ctx context.Context, userID uuid.UUID) (Doctor, erro
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const listAvailabilityExceptions = `-- name: ListAvailabilityExceptions :many
+SELECT id, doctor_id, day, kind, consultation_type, start_time, end_time FROM availability_exceptions WHERE doctor_id = $1 ORDER BY day, start_time
+`
+
+func (q *Queries) ListAvailabilityExceptions(ctx context.Context, doctorID uuid.UUID) ([]AvailabilityException, error) {
+	rows, err := q.db.Query(ctx, listAvailabilityExceptions, doctorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AvailabilityException{}
+	for rows.Next() {
+		var i AvailabilityException
+		if err := rows.Scan(
+			&i.ID,
+			&i.DoctorID,
+			&i.Day,
+			&i.Kind,
+			&i.ConsultationType,
+			&i.StartTime,
+			&i.EndTime,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listAvailabilityRules = `-- name: ListAvailabilityRules :many

@@ -64,6 +64,25 @@ type AvailabilityRule struct {
 	EndTime          pgtype.Time
 }
 
+type ConditionComment struct {
+	ID          uuid.UUID
+	Slug        string
+	UserID      uuid.UUID
+	Body        string
+	Status      string
+	CreatedAt   time.Time
+	ModeratedBy uuid.NullUUID
+	ModeratedAt *time.Time
+}
+
+type ConditionReview struct {
+	Slug       string
+	State      string
+	ReviewerID uuid.NullUUID
+	ReviewedAt *time.Time
+	UpdatedAt  time.Time
+}
+
 type Consultation struct {
 	ID               uuid.UUID
 	DoctorID         uuid.UUID

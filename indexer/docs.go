@@ -9,6 +9,7 @@ import (
 
 	"derma2go/availability"
 	"derma2go/db"
+	"derma2go/schedule"
 	"derma2go/search"
 )
 
@@ -19,101 +20,43 @@ const slotHorizon = 60 * 24 * time.Hour
 // fees, rating, and the next free slot per bookable type computed from the
 // weekly rules, exceptions and live bookings.
 func DoctorDocs(ctx context.Context, q *db.Queries, ids []uuid.UUID, now time.Time) ([]search.DoctorDoc, error) {
-	doctors, err := q.GetDoctors(ctx, ids)
+	doctors, err := schedule.Load(ctx, q, ids, now, now.Add(slotHorizon))
 	if err != nil {
-		return nil, fmt.Errorf("indexer: doctors: %w", err)
-	}
-	fees, err := q.ListDoctorFees(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("indexer: fees: %w", err)
-	}
-	rules, err := q.ListAvailabilityRulesFor(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("indexer: rules: %w", err)
-	}
-	exceptions, err := q.ListAvailabilityExceptionsFor(ctx, db.ListAvailabilityExceptionsForParams{
-		Ids: ids, FromDay: dateOf(now.Add(-24 * time.Hour)), ToDay: dateOf(now.Add(slotHorizon + 24*time.Hour)),
-	})
-	if err != nil {
-		return nil, fmt.Errorf("indexer: exceptions: %w", err)
-	}
-	booked, err := q.ListBookedSlotsFor(ctx, db.ListBookedSlotsForParams{Ids: ids, FromTime: now})
-	if err != nil {
-		return nil, fmt.Errorf("indexer: bookings: %w", err)
-	}
-	byDoctor := map[uuid.UUID]*doctorData{}
-	for _, d := range doctors {
-		byDoctor[d.UserID] = &doctorData{row: d}
-	}
-	for _, f := range fees {
-		if d := byDoctor[f.DoctorID]; d != nil {
-			d.fees = append(d.fees, f)
-		}
-	}
-	for _, r := range rules {
-		if d := byDoctor[r.DoctorID]; d != nil {
-			d.rules = append(d.rules, availability.Rule{
-				Type: r.ConsultationType, Weekday: time.Weekday(r.Weekday), Start: clockOf(r.StartTime), End: clockOf(r.EndTime),
-			})
-		}
-	}
-	for _, e := range exceptions {
-		if d := byDoctor[e.DoctorID]; d != nil {
-			d.exceptions = append(d.exceptions, exceptionOf(e))
-		}
-	}
-	for _, b := range booked {
-		if d := byDoctor[b.DoctorID]; d != nil {
-			d.booked = append(d.booked, availability.Interval{Start: b.StartsAt, End: b.EndsAt})
-		}
+		return nil, fmt.Errorf("indexer: %w", err)
 	}
 	docs := make([]search.DoctorDoc, 0, len(doctors))
-	for _, d := range doctors {
-		docs = append(docs, byDoctor[d.UserID].doc(now))
+	for _, id := range ids {
+		if d, ok := doctors[id]; ok {
+			docs = append(docs, doc(d, now))
+		}
 	}
 	return docs, nil
 }
 
-type doctorData struct {
-	row        db.Doctor
-	fees       []db.DoctorFee
-	rules      []availability.Rule
-	exceptions []availability.Exception
-	booked     []availability.Interval
-}
-
-func (d *doctorData) doc(now time.Time) search.DoctorDoc {
-	r := d.row
-	doc := search.DoctorDoc{
+func doc(d *schedule.Doctor, now time.Time) search.DoctorDoc {
+	r := d.Row
+	out := search.DoctorDoc{
 		ID: r.UserID.String(), Name: r.DisplayName, Specialty: r.Specialty, FocusAreas: r.FocusAreas, City: r.City,
 		Lat: r.Latitude, Lng: r.Longitude, Languages: r.Languages, PriceCents: map[string]int64{},
 		NextSlot: map[string]time.Time{}, RatingCount: int(r.RatingCount),
 	}
 	if r.RatingCount > 0 {
-		doc.Rating = float64(r.RatingSum) / float64(r.RatingCount)
+		out.Rating = float64(r.RatingSum) / float64(r.RatingCount)
 	}
-	zone, err := time.LoadLocation(r.TimeZone)
-	if err != nil {
-		zone = time.UTC
-	}
-	for _, f := range d.fees {
-		doc.Types = append(doc.Types, f.ConsultationType)
-		doc.PriceCents[f.ConsultationType] = int64(f.AmountCents)
+	for _, f := range d.Fees {
+		out.Types = append(out.Types, f.ConsultationType)
+		out.PriceCents[f.ConsultationType] = int64(f.AmountCents)
 		if f.ConsultationType == "email_advice" {
 			continue // no slots: answered within the SLA
 		}
-		next, ok := availability.NextSlot(availability.Query{
-			Rules: d.rules, Exceptions: d.exceptions, Booked: d.booked, Type: f.ConsultationType,
-			SlotLength: time.Duration(f.DurationMinutes) * time.Minute, Zone: zone,
-			From: now, To: now.Add(slotHorizon), Now: now,
-		})
+		next, ok := availability.NextSlot(d.Query(f, now, now.Add(slotHorizon), now))
 		if ok {
-			doc.NextSlot[f.ConsultationType] = next.UTC()
-			if doc.NextAvailable == nil || next.Before(*doc.NextAvailable) {
+			out.NextSlot[f.ConsultationType] = next.UTC()
+			if out.NextAvailable == nil || next.Before(*out.NextAvailable) {
 				n := next.UTC()
-				doc.NextAvailable = &n
+				out.NextAvailable = &n
 			}
 		}
 	}
-	return doc
+	return out
 }

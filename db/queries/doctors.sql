@@ -28,3 +28,16 @@ VALUES ($1, $2, $3, $4, $5, $6);
 
 -- name: ListAvailabilityRules :many
 SELECT * FROM availability_rules WHERE doctor_id = $1 ORDER BY consultation_type, weekday, start_time;
+
+-- name: DeleteAvailabilityRules :exec
+DELETE FROM availability_rules WHERE doctor_id = $1;
+
+-- name: DeleteAvailabilityExceptions :exec
+DELETE FROM availability_exceptions WHERE doctor_id = $1;
+
+-- name: CreateAvailabilityException :exec
+INSERT INTO availability_exceptions (id, doctor_id, day, kind, consultation_type, start_time, end_time)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: ListAvailabilityExceptions :many
+SELECT * FROM availability_exceptions WHERE doctor_id = $1 ORDER BY day, start_time;
