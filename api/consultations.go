@@ -36,6 +36,9 @@ const (
 type Engine interface {
 	// StartEmailAdvice starts the workflow and returns the checkout URL.
 	StartEmailAdvice(ctx context.Context, in EmailAdviceStart) (checkoutURL string, err error)
+	// StartAppointment starts a video or in-person appointment workflow and
+	// returns the checkout URL (video; "" for in-person, paid afterwards).
+	StartAppointment(ctx context.Context, in AppointmentStart) (checkoutURL string, err error)
 	// PaymentChanged tells the workflow that Mollie reports a new payment status.
 	PaymentChanged(ctx context.Context, consultationID uuid.UUID, paymentID, status string) error
 	// RefundChanged tells the workflow that Mollie reports a new refund status.
@@ -51,6 +54,18 @@ type Engine interface {
 // ErrRejected is returned by Engine when the workflow refuses an update in
 // its current state; the API answers 409.
 var ErrRejected = errors.New("api: rejected by the consultation workflow")
+
+// AppointmentStart is what the engine needs to start an appointment.
+type AppointmentStart struct {
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	Type           string
+	AmountCents    int64
+	AdminFeeCents  int64
+	Start, End     time.Time
+	TimeZone       string
+	Language       string
+}
 
 // EmailAdviceStart is what the engine needs to start an email-advice consultation.
 type EmailAdviceStart struct {
@@ -75,11 +90,12 @@ func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
 }
 
 type createConsultationRequest struct {
-	Type       string `json:"type" validate:"required,oneof=email_advice video walk_in in_person"`
-	DoctorID   string `json:"doctor_id" validate:"required,uuid"`
-	Form       string `json:"form" validate:"required_if=Type email_advice,omitempty,oneof=short detailed"`
-	GuestEmail string `json:"guest_email" validate:"omitempty,email,max=254"`
-	Language   string `json:"language" validate:"omitempty,oneof=nl en"`
+	Type       string     `json:"type" validate:"required,oneof=email_advice video walk_in in_person"`
+	DoctorID   string     `json:"doctor_id" validate:"required,uuid"`
+	Form       string     `json:"form" validate:"required_if=Type email_advice,omitempty,oneof=short detailed"`
+	GuestEmail string     `json:"guest_email" validate:"omitempty,email,max=254"`
+	Language   string     `json:"language" validate:"omitempty,oneof=nl en"`
+	SlotStart  *time.Time `json:"slot_start"`
 }
 
 // ConsultationCreated is the answer to POST /consultations.
@@ -97,12 +113,16 @@ func (s *Server) createConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if req.Type != "email_advice" {
-		fail(c, newProblem(http.StatusUnprocessableEntity, "type-unavailable", "Consultation type not bookable yet",
-			"Only email_advice can be booked through this endpoint so far."))
+	p := currentPrincipal(c)
+	switch req.Type {
+	case "video", "in_person":
+		s.bookAppointment(c, req, p)
+		return
+	case "walk_in":
+		fail(c, newProblem(http.StatusUnprocessableEntity, "type-unavailable", "Walk-in not bookable here",
+			"Join a doctor's walk-in queue during their walk-in hours instead."))
 		return
 	}
-	p := currentPrincipal(c)
 	switch {
 	case p == nil && req.GuestEmail == "":
 		fail(c, errValidation(FieldProblem{Field: "guest_email", Reason: "is required without a login"}))

@@ -47,6 +47,8 @@ type Deps struct {
 	PublicURL string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
 	Temporal HealthChecker
+	// PaymentHold is how long a slot is held while the patient pays.
+	PaymentHold time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Registry receives the API's metrics; nil makes a private one.

@@ -47,9 +47,9 @@ func (q *Queries) CreateAdvice(ctx context.Context, arg CreateAdviceParams) erro
 
 const createConsultation = `-- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
-                           advice_form, status, language, amount_cents, slot, hold_expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason
+                           advice_form, status, language, amount_cents, slot, hold_expires_at, admin_fee_cents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents
 `
 
 type CreateConsultationParams struct {
@@ -65,6 +65,7 @@ type CreateConsultationParams struct {
 	AmountCents      int32
 	Slot             pgtype.Range[pgtype.Timestamptz]
 	HoldExpiresAt    *time.Time
+	AdminFeeCents    int32
 }
 
 func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultationParams) (Consultation, error) {
@@ -81,6 +82,7 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		arg.AmountCents,
 		arg.Slot,
 		arg.HoldExpiresAt,
+		arg.AdminFeeCents,
 	)
 	var i Consultation
 	err := row.Scan(
@@ -105,6 +107,7 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		&i.CompletedAt,
 		&i.StatusSeq,
 		&i.StatusReason,
+		&i.AdminFeeCents,
 	)
 	return i, err
 }
@@ -152,6 +155,29 @@ func (q *Queries) CreatePhoto(ctx context.Context, arg CreatePhotoParams) error 
 	return err
 }
 
+const createPrescription = `-- name: CreatePrescription :exec
+INSERT INTO prescriptions (id, consultation_id, doctor_id, data_enc, send_by_email) VALUES ($1, $2, $3, $4, $5)
+`
+
+type CreatePrescriptionParams struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	DataEnc        []byte
+	SendByEmail    bool
+}
+
+func (q *Queries) CreatePrescription(ctx context.Context, arg CreatePrescriptionParams) error {
+	_, err := q.db.Exec(ctx, createPrescription,
+		arg.ID,
+		arg.ConsultationID,
+		arg.DoctorID,
+		arg.DataEnc,
+		arg.SendByEmail,
+	)
+	return err
+}
+
 const deleteConsultation = `-- name: DeleteConsultation :exec
 DELETE FROM consultations WHERE id = $1 AND status = 'awaiting_payment' AND payment_id IS NULL
 `
@@ -170,6 +196,15 @@ func (q *Queries) DeleteDraftAdvice(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+const deleteUnstartedConsultation = `-- name: DeleteUnstartedConsultation :exec
+DELETE FROM consultations WHERE id = $1 AND status_seq = 0 AND payment_id IS NULL
+`
+
+func (q *Queries) DeleteUnstartedConsultation(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, deleteUnstartedConsultation, id)
+	return err
+}
+
 const emailSent = `-- name: EmailSent :one
 SELECT EXISTS (SELECT 1 FROM sent_emails WHERE dedup_key = $1)
 `
@@ -182,7 +217,7 @@ func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) 
 }
 
 const getConsultation = `-- name: GetConsultation :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE id = $1
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE id = $1
 `
 
 func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -210,12 +245,13 @@ func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultati
 		&i.CompletedAt,
 		&i.StatusSeq,
 		&i.StatusReason,
+		&i.AdminFeeCents,
 	)
 	return i, err
 }
 
 const getConsultationForUpdate = `-- name: GetConsultationForUpdate :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -243,6 +279,7 @@ func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (C
 		&i.CompletedAt,
 		&i.StatusSeq,
 		&i.StatusReason,
+		&i.AdminFeeCents,
 	)
 	return i, err
 }
@@ -309,6 +346,29 @@ func (q *Queries) GetPhoto(ctx context.Context, arg GetPhotoParams) (Consultatio
 	return i, err
 }
 
+const getPrescription = `-- name: GetPrescription :one
+SELECT id, consultation_id, doctor_id, data_enc, send_by_email, created_at FROM prescriptions WHERE id = $1 AND consultation_id = $2
+`
+
+type GetPrescriptionParams struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+}
+
+func (q *Queries) GetPrescription(ctx context.Context, arg GetPrescriptionParams) (Prescription, error) {
+	row := q.db.QueryRow(ctx, getPrescription, arg.ID, arg.ConsultationID)
+	var i Prescription
+	err := row.Scan(
+		&i.ID,
+		&i.ConsultationID,
+		&i.DoctorID,
+		&i.DataEnc,
+		&i.SendByEmail,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getPublishedAdvice = `-- name: GetPublishedAdvice :one
 SELECT id, consultation_id, doctor_id, text_enc, created_at, published_at FROM advice WHERE consultation_id = $1 AND published_at IS NOT NULL
 `
@@ -344,7 +404,7 @@ func (q *Queries) InsertSupportAlert(ctx context.Context, arg InsertSupportAlert
 }
 
 const listDoctorConsultations = `-- name: ListDoctorConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations
 WHERE doctor_id = $1
   AND ($2::text IS NULL OR status = $2)
   AND ($3::text IS NULL OR consultation_type = $3)
@@ -389,6 +449,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 			&i.CompletedAt,
 			&i.StatusSeq,
 			&i.StatusReason,
+			&i.AdminFeeCents,
 		); err != nil {
 			return nil, err
 		}
@@ -401,7 +462,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 }
 
 const listPatientConsultations = `-- name: ListPatientConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
 `
 
 func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.NullUUID) ([]Consultation, error) {
@@ -435,6 +496,7 @@ func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.N
 			&i.CompletedAt,
 			&i.StatusSeq,
 			&i.StatusReason,
+			&i.AdminFeeCents,
 		); err != nil {
 			return nil, err
 		}
@@ -477,6 +539,37 @@ func (q *Queries) ListPhotos(ctx context.Context, consultationID uuid.UUID) ([]L
 			&i.SizeBytes,
 			&i.Width,
 			&i.Height,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listPrescriptions = `-- name: ListPrescriptions :many
+SELECT id, consultation_id, doctor_id, data_enc, send_by_email, created_at FROM prescriptions WHERE consultation_id = $1 ORDER BY created_at, id
+`
+
+func (q *Queries) ListPrescriptions(ctx context.Context, consultationID uuid.UUID) ([]Prescription, error) {
+	rows, err := q.db.Query(ctx, listPrescriptions, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []Prescription{}
+	for rows.Next() {
+		var i Prescription
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConsultationID,
+			&i.DoctorID,
+			&i.DataEnc,
+			&i.SendByEmail,
 			&i.CreatedAt,
 		); err != nil {
 			return nil, err

@@ -105,6 +105,7 @@ type Consultation struct {
 	CompletedAt      *time.Time
 	StatusSeq        int32
 	StatusReason     string
+	AdminFeeCents    int32
 }
 
 type ConsultationIntake struct {
@@ -194,6 +195,15 @@ type Payment struct {
 	PaidAt         *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+}
+
+type Prescription struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	DataEnc        []byte
+	SendByEmail    bool
+	CreatedAt      time.Time
 }
 
 type Refund struct {

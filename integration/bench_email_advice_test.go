@@ -174,10 +174,10 @@ func newAdviceCreator(b *testing.B) *adviceCreator {
 	}
 }
 
-// emailAdviceDoctors lists the ids of the first 100 doctors that offer
-// email advice, and the total number of doctors.
+// emailAdviceDoctors lists the ids of (up to 100) doctors that offer email
+// advice, and how many the index holds.
 func (c *adviceCreator) emailAdviceDoctors() ([]string, int64, error) {
-	res, err := c.http.Get(stack.APIURL + "/v1/doctors?limit=100")
+	res, err := c.http.Get(stack.APIURL + "/v1/doctors?type=email_advice&per_page=100")
 	if err != nil {
 		return nil, 0, err
 	}

@@ -159,3 +159,5 @@ func (r response) expect(t *testing.T, want int) response {
 	}
 	return r
 }
+
+func bytesReader(s string) *bytes.Reader { return bytes.NewReader([]byte(s)) }

@@ -1,8 +1,20 @@
 -- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
-                           advice_form, status, language, amount_cents, slot, hold_expires_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                           advice_form, status, language, amount_cents, slot, hold_expires_at, admin_fee_cents)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 RETURNING *;
+
+-- name: DeleteUnstartedConsultation :exec
+DELETE FROM consultations WHERE id = $1 AND status_seq = 0 AND payment_id IS NULL;
+
+-- name: CreatePrescription :exec
+INSERT INTO prescriptions (id, consultation_id, doctor_id, data_enc, send_by_email) VALUES ($1, $2, $3, $4, $5);
+
+-- name: ListPrescriptions :many
+SELECT * FROM prescriptions WHERE consultation_id = $1 ORDER BY created_at, id;
+
+-- name: GetPrescription :one
+SELECT * FROM prescriptions WHERE id = $1 AND consultation_id = $2;
 
 -- name: DeleteConsultation :exec
 DELETE FROM consultations WHERE id = $1 AND status = 'awaiting_payment' AND payment_id IS NULL;

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"derma2go/availability"
+	"derma2go/db"
+	"derma2go/schedule"
+)
+
+// bookAppointment books a video or in-person slot for a logged-in patient.
+// The slot must be one of the doctor's free slots now; the database's
+// exclusion constraint decides races: of two patients booking one slot at
+// once exactly one row is written, the other gets 409. A video booking holds
+// the slot while the patient pays; the workflow frees it if the hold ends
+// unpaid.
+func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, p *principal) {
+	if p == nil {
+		c.Header("WWW-Authenticate", "Bearer")
+		fail(c, errUnauthorized("Log in to book an appointment."))
+		return
+	}
+	if p.Role != RolePatient {
+		fail(c, errForbidden("Only patients book consultations."))
+		return
+	}
+	if req.GuestEmail != "" {
+		fail(c, errValidation(FieldProblem{Field: "guest_email", Reason: "must be empty: appointments need an account"}))
+		return
+	}
+	if req.SlotStart == nil {
+		fail(c, errValidation(FieldProblem{Field: "slot_start", Reason: "is required for video and in_person"}))
+		return
+	}
+	now := s.Now()
+	start := req.SlotStart.UTC()
+	doctorID := uuid.MustParse(req.DoctorID)
+	doctors, err := schedule.Load(c, s.Store.Queries, []uuid.UUID{doctorID}, start.Add(-time.Hour), start.Add(time.Hour))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	d, ok := doctors[doctorID]
+	if !ok {
+		fail(c, errValidation(FieldProblem{Field: "doctor_id", Reason: "is not a known doctor"}))
+		return
+	}
+	fee, ok := d.Fee(req.Type)
+	if !ok {
+		fail(c, errValidation(FieldProblem{Field: "type", Reason: "is not offered by this doctor"}))
+		return
+	}
+	slots, err := availability.Slots(d.Query(fee, start, start.Add(time.Minute), now))
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if len(slots) != 1 || !slots[0].Equal(start) {
+		fail(c, errConflict("This slot is not free: it is taken, held, in the past or outside the doctor's hours."))
+		return
+	}
+	lang := req.Language
+	if lang == "" {
+		lang = p.Language
+	}
+	end := start.Add(time.Duration(fee.DurationMinutes) * time.Minute)
+	params := db.CreateConsultationParams{
+		ID: uuid.New(), DoctorID: doctorID, PatientID: uuid.NullUUID{UUID: p.UserID, Valid: true},
+		ConsultationType: req.Type, Status: statusAwaitingPayment, Language: lang, AmountCents: fee.AmountCents,
+		AdminFeeCents: d.Row.AdminFeeCents,
+		Slot: pgtype.Range[pgtype.Timestamptz]{
+			Lower: pgtype.Timestamptz{Time: start, Valid: true}, Upper: pgtype.Timestamptz{Time: end, Valid: true},
+			LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true,
+		},
+	}
+	if req.Type == "in_person" {
+		params.Status = "scheduled"
+	} else {
+		hold := now.Add(s.PaymentHold)
+		params.HoldExpiresAt = &hold
+	}
+	if _, err := s.Store.CreateConsultation(c, params); errors.Is(err, db.ErrConflict) || errors.Is(db.Translate(err), db.ErrConflict) {
+		fail(c, errConflict("Someone else just booked or is paying for this slot. Pick another one."))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	auditSubject(c, p.UserID, params.ID.String())
+	checkout, err := s.Engine.StartAppointment(c, AppointmentStart{
+		ConsultationID: params.ID, DoctorID: doctorID, Type: req.Type, AmountCents: int64(fee.AmountCents),
+		AdminFeeCents: int64(d.Row.AdminFeeCents), Start: start, End: end, TimeZone: d.Row.TimeZone, Language: lang,
+	})
+	if err != nil {
+		ctx := context.WithoutCancel(c.Request.Context())
+		if delErr := s.Store.DeleteUnstartedConsultation(ctx, params.ID); delErr != nil {
+			err = errors.Join(err, delErr)
+		}
+		fail(c, fmt.Errorf("start appointment %s: %w", params.ID, err))
+		return
+	}
+	c.JSON(http.StatusCreated, ConsultationCreated{ID: params.ID, Status: params.Status, CheckoutURL: checkout})
+}
