@@ -28,3 +28,15 @@ func TestFormatMoney(t *testing.T) {
 		}
 	}
 }
+
+func TestPrescriptionPDF(t *testing.T) {
+	b, err := PrescriptionPDF(Prescription{ID: "rx-1", IssuedAt: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+		DoctorName: "dr. Anna Jansen", PatientName: "Pim", Medication: "Hydrocortison crème", Strength: "1%",
+		Dosage: "2× per dag", DurationDays: 14, Instructions: "Dun aanbrengen."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte("%PDF-")) || !bytes.Contains(b, []byte("rx-1")) {
+		t.Fatal("prescription PDF lacks its reference")
+	}
+}
