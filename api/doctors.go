@@ -96,28 +96,17 @@ func (s *Server) listDoctors(c *gin.Context) {
 		}
 		ids = append(ids, id)
 	}
-	rows, err := s.Store.GetDoctors(c, ids)
+	views, err := s.doctorViewsOf(c, ids)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	views, err := s.doctorViews(c, rows)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	byID := map[uuid.UUID]DoctorView{}
-	for _, v := range views {
-		byID[v.ID] = v
-	}
-	items := make([]DoctorView, 0, len(res.Hits))
+	items := make([]DoctorView, 0, len(views))
 	for i, h := range res.Hits {
-		v, ok := byID[ids[i]]
-		if !ok {
-			continue // deleted since it was indexed; the outbox removes it
+		if v, ok := views[ids[i]]; ok {
+			v.DistanceKm = h.DistanceKm
+			items = append(items, v)
 		}
-		v.DistanceKm = h.DistanceKm
-		items = append(items, v)
 	}
 	page, perPage := q.Page, q.PerPage
 	out := gin.H{"items": items, "page": SearchPage{Page: page, PerPage: perPage, Total: res.Total}}
@@ -251,6 +240,24 @@ func (s *Server) getDoctor(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, views[0])
+}
+
+// doctorViewsOf loads the profiles of ids; a doctor deleted meanwhile is
+// simply absent from the map.
+func (s *Server) doctorViewsOf(c *gin.Context, ids []uuid.UUID) (map[uuid.UUID]DoctorView, error) {
+	rows, err := s.Store.GetDoctors(c, ids)
+	if err != nil {
+		return nil, err
+	}
+	views, err := s.doctorViews(c, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[uuid.UUID]DoctorView, len(views))
+	for _, v := range views {
+		byID[v.ID] = v
+	}
+	return byID, nil
 }
 
 // doctorViews joins doctors with their fees in one query.

@@ -155,19 +155,10 @@ func (s *Server) listFavourites(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, err := s.Store.GetDoctors(c, ids)
+	byID, err := s.doctorViewsOf(c, ids)
 	if err != nil {
 		fail(c, err)
 		return
-	}
-	views, err := s.doctorViews(c, rows)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	byID := map[uuid.UUID]DoctorView{}
-	for _, v := range views {
-		byID[v.ID] = v
 	}
 	items := make([]DoctorView, 0, len(ids))
 	for _, id := range ids {

@@ -28,29 +28,7 @@ type Invoice struct {
 // exempt from Dutch VAT (art. 11 lid 1 onderdeel g Wet OB), which the invoice
 // states.
 func InvoicePDF(inv Invoice) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(false) // tiny documents; keeps their text greppable
-	pdf.SetTitle("Factuur "+inv.Number, true)
-	pdf.SetAuthor("Derma2Go", true)
-	pdf.SetCreationDate(inv.IssuedAt)
-	pdf.SetModificationDate(inv.IssuedAt)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 18)
-	pdf.Cell(0, 10, "Derma2Go")
-	pdf.Ln(12)
-	pdf.SetFont("Helvetica", "", 10)
-	for _, line := range []string{inv.DoctorName, inv.DoctorAddress, inv.DoctorCity} {
-		if line != "" {
-			pdf.Cell(0, 5, tr(line))
-			pdf.Ln(5)
-		}
-	}
-	pdf.Ln(8)
-	pdf.SetFont("Helvetica", "B", 14)
-	pdf.Cell(0, 8, tr("Factuur / Invoice "+inv.Number))
-	pdf.Ln(10)
-	pdf.SetFont("Helvetica", "", 10)
+	pdf, tr := letterhead("Factuur / Invoice "+inv.Number, inv.IssuedAt, inv.DoctorName, inv.DoctorAddress, inv.DoctorCity)
 	rows := [][2]string{
 		{"Factuurdatum / Date", inv.IssuedAt.In(amsterdam()).Format("02-01-2006")},
 		{"Patiënt / Patient", inv.PatientName},
@@ -94,6 +72,36 @@ func FormatMoney(cents int64, currency string) string {
 		symbol = "€ "
 	}
 	return fmt.Sprintf("%s%s%d,%02d", sign, symbol, cents/100, cents%100)
+}
+
+// letterhead starts an A4 document: metadata, the Derma2Go header, the
+// doctor's lines and the title. It returns the document and its text
+// translator (UTF-8 to the PDF's code page).
+func letterhead(title string, created time.Time, doctorLines ...string) (*fpdf.Fpdf, func(string) string) {
+	pdf := fpdf.New("P", "mm", "A4", "")
+	pdf.SetCompression(false) // tiny documents; keeps their text greppable
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor("Derma2Go", true)
+	pdf.SetCreationDate(created)
+	pdf.SetModificationDate(created)
+	tr := pdf.UnicodeTranslatorFromDescriptor("")
+	pdf.AddPage()
+	pdf.SetFont("Helvetica", "B", 18)
+	pdf.Cell(0, 10, "Derma2Go")
+	pdf.Ln(12)
+	pdf.SetFont("Helvetica", "", 10)
+	for _, line := range doctorLines {
+		if line != "" {
+			pdf.Cell(0, 5, tr(line))
+			pdf.Ln(5)
+		}
+	}
+	pdf.Ln(8)
+	pdf.SetFont("Helvetica", "B", 14)
+	pdf.Cell(0, 8, tr(title))
+	pdf.Ln(10)
+	pdf.SetFont("Helvetica", "", 10)
+	return pdf, tr
 }
 
 func amsterdam() *time.Location {

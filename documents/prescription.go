@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"time"
-
-	"github.com/go-pdf/fpdf"
 )
 
 // Prescription is the data printed on a prescription.
@@ -25,29 +23,7 @@ type Prescription struct {
 
 // PrescriptionPDF renders a prescription.
 func PrescriptionPDF(p Prescription) ([]byte, error) {
-	pdf := fpdf.New("P", "mm", "A4", "")
-	pdf.SetCompression(false)
-	pdf.SetTitle("Recept "+p.ID, true)
-	pdf.SetAuthor("Derma2Go", true)
-	pdf.SetCreationDate(p.IssuedAt)
-	pdf.SetModificationDate(p.IssuedAt)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
-	pdf.AddPage()
-	pdf.SetFont("Helvetica", "B", 18)
-	pdf.Cell(0, 10, "Derma2Go")
-	pdf.Ln(12)
-	pdf.SetFont("Helvetica", "", 10)
-	for _, line := range []string{p.DoctorName, p.DoctorAddress, p.DoctorCity} {
-		if line != "" {
-			pdf.Cell(0, 5, tr(line))
-			pdf.Ln(5)
-		}
-	}
-	pdf.Ln(8)
-	pdf.SetFont("Helvetica", "B", 14)
-	pdf.Cell(0, 8, tr("Recept / Prescription"))
-	pdf.Ln(10)
-	pdf.SetFont("Helvetica", "", 10)
+	pdf, tr := letterhead("Recept / Prescription", p.IssuedAt, p.DoctorName, p.DoctorAddress, p.DoctorCity)
 	rows := [][2]string{
 		{"Datum / Date", p.IssuedAt.In(amsterdam()).Format("02-01-2006")},
 		{"Patiënt / Patient", p.PatientName},
