@@ -45,6 +45,10 @@ const (
 	TemplateDoctorDelay = "doctor_delay"
 	// TemplateNewBookingDoctor tells a doctor about a new booking. Data: NewBookingDoctorData.
 	TemplateNewBookingDoctor = "new_booking_doctor"
+	// TemplateCancellationRequested asks a doctor to confirm or reject a cancellation. Data: CancellationRequestedData.
+	TemplateCancellationRequested = "cancellation_requested"
+	// TemplateCancellationRejected tells the patient the appointment stands. Data: CancellationRejectedData.
+	TemplateCancellationRejected = "cancellation_rejected"
 	// TemplatePrescriptionIssued accompanies a prescription PDF attached by the caller. Data: PrescriptionIssuedData.
 	TemplatePrescriptionIssued = "prescription_issued"
 )
@@ -199,5 +203,22 @@ type NewBookingDoctorData struct {
 type PrescriptionIssuedData struct {
 	PatientName string
 	DoctorName  string
+	PortalURL   string
+}
+
+// CancellationRequestedData is the data of TemplateCancellationRequested (to the doctor).
+type CancellationRequestedData struct {
+	DoctorName      string
+	PatientName     string
+	Start           string // formatted appointment start
+	RefundAmount    string // formatted refund if confirmed; empty: none
+	ConsultationURL string
+}
+
+// CancellationRejectedData is the data of TemplateCancellationRejected (to the patient).
+type CancellationRejectedData struct {
+	PatientName string
+	DoctorName  string
+	Start       string // formatted appointment start
 	PortalURL   string
 }

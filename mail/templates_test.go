@@ -53,6 +53,10 @@ var samples = map[string]any{
 		PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30",
 		WaitingRoomURL: "https://derma2go.test/c/c-1/waiting-room", HoursBefore: 24,
 	},
+	TemplateCancellationRequested: CancellationRequestedData{DoctorName: "dr. Pieter Jansen", PatientName: "Sanne de Vries",
+		Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 40,00", ConsultationURL: "https://derma2go.test/doctor/c/1"},
+	TemplateCancellationRejected: CancellationRejectedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen",
+		Start: "dinsdag 4 maart 2025 om 14:30", PortalURL: "https://derma2go.test/portal"},
 	TemplateAppointmentCancelled: AppointmentCancelledData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 45,50"},
 	TemplateDoctorDelay:          DoctorDelayData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Minutes: 15, NewStart: "14:45"},
 	TemplateNewBookingDoctor: NewBookingDoctorData{
@@ -98,8 +102,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 20 {
-		t.Errorf("got %d templates, want 20", len(names))
+	if len(names) != 22 {
+		t.Errorf("got %d templates, want 22", len(names))
 	}
 }
 
