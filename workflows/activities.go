@@ -77,6 +77,13 @@ const (
 	// needs a human: failed or unconfirmed refunds, failed invoices, advice
 	// that could not be delivered. Idempotent per (ConsultationID, Code).
 	ActivityAlertSupport = "AlertSupport"
+
+	// ActivityMarkInvoicePaid records that the patient paid the invoice of
+	// an in-person appointment (the doctor marked it paid):
+	// MarkInvoicePaidInput → nothing. Idempotent: marking a paid invoice
+	// again keeps the first PaidAt. It fails non-retryably if the
+	// consultation has no invoice.
+	ActivityMarkInvoicePaid = "MarkInvoicePaid"
 )
 
 // CreatePaymentInput is the input of ActivityCreatePayment.
@@ -194,6 +201,31 @@ type SendEmailInput struct {
 	Recipient      Recipient
 	// DedupKey identifies this one email: "consultation/<id>/email/<template>/<recipient>[/<occasion>]".
 	DedupKey string
+	// DocumentID names the document a template attaches
+	// (prescription_issued); empty for every other template.
+	DocumentID string `json:",omitempty"`
+	// Appointment carries, for the appointment templates, the facts of the
+	// moment that Postgres may not hold yet (a delay, which reminder, the
+	// refund); nil for every other template.
+	Appointment *AppointmentEmail `json:",omitempty"`
+}
+
+// AppointmentEmail is SendEmailInput.Appointment. The activity formats the
+// instants in the doctor's zone and the amounts as money.
+type AppointmentEmail struct {
+	Type ConsultationType // video or in_person
+	// Start is the booked start; ExpectedStart the start after the doctor's
+	// delay (equal to Start without one). End is the booked end.
+	Start         time.Time
+	End           time.Time
+	ExpectedStart time.Time
+	// DelayMinutes is the doctor's announced delay (doctor_delay).
+	DelayMinutes int `json:",omitempty"`
+	// HoursBefore is which reminder this is: 24 or 1 (appointment_reminder).
+	HoursBefore int `json:",omitempty"`
+	// RefundCents is what the patient gets back (appointment_cancelled,
+	// cancellation_requested); 0 means nothing.
+	RefundCents int64 `json:",omitempty"`
 }
 
 // Template names an email template of package mail (nl and en).
@@ -213,6 +245,32 @@ const (
 	TemplateRefundFailedSupport      Template = "refund_failed_support"       // support: a refund failed or stayed unconfirmed
 	TemplateReviewRequest            Template = "review_request"              // patient
 	TemplateInvoice                  Template = "invoice"                     // patient: the invoice (PDF)
+
+	// Appointments; each gets SendEmailInput.Appointment.
+
+	// TemplateAppointmentInvitation (patient): the booking, with the
+	// intake-form and (video) waiting-room links and an .ics attachment,
+	// which the activity adds.
+	TemplateAppointmentInvitation Template = "appointment_invitation"
+	// TemplateNewBookingDoctor (doctor): a new booking.
+	TemplateNewBookingDoctor Template = "new_booking_doctor"
+	// TemplateAppointmentReminder (patient): 24 h or 1 h before the
+	// (expected) start; Appointment.HoursBefore says which.
+	TemplateAppointmentReminder Template = "appointment_reminder"
+	// TemplateDoctorDelay (patient): the doctor runs
+	// Appointment.DelayMinutes late; the new expected start.
+	TemplateDoctorDelay Template = "doctor_delay"
+	// TemplateAppointmentCancelled (patient): the appointment is cancelled
+	// or declined, with Appointment.RefundCents (0: no refund).
+	TemplateAppointmentCancelled Template = "appointment_cancelled"
+	// TemplateCancellationRequested (doctor): the patient asks to cancel;
+	// confirm or reject in the dashboard before the start (undecided, it is
+	// confirmed at the start). Appointment.RefundCents is the refund the
+	// patient would get.
+	TemplateCancellationRequested Template = "cancellation_requested"
+	// TemplateCancellationRejected (patient): the doctor rejected the
+	// cancellation request; the appointment stands.
+	TemplateCancellationRejected Template = "cancellation_rejected"
 )
 
 // Recipient says whom of a consultation an email goes to; the activity looks
@@ -251,6 +309,10 @@ type RecordTransitionInput struct {
 	PaymentID string
 	// At is the workflow time of the transition (UTC).
 	At time.Time
+	// ExpectedStart is an appointment's start after the doctor's announced
+	// delay (UTC); nil for email advice. A delay is projected as a write
+	// with an unchanged Status.
+	ExpectedStart *time.Time `json:",omitempty"`
 }
 
 // DeliverAdviceInput is the input of ActivityDeliverAdvice.
@@ -276,4 +338,17 @@ const (
 	AlertRefundUnconfirmed AlertCode = "refund_unconfirmed" // no final refund status within the follow limit
 	AlertInvoiceFailed     AlertCode = "invoice_failed"
 	AlertDeliveryFailed    AlertCode = "advice_delivery_failed"
+	// AlertSessionNotHeld: a video patient waited, the doctor never started
+	// the session; the patient was refunded in full.
+	AlertSessionNotHeld AlertCode = "session_not_held"
+	// AlertAttendanceUnmarked: an in-person visit is still marked neither
+	// attended nor no-show a day after its end.
+	AlertAttendanceUnmarked AlertCode = "attendance_unmarked"
 )
+
+// MarkInvoicePaidInput is the input of ActivityMarkInvoicePaid.
+type MarkInvoicePaidInput struct {
+	ConsultationID string
+	// PaidAt is the workflow time the doctor marked the invoice paid (UTC).
+	PaidAt time.Time
+}

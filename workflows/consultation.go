@@ -28,6 +28,9 @@ type consultation struct {
 	// background counts coroutines (emails, invoice) still running; the
 	// workflow waits for them before it completes.
 	background int
+	// invoiceSettled is set once the invoice step has an outcome (issued
+	// or failed).
+	invoiceSettled bool
 }
 
 func newConsultation(ctx workflow.Context, typ ConsultationType, id, doctorID string, amountCents int64, language string) *consultation {
@@ -70,13 +73,15 @@ func (c *consultation) registerStateQuery(ctx workflow.Context) error {
 }
 
 // start upserts the search attributes that identify the consultation (the
-// starter may have set them already; upserting is idempotent) and records
-// the initial status.
-func (c *consultation) start(ctx workflow.Context) {
-	if err := workflow.UpsertTypedSearchAttributes(ctx,
+// starter may have set them already; upserting is idempotent), together with
+// extra ones in the same upsert (an appointment's ScheduledStart), and
+// records the initial status.
+func (c *consultation) start(ctx workflow.Context, extra ...temporal.SearchAttributeUpdate) {
+	attrs := append([]temporal.SearchAttributeUpdate{
 		ConsultationTypeKey.ValueSet(string(c.st.Type)),
 		DoctorIDKey.ValueSet(c.st.DoctorID),
-	); err != nil {
+	}, extra...)
+	if err := workflow.UpsertTypedSearchAttributes(ctx, attrs...); err != nil {
 		c.noteError(ctx, fmt.Errorf("upsert search attributes: %w", err))
 	}
 	c.record(ctx)
@@ -87,6 +92,7 @@ func (c *consultation) start(ctx workflow.Context) {
 func (c *consultation) setStatus(status Status, reason string) {
 	c.st.Status = status
 	c.st.Reason = reason
+	c.st.PrescriptionAllowed = PrescriptionAllowed(c.st.Type, status)
 }
 
 // transition sets the status and projects it.
@@ -107,6 +113,7 @@ func (c *consultation) record(ctx workflow.Context) {
 		DueAt:          c.st.DueAt,
 		PaymentID:      c.st.PaymentID,
 		At:             workflow.Now(ctx).UTC(),
+		ExpectedStart:  c.st.ExpectedStart,
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, ConsultationStatusKey.ValueSet(string(in.Status))); err != nil {
 		c.noteError(ctx, fmt.Errorf("upsert %s: %w", SearchAttributeConsultationStatus, err))

@@ -65,6 +65,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env.SetStartTime(start)
 	h.env.SetTestTimeout(30 * time.Second)
 	h.env.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
+	h.env.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
 
 	reg := func(fn any, name string) {
 		h.env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
@@ -91,6 +92,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	reg(func(context.Context, RecordTransitionInput) error { return nil }, ActivityRecordTransition)
 	reg(func(context.Context, DeliverAdviceInput) error { return nil }, ActivityDeliverAdvice)
 	reg(func(context.Context, AlertSupportInput) error { return nil }, ActivityAlertSupport)
+	reg(func(context.Context, MarkInvoicePaidInput) error { return nil }, ActivityMarkInvoicePaid)
 
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(info.ActivityType.Name, args)
@@ -120,6 +122,8 @@ func (h *harness) record(name string, args converter.EncodedValues) {
 		in = new(DeliverAdviceInput)
 	case ActivityAlertSupport:
 		in = new(AlertSupportInput)
+	case ActivityMarkInvoicePaid:
+		in = new(MarkInvoicePaidInput)
 	default:
 		h.t.Errorf("unexpected activity %s", name)
 		return
@@ -204,6 +208,21 @@ func (h *harness) query(d time.Duration) *ConsultationState {
 func (h *harness) run(in EmailAdviceInput) ConsultationState {
 	h.t.Helper()
 	h.env.ExecuteWorkflow(EmailAdviceWorkflowType, in)
+	if !h.env.IsWorkflowCompleted() {
+		h.t.Fatal("workflow did not complete")
+	}
+	var st ConsultationState
+	if err := h.env.GetWorkflowResult(&st); err != nil {
+		h.t.Fatalf("workflow failed: %v", err)
+	}
+	h.env.AssertExpectations(h.t)
+	return st
+}
+
+// runAppointment executes AppointmentWorkflow and returns its result.
+func (h *harness) runAppointment(in AppointmentInput) ConsultationState {
+	h.t.Helper()
+	h.env.ExecuteWorkflow(AppointmentWorkflowType, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}

@@ -10,8 +10,10 @@ import (
 // takes the doctor's next gap-free number once per consultation) and emails
 // it to the patient. It runs in the background so that a slow invoice never
 // delays the consultation; if it cannot be issued, support is alerted.
+// invoiceSettled is set when the step has an outcome.
 func (c *consultation) invoice(ctx workflow.Context) {
 	c.goBackground(ctx, func(ctx workflow.Context) {
+		defer func() { c.invoiceSettled = true }()
 		var res IssueInvoiceResult
 		err := run(ctx, moneyOptions, ActivityIssueInvoice, IssueInvoiceInput{ConsultationID: c.st.ConsultationID}, &res)
 		if err != nil {

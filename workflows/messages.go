@@ -68,6 +68,52 @@ func (r DeclineReason) Valid() bool {
 	return false
 }
 
+// DoctorDelay is the argument of UpdateDoctorDelay: how many minutes
+// (1..MaxDoctorDelayMinutes) the doctor runs behind the scheduled start. It
+// is the whole delay, not an increment: a second update with 30 after one
+// with 20 moves the expected start to 30 minutes after the scheduled one,
+// and repeating the current value changes nothing.
+type DoctorDelay struct {
+	Minutes int
+}
+
+// MaxDoctorDelayMinutes bounds DoctorDelay.Minutes.
+const MaxDoctorDelayMinutes = 180
+
+// CancellationRequest is the argument of UpdateRequestCancellation. Reason
+// is one of the CancelReason* codes or empty; a free-text explanation, if
+// any, is stored by the API in Postgres.
+type CancellationRequest struct {
+	Reason string
+}
+
+// DoctorCancellation is the optional argument of UpdateDoctorCancel. Reason
+// is one of the CancelReason* codes or empty.
+type DoctorCancellation struct {
+	Reason string
+}
+
+// Cancellation reason codes (CancellationRequest, DoctorCancellation). Only
+// codes travel through Temporal, never free text.
+const (
+	CancelReasonScheduleConflict  = "schedule_conflict"
+	CancelReasonFeelingBetter     = "feeling_better"
+	CancelReasonOtherCare         = "other_care"
+	CancelReasonDoctorUnavailable = "doctor_unavailable"
+	CancelReasonOther             = "other"
+)
+
+// ValidCancelReason reports whether r is empty or one of the CancelReason*
+// codes.
+func ValidCancelReason(r string) bool {
+	switch r {
+	case "", CancelReasonScheduleConflict, CancelReasonFeelingBetter, CancelReasonOtherCare,
+		CancelReasonDoctorUnavailable, CancelReasonOther:
+		return true
+	}
+	return false
+}
+
 // ConsultationState is the live state of a consultation workflow, returned by
 // QueryState (an operator reads it in the Temporal UI), by the answer and
 // decline updates and as the workflow result.
@@ -104,4 +150,40 @@ type ConsultationState struct {
 	// LastError is the latest error the workflow handled without failing
 	// (an email that could not be sent, a refund that failed, …).
 	LastError string
+
+	// Appointments (video, in_person); unset for email advice. Instants
+	// are UTC.
+
+	// ScheduledStart and ScheduledEnd are the booked slot.
+	ScheduledStart *time.Time
+	ScheduledEnd   *time.Time
+	// ExpectedStart is ScheduledStart plus the doctor's announced delay
+	// (DelayMinutes, 0 without one).
+	ExpectedStart *time.Time
+	DelayMinutes  int
+	// WaitingRoomOpensAt is when a video patient may check in.
+	WaitingRoomOpensAt *time.Time
+	// NextReminderAt is the next reminder to the patient; nil when none is
+	// pending.
+	NextReminderAt *time.Time
+	// PatientJoinedAt: the first check-in to the waiting room (video).
+	PatientJoinedAt *time.Time
+	// SessionStartedAt and SessionEndedAt: the video session.
+	SessionStartedAt *time.Time
+	SessionEndedAt   *time.Time
+	// CompletedAt: the session ended or the visit was marked attended.
+	CompletedAt *time.Time
+	// CancellationRequestedAt is set while a patient's request is pending
+	// and after it was confirmed (cleared when rejected).
+	// CancellationRefundCents is the refund of the cancellation: fixed at
+	// the patient's request (CancellationRefund), the full amount paid when
+	// the doctor cancels or declines. CancellationReason is the request's
+	// or the doctor's CancelReason* code.
+	CancellationRequestedAt *time.Time
+	CancellationRefundCents int64
+	CancellationReason      string
+	// InvoicePaidAt: the doctor marked the in-person invoice paid.
+	InvoicePaidAt *time.Time
+	// PrescriptionAllowed is PrescriptionAllowed(Type, Status).
+	PrescriptionAllowed bool
 }

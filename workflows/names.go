@@ -14,6 +14,10 @@ const TaskQueue = "derma-consultations"
 // EmailAdviceWorkflowType is the registered name of EmailAdviceWorkflow.
 const EmailAdviceWorkflowType = "EmailAdviceWorkflow"
 
+// AppointmentWorkflowType is the registered name of AppointmentWorkflow
+// (video and in-person appointments).
+const AppointmentWorkflowType = "AppointmentWorkflow"
+
 // ConsultationWorkflowID returns the workflow ID of the consultation with the
 // given id: "consultation/<id>". It is also the prefix of every idempotency
 // and deduplication key the workflow hands to activities.
@@ -47,8 +51,60 @@ const (
 	// ConsultationState after the answer was accepted.
 	UpdateAnswerAdvice = "answer-advice"
 	// UpdateDecline takes a DeclineInput and returns the ConsultationState
-	// after the decline was accepted.
+	// after the decline was accepted. Email advice: while awaiting intake or
+	// advice. Appointments: while scheduled, waiting or
+	// cancellation_requested; the patient is refunded in full.
 	UpdateDecline = "decline"
+)
+
+// Appointment updates (AppointmentWorkflow, video and in_person). Each
+// returns the ConsultationState after the change; ones without an argument
+// ignore any argument sent. "Patient" and "doctor" say who may send them:
+// the API checks the caller, the workflow checks the status and the time.
+const (
+	// UpdatePatientJoined (patient, video, no argument): the patient is in
+	// the waiting room. Valid from the waiting room's opening
+	// (ScheduledStart − WaitingRoomOpens) until the expected end, while
+	// scheduled (→ waiting) or waiting (a re-join: no change).
+	UpdatePatientJoined = "patient-joined"
+	// UpdateStartSession (doctor, video, no argument): the doctor admits the
+	// patient. Valid only while the patient waits (→ in_session).
+	UpdateStartSession = "start-session"
+	// UpdateEndSession (doctor, video, no argument): valid while in_session
+	// (→ completed; the review request follows after ReviewDelay).
+	UpdateEndSession = "end-session"
+	// UpdateDoctorDelay (doctor) takes a DoctorDelay: the doctor runs
+	// Minutes (1..180) behind the scheduled start. Valid while scheduled or
+	// waiting. The patient is emailed at once (doctor_delay),
+	// ExpectedStart moves and reminders not yet sent are re-armed.
+	UpdateDoctorDelay = "doctor-delay"
+	// UpdateMarkAttended (doctor, in_person, no argument): valid while
+	// scheduled, from ScheduledStart − AttendanceMarkLead (→ completed; the
+	// invoice is issued and the review request follows).
+	UpdateMarkAttended = "mark-attended"
+	// UpdateMarkNoShow (doctor, in_person, no argument): valid while
+	// scheduled, from ScheduledStart − AttendanceMarkLead (→ no_show).
+	UpdateMarkNoShow = "mark-no-show"
+	// UpdateMarkPaid (doctor, in_person, no argument): the patient paid the
+	// invoice. Valid once completed; recorded with the MarkInvoicePaid
+	// activity, once (a repeat returns the state unchanged). The workflow
+	// accepts it for InvoiceOpenFor after the visit.
+	UpdateMarkPaid = "mark-paid"
+	// UpdateRequestCancellation (patient) takes a CancellationRequest.
+	// Valid while scheduled and before ScheduledStart
+	// (→ cancellation_requested). The refund is fixed now
+	// (CancellationRefund) and shown in CancellationRefundCents.
+	UpdateRequestCancellation = "request-cancellation"
+	// UpdateConfirmCancellation (doctor, no argument): valid while
+	// cancellation_requested (→ cancelled; the fixed refund is issued).
+	UpdateConfirmCancellation = "confirm-cancellation"
+	// UpdateRejectCancellation (doctor, no argument): valid while
+	// cancellation_requested (→ scheduled).
+	UpdateRejectCancellation = "reject-cancellation"
+	// UpdateDoctorCancel (doctor) takes a DoctorCancellation (optional).
+	// Valid while scheduled, waiting or cancellation_requested
+	// (→ cancelled; the patient is refunded in full).
+	UpdateDoctorCancel = "doctor-cancel"
 )
 
 // QueryState is the query that returns the live ConsultationState.
@@ -80,13 +136,24 @@ var (
 // StartSearchAttributes returns the search attributes a starter sets on a
 // new consultation workflow (client.StartWorkflowOptions.TypedSearchAttributes),
 // so that the consultation is findable from its first moment. The workflow
-// upserts the same values itself, so setting them is optional.
+// upserts the same values itself, so setting them is optional. Appointments
+// may add ScheduledStartKey.ValueSet(start).
 func StartSearchAttributes(typ ConsultationType, doctorID string) temporal.SearchAttributes {
 	return temporal.NewSearchAttributes(
 		ConsultationTypeKey.ValueSet(string(typ)),
 		DoctorIDKey.ValueSet(doctorID),
-		ConsultationStatusKey.ValueSet(string(StatusAwaitingPayment)),
+		ConsultationStatusKey.ValueSet(string(InitialStatus(typ))),
 	)
+}
+
+// InitialStatus is the status a new consultation of type typ starts in:
+// scheduled for in-person appointments (paid afterwards), awaiting_payment
+// for every type paid in advance.
+func InitialStatus(typ ConsultationType) Status {
+	if typ == TypeInPerson {
+		return StatusScheduled
+	}
+	return StatusAwaitingPayment
 }
 
 // SearchAttributeTypes returns the custom search attributes the consultation
@@ -109,6 +176,7 @@ func SearchAttributeTypes() map[string]enumspb.IndexedValueType {
 // names does that).
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
+	r.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation.
@@ -132,12 +200,28 @@ const (
 //	       ├─▶ payment_failed     ├─▶ declined (refund)     ├─▶ declined (refund)
 //	       └─▶ expired            └─▶ expired (refund)      └─▶ expired (refund, SLA + 1 working day)
 //
-// payment_failed, expired, declined, cancelled and completed are final.
-// "Refunded" is deliberately not a status: a refund accompanies declined,
+// Appointments (AppointmentWorkflow) move through
+//
+//	video:     awaiting_payment ─paid─▶ scheduled ─joined─▶ waiting ─start─▶ in_session ─end─▶ completed
+//	                  ├─▶ payment_failed    │                  │
+//	                  └─▶ expired           │                  └─ expected end + 15 min, never started ─▶ cancelled (full refund)
+//	                                        └─ expected end + 15 min, never joined ─▶ no_show (no refund)
+//	in_person: scheduled ─attended─▶ completed (invoice)
+//	                     ─no-show──▶ no_show
+//	both:      scheduled ─request─▶ cancellation_requested ─confirm, or the start passes─▶ cancelled (refund per CancellationRefund)
+//	                                                      ─reject─▶ scheduled
+//	           scheduled, waiting, cancellation_requested ─doctor-cancel─▶ cancelled (full refund)
+//	                                                      ─decline──────▶ declined (full refund)
+//
+// payment_failed, expired, declined, cancelled, completed and no_show are
+// final. "Refunded" is deliberately not a status: a refund accompanies declined,
 // expired or cancelled and the reason would be lost if it replaced them;
 // ConsultationState.RefundedCents and RefundStatus record it instead.
 // A breached SLA is not a status either (the doctor may still answer):
-// ConsultationState.SLABreached records it.
+// ConsultationState.SLABreached records it. A slot stops counting against the
+// doctor's calendar with payment_failed, expired, declined and cancelled (the
+// no-overlap constraint ignores those statuses), which is how an unpaid hold
+// and a cancellation free it.
 type Status string
 
 // Statuses.
@@ -164,16 +248,52 @@ const (
 	StatusCompleted Status = "completed"
 	// StatusDeclined (final): the doctor declined; refunded in full.
 	StatusDeclined Status = "declined"
-	// StatusCancelled (final): a cancellation requested by the patient was
-	// confirmed (appointment types; email advice does not reach it).
+	// StatusCancelled (final): an appointment was cancelled: a patient's
+	// request confirmed by the doctor or automatically at the start, a
+	// cancellation by the doctor, or a video session the doctor never
+	// started. Reason tells which (Reason* constants); email advice does not
+	// reach it.
 	StatusCancelled Status = "cancelled"
+	// StatusScheduled: an appointment is booked (video: paid); reminders
+	// run. In-person appointments start here.
+	StatusScheduled Status = "scheduled"
+	// StatusWaiting: the video patient checked in to the waiting room and
+	// waits for the doctor to start the session.
+	StatusWaiting Status = "waiting"
+	// StatusInSession: the video session runs.
+	StatusInSession Status = "in_session"
+	// StatusNoShow (final): the patient did not come: marked by the doctor
+	// (in person) or never checked in until 15 minutes after the expected
+	// end (video). Nothing is refunded.
+	StatusNoShow Status = "no_show"
+	// StatusCancellationRequested: the patient asked to cancel; the doctor
+	// confirms or rejects, and an undecided request is confirmed at the
+	// start. ConsultationState.CancellationRefundCents is the refund fixed
+	// at the request.
+	StatusCancellationRequested Status = "cancellation_requested"
 )
 
 // Final reports whether no further transition follows s.
 func (s Status) Final() bool {
 	switch s {
-	case StatusPaymentFailed, StatusExpired, StatusCompleted, StatusDeclined, StatusCancelled:
+	case StatusPaymentFailed, StatusExpired, StatusCompleted, StatusDeclined, StatusCancelled, StatusNoShow:
 		return true
+	}
+	return false
+}
+
+// PrescriptionAllowed reports whether a doctor may write a prescription for
+// a consultation of type typ in status s (DESIGN §5: only from video, walk-in
+// or in-person consultations, and only once the patient has been seen: a
+// video or walk-in session in progress or completed, an in-person visit
+// marked attended). The API stores prescriptions and refuses others (409);
+// ConsultationState.PrescriptionAllowed carries the same answer.
+func PrescriptionAllowed(typ ConsultationType, s Status) bool {
+	switch typ {
+	case TypeVideo, TypeWalkIn:
+		return s == StatusInSession || s == StatusCompleted
+	case TypeInPerson:
+		return s == StatusCompleted
 	}
 	return false
 }
@@ -188,6 +308,31 @@ const (
 	ReasonPaymentHoldElapsed = "payment_hold_elapsed"
 	ReasonIntakeTimeout      = "intake_timeout"
 	ReasonAdviceSLAExpired   = "advice_sla_expired"
+
+	// Appointments.
+
+	// ReasonCancellationConfirmed: the doctor confirmed the patient's request.
+	ReasonCancellationConfirmed = "cancellation_confirmed"
+	// ReasonCancellationAutoConfirmed: the request was still undecided at
+	// the start and confirmed automatically.
+	ReasonCancellationAutoConfirmed = "cancellation_auto_confirmed"
+	// ReasonDoctorCancelled: the doctor cancelled (full refund).
+	ReasonDoctorCancelled = "doctor_cancelled"
+	// ReasonSessionNotHeld: the video patient waited but the doctor never
+	// started the session (full refund, support alerted).
+	ReasonSessionNotHeld = "session_not_held"
+	// ReasonPatientNoShow: no_show of a video patient who never checked in.
+	// (An in-person no-show marked by the doctor has ReasonMarkedNoShow.)
+	ReasonPatientNoShow = "patient_no_show"
+	// ReasonMarkedNoShow: the doctor marked the in-person patient absent.
+	ReasonMarkedNoShow = "marked_no_show"
+	// ReasonSessionEndNotMarked: a video session nobody ended was completed
+	// SessionOvertime after its expected end.
+	ReasonSessionEndNotMarked = "session_end_not_marked"
+	// ReasonAttendanceNotMarked: an in-person visit the doctor marked
+	// neither attended nor no-show expired AttendanceMarkLimit after its
+	// expected end (no invoice).
+	ReasonAttendanceNotMarked = "attendance_not_marked"
 )
 
 // Application error types returned by update validators and handlers. The

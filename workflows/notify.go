@@ -15,11 +15,18 @@ import (
 // reminders). A send that still fails after emailOptions' retries is noted in
 // LastError and the log.
 func (c *consultation) notify(ctx workflow.Context, tpl Template, to Recipient, occasion string) {
+	c.notifyWith(ctx, tpl, to, occasion, nil)
+}
+
+// notifyWith is notify for the appointment templates, whose input carries
+// the facts of the moment (SendEmailInput.Appointment).
+func (c *consultation) notifyWith(ctx workflow.Context, tpl Template, to Recipient, occasion string, facts *AppointmentEmail) {
 	in := SendEmailInput{
 		ConsultationID: c.st.ConsultationID,
 		Template:       tpl,
 		Recipient:      to,
 		DedupKey:       c.key("email", string(tpl), string(to), occasion),
+		Appointment:    facts,
 	}
 	c.goBackground(ctx, func(ctx workflow.Context) {
 		if err := run(ctx, emailOptions, ActivitySendEmail, in, nil); err != nil {

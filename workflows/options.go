@@ -70,6 +70,19 @@ var (
 		},
 	}
 
+	// interactiveOptions (MarkInvoicePaid): run by an update handler while
+	// the doctor waits for the answer, so give up after a minute; the
+	// doctor may try again.
+	interactiveOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    15 * time.Second,
+		ScheduleToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    10 * time.Second,
+		},
+	}
+
 	// alertOptions (AlertSupport).
 	alertOptions = workflow.ActivityOptions{
 		StartToCloseTimeout:    30 * time.Second,
