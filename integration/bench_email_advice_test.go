@@ -54,7 +54,13 @@ type phase struct {
 	ops       int
 	elapsed   time.Duration
 	latencies []time.Duration // sorted
-	ids       []string        // workflow ids, in completion order
+	done      []opResult      // in completion order
+}
+
+// opResult is one operation's workflow id and latency.
+type opResult struct {
+	workflowID string
+	latency    time.Duration
 }
 
 // rate is the number of operations per second of wall-clock time.
@@ -86,7 +92,7 @@ func (p phase) merge(o phase) phase {
 	p.elapsed += o.elapsed
 	p.latencies = append(p.latencies, o.latencies...)
 	slices.Sort(p.latencies)
-	p.ids = append(p.ids, o.ids...)
+	p.done = append(p.done, o.done...)
 	return p
 }
 
@@ -101,7 +107,7 @@ func runPhase(n, conc int, op benchOp) (phase, error) {
 	var (
 		mu        sync.Mutex
 		latencies = make([]time.Duration, 0, n)
-		ids       = make([]string, 0, n)
+		done      = make([]opResult, 0, n)
 		errs      []error
 		wg        sync.WaitGroup
 	)
@@ -119,7 +125,7 @@ func runPhase(n, conc int, op benchOp) (phase, error) {
 					errs = append(errs, err)
 				} else {
 					latencies = append(latencies, d)
-					ids = append(ids, id)
+					done = append(done, opResult{id, d})
 				}
 				mu.Unlock()
 			}
@@ -131,7 +137,7 @@ func runPhase(n, conc int, op benchOp) (phase, error) {
 	if len(errs) > 0 {
 		return phase{}, fmt.Errorf("%d of %d operations failed, first: %w", len(errs), n, errs[0])
 	}
-	return phase{ops: n, elapsed: elapsed, latencies: latencies, ids: ids}, nil
+	return phase{ops: n, elapsed: elapsed, latencies: latencies, done: done}, nil
 }
 
 // adviceCreator creates guest email-advice consultations through the API.
@@ -354,15 +360,17 @@ const breakdownSample = 40
 
 // logBreakdown reads the histories of the last workflows of a phase and
 // logs, as means over them, where the server-side time went: from the start
-// event to the last update completion or workflow completion, split into
+// event to the first update completion or workflow completion, split into
 // workflow-task queue wait and run, activity queue wait and run per type,
-// and the rest. The client's latency minus "server" is the time outside
-// the Temporal server's history (HTTP, the API's own Postgres work, gRPC
-// round trips, the update's return). It runs with the timer stopped.
+// and the rest ("server" is their sum). The client's latency minus
+// "server" is the time outside the workflow's history: for the API, HTTP,
+// its own Postgres work before the start and the gRPC round trips of
+// UpdateWithStart; for the bare workflow, the gRPC round trips of
+// ExecuteWorkflow and Get. It runs with the timer stopped.
 func logBreakdown(b *testing.B, label string, p phase) {
 	b.Helper()
-	ids := p.ids[max(0, len(p.ids)-breakdownSample):]
-	if len(ids) == 0 {
+	sample := p.done[max(0, len(p.done)-breakdownSample):]
+	if len(sample) == 0 {
 		return
 	}
 	sums := map[string]time.Duration{}
@@ -375,22 +383,29 @@ func logBreakdown(b *testing.B, label string, p phase) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for _, id := range ids {
-		segments, err := historySegments(ctx, id)
+	var client time.Duration
+	for _, r := range sample {
+		client += r.latency
+		segments, err := historySegments(ctx, r.workflowID)
 		if err != nil {
-			b.Fatalf("history of %s: %v", id, err)
+			b.Fatalf("history of %s: %v", r.workflowID, err)
 		}
 		for _, s := range segments {
 			add(s.name, s.d)
 		}
 	}
-	var line strings.Builder
-	fmt.Fprintf(&line, "%s: client mean %.1f ms, p50 %.1f ms; server-side means over the last %d workflows:",
-		label, p.mean(), p.percentile(0.5), len(ids))
-	for _, k := range order {
-		fmt.Fprintf(&line, " %s %.1f ms;", k, float64(sums[k])/float64(len(ids))/float64(time.Millisecond))
+	ms := func(d time.Duration) float64 {
+		return float64(d) / float64(len(sample)) / float64(time.Millisecond)
 	}
-	b.Log(strings.TrimSuffix(line.String(), ";"))
+	var line strings.Builder
+	fmt.Fprintf(&line, "%s: all %d: mean %.1f ms, p50 %.1f ms. Last %d, means: client %.1f ms = outside history %.1f ms + history %.1f ms (",
+		label, p.ops, p.mean(), p.percentile(0.5), len(sample), ms(client), ms(client-sums["server"]), ms(sums["server"]))
+	for _, k := range order {
+		if k != "server" {
+			fmt.Fprintf(&line, "%s %.1f ms; ", k, ms(sums[k]))
+		}
+	}
+	b.Log(strings.TrimSuffix(line.String(), "; ") + ")")
 }
 
 type segment struct {
@@ -398,7 +413,7 @@ type segment struct {
 	d    time.Duration
 }
 
-// historySegments splits one workflow's history, up to its last update
+// historySegments splits one workflow's history, up to its first update
 // completion or its completion, into named durations; "server" is the whole.
 func historySegments(ctx context.Context, workflowID string) ([]segment, error) {
 	var (
@@ -417,6 +432,7 @@ func historySegments(ctx context.Context, workflowID string) ([]segment, error) 
 		accounted += to.Sub(from)
 	}
 	it := stack.Platform.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+events:
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
@@ -444,12 +460,9 @@ func historySegments(ctx context.Context, workflowID string) ([]segment, error) 
 			sid := e.GetActivityTaskCompletedEventAttributes().GetScheduledEventId()
 			seg(activities[sid]+"-run", activityStarted[sid], t)
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+			// The checkout update (the API's 201) or the empty workflow's end.
 			end = t
-		}
-		if !end.IsZero() && e.GetEventType() != enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED &&
-			(e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED ||
-				e.GetEventType() == enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) {
-			break
+			break events
 		}
 	}
 	if start.IsZero() || end.IsZero() {
