@@ -138,7 +138,9 @@ func sqlConfig(file string) *config.SQL {
 		DatabaseName: file,
 		// mode=rwc: read-write, create when missing. Anything that is not a
 		// URI parameter known to the plugin is passed on as a PRAGMA.
-		ConnectAttributes: map[string]string{"mode": "rwc"},
+		// WAL and synchronous=normal: far fewer fsyncs and no journal file
+		// per write; the dev server roughly doubles its throughput.
+		ConnectAttributes: map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal"},
 	}
 }
 
