@@ -87,6 +87,96 @@ func TestRecordEmailAdviceHistory(t *testing.T) {
 	})
 }
 
+// TestRecordAppointmentHistory (re)records the history
+// TestReplayAppointmentHistories replays (testdata/appointment_video_happy.json):
+// a video appointment driven the way the API drives it, in real time. The
+// slot starts one hour and ten seconds after booking and the waiting room is
+// opened early (WaitingRoomOpens two hours), so that within a minute the
+// history holds the checkout update, the payment signal, the 1 h reminder
+// timer firing (the 24 h one is skipped), a doctor delay, the check-in, the
+// session's start and end, and the review request timer:
+//
+//	DERMA_RECORD_HISTORY=127.0.0.1:7233 go test ./workflows -run TestRecordAppointmentHistory -count=1
+//
+// See TestRecordEmailAdviceHistory for the namespace and when to record again.
+func TestRecordAppointmentHistory(t *testing.T) {
+	addr := os.Getenv(recordEnv)
+	if addr == "" {
+		t.Skipf("set %s=<frontend host:port> to record the histories in testdata against a running Temporal server", recordEnv)
+	}
+	namespace := os.Getenv("DERMA_RECORD_NAMESPACE")
+	if namespace == "" {
+		namespace = "default"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: testLogger(t)})
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	defer c.Close()
+	if err := addSearchAttributes(ctx, c, namespace); err != nil {
+		t.Fatal(err)
+	}
+
+	stamp := time.Now().UTC().Format("20060102T150405")
+	queue := "derma-record-" + stamp
+	w := worker.New(c, queue, worker.Options{})
+	Register(w)
+	registerRecordingFakes(w)
+	if err := w.Start(); err != nil {
+		t.Fatalf("start worker: %v", err)
+	}
+	defer w.Stop()
+	r := recorder{t: t, ctx: ctx, c: c, queue: queue}
+
+	start := time.Now().UTC().Add(time.Hour + 10*time.Second).Truncate(time.Second)
+	in := AppointmentInput{
+		ConsultationID:   "appt-happy-" + stamp,
+		DoctorID:         "d-7",
+		Type:             TypeVideo,
+		AmountCents:      6000,
+		AdminFeeCents:    1000,
+		Start:            start,
+		End:              start.Add(20 * time.Minute),
+		DoctorTimeZone:   "Europe/Amsterdam",
+		Language:         "nl",
+		ReviewDelay:      2 * time.Second,
+		WaitingRoomOpens: 2 * time.Hour,
+	}
+	id := ConsultationWorkflowID(in.ConsultationID)
+	attrs := StartSearchAttributes(TypeVideo, in.DoctorID)
+	op := c.NewWithStartWorkflowOperation(client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                queue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes:    attrs,
+	}, AppointmentWorkflowType, in)
+	upd, err := c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: op,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   UpdateCheckout,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		t.Fatalf("update-with-start: %v", err)
+	}
+	var checkout CheckoutResult
+	if err := upd.Get(ctx, &checkout); err != nil || checkout.CheckoutURL == "" {
+		t.Fatalf("checkout = %+v, %v", checkout, err)
+	}
+	r.signal(id, SignalPaymentUpdate, PaymentUpdate{PaymentID: checkout.PaymentID, Status: PaymentPaid})
+	r.waitFor(id, func(st ConsultationState) bool { return st.Status == StatusScheduled && st.NextReminderAt != nil })
+	r.waitFor(id, func(st ConsultationState) bool { return st.NextReminderAt == nil }) // the 1 h reminder went out
+	r.update(id, UpdateDoctorDelay, DoctorDelay{Minutes: 5})
+	r.update(id, UpdatePatientJoined, nil)
+	r.update(id, UpdateStartSession, nil)
+	r.update(id, UpdateEndSession, nil)
+	r.write(id, appointmentHappyHistory, StatusCompleted)
+}
+
 // recorder drives one consultation on a real server.
 type recorder struct {
 	t     *testing.T
@@ -252,4 +342,5 @@ func registerRecordingFakes(w worker.Worker) {
 	reg(func(context.Context, RecordTransitionInput) error { return nil }, ActivityRecordTransition)
 	reg(func(context.Context, DeliverAdviceInput) error { return nil }, ActivityDeliverAdvice)
 	reg(func(context.Context, AlertSupportInput) error { return nil }, ActivityAlertSupport)
+	reg(func(context.Context, MarkInvoicePaidInput) error { return nil }, ActivityMarkInvoicePaid)
 }

@@ -17,10 +17,15 @@ const (
 	declinedHistory = "email_advice_declined.json"
 )
 
+// Recorded histories of AppointmentWorkflow (TestRecordAppointmentHistory
+// writes them): a video appointment paid, reminded 1 h ahead, delayed by the
+// doctor, checked in, held and ended, with its review request.
+const appointmentHappyHistory = "appointment_video_happy.json"
+
 // requiredHistories lists the recorded histories that must exist. A history
 // is added here in the commit that records it; from then on a missing file
 // fails the test instead of skipping it.
-var requiredHistories = map[string]bool{happyHistory: true, declinedHistory: true}
+var requiredHistories = map[string]bool{happyHistory: true, declinedHistory: true, appointmentHappyHistory: true}
 
 // TestReplayEmailAdviceHistories replays the recorded histories against the
 // current workflow code. It fails when a change to EmailAdviceWorkflow would
@@ -38,6 +43,27 @@ func TestReplayEmailAdviceHistories(t *testing.T) {
 			}
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(testLogger(t), path); err != nil {
+				t.Fatalf("replay %s: %v", path, err)
+			}
+		})
+	}
+}
+
+// TestReplayAppointmentHistories replays the recorded AppointmentWorkflow
+// histories against the current code, like TestReplayEmailAdviceHistories.
+func TestReplayAppointmentHistories(t *testing.T) {
+	for _, name := range []string{appointmentHappyHistory} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", name)
+			if _, err := os.Stat(path); err != nil {
+				if os.IsNotExist(err) && !requiredHistories[name] {
+					t.Skipf("%s not recorded yet: run %s=<frontend host:port> go test ./workflows -run TestRecordAppointmentHistory", path, recordEnv)
+				}
+				t.Fatalf("recorded history missing: %v", err)
+			}
+			replayer := worker.NewWorkflowReplayer()
+			replayer.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
 			if err := replayer.ReplayWorkflowHistoryFromJSONFile(testLogger(t), path); err != nil {
 				t.Fatalf("replay %s: %v", path, err)
 			}
