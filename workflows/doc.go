@@ -5,7 +5,11 @@
 // one long-lived workflow (ID "consultation/<uuid>", see
 // ConsultationWorkflowID) that drives payment, intake, the advice SLA,
 // refunds, invoices and notifications, and projects every status transition
-// into Postgres through the RecordTransition activity.
+// into Postgres through the RecordTransition activity. EmailAdviceWorkflow
+// and AppointmentWorkflow (video and in-person) share those steps through
+// the consultation type (consultation.go and the files it names); the pure
+// rules live in the policy_*.go files (working days and the advice SLA,
+// reminder times, the cancellation refund).
 //
 // The package does no I/O. Workflow code reads the clock with workflow.Now,
 // starts coroutines with workflow.Go, never ranges over a map where order
