@@ -14,6 +14,7 @@ import (
 	"derma2go/db"
 	"derma2go/documents"
 	"derma2go/mail"
+	"derma2go/prescribing"
 	"derma2go/workflows"
 )
 
@@ -134,8 +135,57 @@ func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in wor
 		}
 		data = mail.InvoiceData{Name: patient.Name, InvoiceNumber: billing.Number(inv), Amount: amount}
 		attachments = append(attachments, mail.Attachment{Name: "invoice-" + billing.Number(inv) + ".pdf", ContentType: "application/pdf", Data: pdf})
+	case workflows.TemplatePrescriptionIssued:
+		p, err := a.prescriptionAttachment(ctx, c, in.DocumentID)
+		if err != nil {
+			return mail.Message{}, err
+		}
+		data = mail.PrescriptionIssuedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, PortalURL: portal}
+		attachments = append(attachments, p)
 	default:
-		return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
+		appt := in.Appointment
+		if appt == nil {
+			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
+		}
+		start := formatWhen(appt.Start, zone, lang)
+		switch in.Template {
+		case workflows.TemplateAppointmentInvitation:
+			waiting := ""
+			location := doctorRow.Address + ", " + doctorRow.City
+			if appt.Type == workflows.TypeVideo {
+				waiting, location = portal, portal
+			}
+			data = mail.AppointmentInvitationData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
+				ConsultationType: string(appt.Type), IntakeURL: portal, WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
+			ics, err := documents.InvitationICS(documents.Invitation{
+				UID: c.ID.String() + "@derma2go", Start: appt.ExpectedStart, End: appt.End.Add(appt.ExpectedStart.Sub(appt.Start)),
+				Summary: doctorRow.DisplayName + " — Derma2Go", Location: location, URL: portal,
+				Organizer: "no-reply@derma2go.nl", Attendee: patient.Email, Stamp: c.CreatedAt,
+			})
+			if err != nil {
+				return mail.Message{}, temporal.NewNonRetryableApplicationError("invitation", "InvalidInput", err)
+			}
+			attachments = append(attachments, mail.Attachment{Name: "afspraak.ics", ContentType: "text/calendar; method=REQUEST", Data: ics})
+		case workflows.TemplateNewBookingDoctor:
+			data = mail.NewBookingDoctorData{DoctorName: doctorRow.DisplayName, PatientName: patient.Name, Start: start,
+				ConsultationType: string(appt.Type), ConsultationURL: doctorURL}
+		case workflows.TemplateAppointmentReminder:
+			data = mail.AppointmentReminderData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName,
+				Start: formatWhen(appt.ExpectedStart, zone, lang), WaitingRoomURL: waitingRoom(appt.Type, portal), HoursBefore: appt.HoursBefore}
+		case workflows.TemplateDoctorDelay:
+			data = mail.DoctorDelayData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Minutes: appt.DelayMinutes,
+				NewStart: formatWhen(appt.ExpectedStart, zone, lang)}
+		case workflows.TemplateAppointmentCancelled:
+			data = mail.AppointmentCancelledData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
+				RefundAmount: moneyIf(appt.RefundCents, c.Currency)}
+		case workflows.TemplateCancellationRequested:
+			data = mail.CancellationRequestedData{DoctorName: doctorRow.DisplayName, PatientName: patient.Name, Start: start,
+				RefundAmount: moneyIf(appt.RefundCents, c.Currency), ConsultationURL: doctorURL}
+		case workflows.TemplateCancellationRejected:
+			data = mail.CancellationRejectedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start, PortalURL: portal}
+		default:
+			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
+		}
 	}
 	msg, err := mail.Render(lang, string(in.Template), data)
 	if err != nil {
@@ -169,4 +219,42 @@ func formatWhen(t time.Time, zone *time.Location, lang string) string {
 		return t.Format("Monday 2 January 2006 at 15:04 MST")
 	}
 	return fmt.Sprintf("%s %d %s %d om %s", dutchDays[t.Weekday()], t.Day(), dutchMonths[t.Month()-1], t.Year(), t.Format("15:04 MST"))
+}
+
+func waitingRoom(t workflows.ConsultationType, portal string) string {
+	if t == workflows.TypeVideo {
+		return portal
+	}
+	return ""
+}
+
+func addressIf(t workflows.ConsultationType, d db.Doctor) string {
+	if t == workflows.TypeInPerson {
+		return d.Address + ", " + d.City
+	}
+	return ""
+}
+
+func moneyIf(cents int64, currency string) string {
+	if cents <= 0 {
+		return ""
+	}
+	return documents.FormatMoney(cents, currency)
+}
+
+// prescriptionAttachment renders a consultation's prescription as a PDF attachment.
+func (a *Activities) prescriptionAttachment(ctx context.Context, c db.Consultation, documentID string) (mail.Attachment, error) {
+	id, err := uuid.Parse(documentID)
+	if err != nil {
+		return mail.Attachment{}, temporal.NewNonRetryableApplicationError("bad prescription id", "InvalidInput", err)
+	}
+	p, err := a.Store.GetPrescription(ctx, db.GetPrescriptionParams{ID: id, ConsultationID: c.ID})
+	if err != nil {
+		return mail.Attachment{}, fmt.Errorf("send email: prescription: %w", err)
+	}
+	pdf, err := prescribing.PDF(ctx, a.Store.Queries, a.Fields, p)
+	if err != nil {
+		return mail.Attachment{}, err
+	}
+	return mail.Attachment{Name: "recept-" + p.ID.String()[:8] + ".pdf", ContentType: "application/pdf", Data: pdf}, nil
 }

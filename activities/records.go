@@ -21,7 +21,8 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordTr
 	if err != nil {
 		return err
 	}
-	p := db.RecordTransitionParams{ID: id, Status: string(in.Status), Seq: int32(in.Seq), Reason: in.Reason, DueAt: in.DueAt, At: in.At}
+	p := db.RecordTransitionParams{ID: id, Status: string(in.Status), Seq: int32(in.Seq), Reason: in.Reason, DueAt: in.DueAt,
+		ExpectedStart: in.ExpectedStart, At: in.At}
 	if in.PaymentID != "" {
 		p.PaymentID = pgtype.Text{String: in.PaymentID, Valid: true}
 	}
@@ -74,6 +75,23 @@ func (a *Activities) AlertSupport(ctx context.Context, in workflows.AlertSupport
 	a.Logger.ErrorContext(ctx, "support alert", "consultation_id", in.ConsultationID, "code", in.Code, "detail", in.Detail)
 	if err := a.Store.InsertSupportAlert(ctx, db.InsertSupportAlertParams{ConsultationID: id, Code: string(in.Code), Detail: in.Detail}); err != nil {
 		return fmt.Errorf("alert support: %w", err)
+	}
+	return nil
+}
+
+// MarkInvoicePaid records that an in-person invoice was paid; the first
+// PaidAt stays.
+func (a *Activities) MarkInvoicePaid(ctx context.Context, in workflows.MarkInvoicePaidInput) error {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return err
+	}
+	n, err := a.Store.MarkInvoicePaid(ctx, db.MarkInvoicePaidParams{PaidAt: in.PaidAt, ConsultationID: id})
+	if err != nil {
+		return fmt.Errorf("mark invoice paid: %w", err)
+	}
+	if n == 0 {
+		return temporal.NewNonRetryableApplicationError("the consultation has no invoice", "InvalidState", nil)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"derma2go/db"
 	"derma2go/media"
 	"derma2go/secure"
+	"derma2go/workflows"
 )
 
 // Consultation statuses as projected into Postgres by the workflow.
@@ -39,6 +40,11 @@ type Engine interface {
 	// StartAppointment starts a video or in-person appointment workflow and
 	// returns the checkout URL (video; "" for in-person, paid afterwards).
 	StartAppointment(ctx context.Context, in AppointmentStart) (checkoutURL string, err error)
+	// Update sends a named Update with arg to the consultation's workflow
+	// and returns the state after it; ErrRejected if the workflow refuses.
+	Update(ctx context.Context, consultationID uuid.UUID, name string, arg any) (workflows.ConsultationState, error)
+	// DeliverPrescription emails a stored prescription's PDF to the patient, durably.
+	DeliverPrescription(ctx context.Context, consultationID, prescriptionID uuid.UUID) error
 	// PaymentChanged tells the workflow that Mollie reports a new payment status.
 	PaymentChanged(ctx context.Context, consultationID uuid.UUID, paymentID, status string) error
 	// RefundChanged tells the workflow that Mollie reports a new refund status.
@@ -346,11 +352,13 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// Appointments take the short form before the visit; email advice takes
+	// the form chosen at booking, after payment.
+	kind, allowed := row.AdviceForm.String, []string{statusAwaitingIntake}
 	if row.ConsultationType != "email_advice" {
-		fail(c, errConflict("This consultation has no intake form yet."))
-		return
+		kind, allowed = "short", []string{"scheduled", "waiting"}
 	}
-	canonical, err := validateIntake(row.AdviceForm.String, req.Answers)
+	canonical, err := validateIntake(kind, req.Answers)
 	if err != nil {
 		fail(c, err)
 		return
@@ -365,10 +373,10 @@ func (s *Server) submitIntake(c *gin.Context) {
 		if err != nil {
 			return err
 		}
-		if locked.Status != statusAwaitingIntake {
-			return errConflict("The form can be sent once, after payment and before the doctor answers; this consultation is " + locked.Status + ".")
+		if !oneOf(locked.Status, allowed...) {
+			return errConflict("The form can be sent once, after payment and before the consultation; this consultation is " + locked.Status + ".")
 		}
-		return q.CreateIntake(c, db.CreateIntakeParams{ConsultationID: row.ID, FormKind: row.AdviceForm.String, AnswersEnc: enc})
+		return q.CreateIntake(c, db.CreateIntakeParams{ConsultationID: row.ID, FormKind: kind, AnswersEnc: enc})
 	})
 	if errors.Is(err, db.ErrConflict) {
 		fail(c, errConflict("The form was sent already."))
@@ -378,9 +386,11 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Engine.IntakeSubmitted(c, row.ID); err != nil {
-		fail(c, err)
-		return
+	if row.ConsultationType == "email_advice" {
+		if err := s.Engine.IntakeSubmitted(c, row.ID); err != nil {
+			fail(c, err)
+			return
+		}
 	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "submitted"})
 }

@@ -13,6 +13,7 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/prescribing"
 )
 
 func (s *Server) routeDoctor(v1 *gin.RouterGroup) {
@@ -232,18 +233,48 @@ func (s *Server) declineConsultation(c *gin.Context) {
 	c.JSON(http.StatusAccepted, gin.H{"status": "declining"})
 }
 
-// issuePrescription refuses email advice outright (DESIGN §5: never a
-// prescription by email advice); prescriptions of video, walk-in and
-// in-person consultations need a session, which no consultation can have
-// until appointments are bookable.
+type prescriptionRequest struct {
+	Medication   string `json:"medication" validate:"required,max=200"`
+	Strength     string `json:"strength" validate:"required,max=100"`
+	Dosage       string `json:"dosage" validate:"required,max=200"`
+	DurationDays int    `json:"duration_days" validate:"required,gte=1,lte=365"`
+	Instructions string `json:"instructions" validate:"max=2000"`
+	SendByEmail  bool   `json:"send_by_email"`
+}
+
+// issuePrescription stores a prescription for a video, walk-in or in-person
+// consultation in session or completed; email advice never gets one
+// (DESIGN §5). With send_by_email the PDF is emailed to the patient too.
 func (s *Server) issuePrescription(c *gin.Context) {
 	row := consultationOf(c)
+	var req prescriptionRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
 	if row.ConsultationType == "email_advice" {
 		fail(c, newProblem(http.StatusUnprocessableEntity, "no-prescription-for-email-advice", "No prescription for email advice",
 			"Prescriptions are only issued after a video, walk-in or in-person consultation."))
 		return
 	}
-	fail(c, errConflict("A prescription needs a consultation in session or completed."))
+	p, err := prescribing.Issue(c, s.Store, s.Fields, row.ID, row.DoctorID, prescribing.Rx{
+		Medication: req.Medication, Strength: req.Strength, Dosage: req.Dosage, DurationDays: req.DurationDays,
+		Instructions: req.Instructions,
+	}, req.SendByEmail)
+	if errors.Is(err, prescribing.ErrNotAllowed) {
+		fail(c, errConflict("A prescription needs a consultation in session or completed."))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	if req.SendByEmail {
+		if err := s.Engine.DeliverPrescription(c, row.ID, p.ID); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": p.ID, "url": "/v1/consultations/" + row.ID.String() + "/documents/" + p.ID.String()})
 }
 
 // InvoiceView is an invoice in a list.

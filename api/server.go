@@ -33,18 +33,18 @@ type HealthChecker func(ctx context.Context) error
 
 // Deps are the API's dependencies.
 type Deps struct {
-	Store     *db.Store
-	Fields    *secure.Fields
-	Links     *secure.Links
-	Mail      mail.Sender
-	Payments  *payments.Client
-	Engine    Engine
+	Store    *db.Store
+	Fields   *secure.Fields
+	Links    *secure.Links
+	Mail     mail.Sender
+	Payments *payments.Client
+	Engine   Engine
 	// Search is the doctor and condition index.
 	Search search.Index
 	// Conditions is the skin-condition catalog and the DermaWizard.
 	Conditions *conditions.Catalog
-	Logger    *slog.Logger
-	PublicURL string
+	Logger     *slog.Logger
+	PublicURL  string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
 	Temporal HealthChecker
 	// PaymentHold is how long a slot is held while the patient pays.
@@ -102,6 +102,7 @@ func New(d Deps) http.Handler {
 	s.routeDoctor(v1)
 	s.routeConditions(v1)
 	s.routeReviews(v1)
+	s.routeAppointments(v1)
 	r.GET("/payment-return", s.paymentReturn)
 	r.GET("/reset-password", s.resetPage)
 	return r

@@ -224,6 +224,23 @@ func (q *Queries) ListOpenRefunds(ctx context.Context, consultationID uuid.UUID)
 	return items, nil
 }
 
+const markInvoicePaid = `-- name: MarkInvoicePaid :execrows
+UPDATE invoices SET paid_at = COALESCE(paid_at, $1::timestamptz) WHERE consultation_id = $2
+`
+
+type MarkInvoicePaidParams struct {
+	PaidAt         time.Time
+	ConsultationID uuid.UUID
+}
+
+func (q *Queries) MarkInvoicePaid(ctx context.Context, arg MarkInvoicePaidParams) (int64, error) {
+	result, err := q.db.Exec(ctx, markInvoicePaid, arg.PaidAt, arg.ConsultationID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const nextInvoiceNumber = `-- name: NextInvoiceNumber :one
 INSERT INTO invoice_counters (doctor_id, last_number) VALUES ($1, 1)
 ON CONFLICT (doctor_id) DO UPDATE SET last_number = invoice_counters.last_number + 1

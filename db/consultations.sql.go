@@ -49,7 +49,7 @@ const createConsultation = `-- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
                            advice_form, status, language, amount_cents, slot, hold_expires_at, admin_fee_cents)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents
+RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start
 `
 
 type CreateConsultationParams struct {
@@ -108,6 +108,7 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		&i.StatusSeq,
 		&i.StatusReason,
 		&i.AdminFeeCents,
+		&i.ExpectedStart,
 	)
 	return i, err
 }
@@ -217,7 +218,7 @@ func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) 
 }
 
 const getConsultation = `-- name: GetConsultation :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE id = $1
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start FROM consultations WHERE id = $1
 `
 
 func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -246,12 +247,13 @@ func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultati
 		&i.StatusSeq,
 		&i.StatusReason,
 		&i.AdminFeeCents,
+		&i.ExpectedStart,
 	)
 	return i, err
 }
 
 const getConsultationForUpdate = `-- name: GetConsultationForUpdate :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start FROM consultations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -280,6 +282,7 @@ func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (C
 		&i.StatusSeq,
 		&i.StatusReason,
 		&i.AdminFeeCents,
+		&i.ExpectedStart,
 	)
 	return i, err
 }
@@ -404,7 +407,7 @@ func (q *Queries) InsertSupportAlert(ctx context.Context, arg InsertSupportAlert
 }
 
 const listDoctorConsultations = `-- name: ListDoctorConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start FROM consultations
 WHERE doctor_id = $1
   AND ($2::text IS NULL OR status = $2)
   AND ($3::text IS NULL OR consultation_type = $3)
@@ -450,6 +453,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 			&i.StatusSeq,
 			&i.StatusReason,
 			&i.AdminFeeCents,
+			&i.ExpectedStart,
 		); err != nil {
 			return nil, err
 		}
@@ -462,7 +466,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 }
 
 const listPatientConsultations = `-- name: ListPatientConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
 `
 
 func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.NullUUID) ([]Consultation, error) {
@@ -497,6 +501,7 @@ func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.N
 			&i.StatusSeq,
 			&i.StatusReason,
 			&i.AdminFeeCents,
+			&i.ExpectedStart,
 		); err != nil {
 			return nil, err
 		}
@@ -629,21 +634,23 @@ SET status = $1,
     status_seq = $2,
     status_reason = $3,
     due_at = COALESCE($4, due_at),
-    payment_id = COALESCE($5, payment_id),
-    paid_at = CASE WHEN $1::text = 'awaiting_intake' THEN COALESCE(paid_at, $6::timestamptz) ELSE paid_at END,
-    completed_at = CASE WHEN $1::text = 'completed' THEN COALESCE(completed_at, $6::timestamptz) ELSE completed_at END,
+    expected_start = COALESCE($5, expected_start),
+    payment_id = COALESCE($6, payment_id),
+    paid_at = CASE WHEN $1::text = 'awaiting_intake' THEN COALESCE(paid_at, $7::timestamptz) ELSE paid_at END,
+    completed_at = CASE WHEN $1::text = 'completed' THEN COALESCE(completed_at, $7::timestamptz) ELSE completed_at END,
     updated_at = now()
-WHERE id = $7 AND status_seq < $2
+WHERE id = $8 AND status_seq < $2
 `
 
 type RecordTransitionParams struct {
-	Status    string
-	Seq       int32
-	Reason    string
-	DueAt     *time.Time
-	PaymentID pgtype.Text
-	At        time.Time
-	ID        uuid.UUID
+	Status        string
+	Seq           int32
+	Reason        string
+	DueAt         *time.Time
+	ExpectedStart *time.Time
+	PaymentID     pgtype.Text
+	At            time.Time
+	ID            uuid.UUID
 }
 
 func (q *Queries) RecordTransition(ctx context.Context, arg RecordTransitionParams) (int64, error) {
@@ -652,6 +659,7 @@ func (q *Queries) RecordTransition(ctx context.Context, arg RecordTransitionPara
 		arg.Seq,
 		arg.Reason,
 		arg.DueAt,
+		arg.ExpectedStart,
 		arg.PaymentID,
 		arg.At,
 		arg.ID,

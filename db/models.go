@@ -106,6 +106,7 @@ type Consultation struct {
 	StatusSeq        int32
 	StatusReason     string
 	AdminFeeCents    int32
+	ExpectedStart    *time.Time
 }
 
 type ConsultationIntake struct {

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -161,3 +164,37 @@ func (r response) expect(t *testing.T, want int) response {
 }
 
 func bytesReader(s string) *bytes.Reader { return bytes.NewReader([]byte(s)) }
+
+// decodeBody reads a JSON response body into v and closes it.
+func decodeBody(res *http.Response, v any) error {
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return json.NewDecoder(res.Body).Decode(v)
+}
+
+var emailSeq atomic.Int64
+
+// newEmailSafe is newEmail for concurrent use.
+func newEmailSafe(prefix string) string {
+	return fmt.Sprintf("%s-%d-%d@example.test", prefix, time.Now().UnixNano(), emailSeq.Add(1))
+}
+
+// registerRaw registers a patient without a *testing.T and returns the token.
+func registerRaw(email, password string) (string, error) {
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password, "name": "Bench Patiënt"})
+	res, err := http.Post(stack.APIURL+"/v1/auth/register", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("register: status %d", res.StatusCode)
+	}
+	var s session
+	if err := json.NewDecoder(res.Body).Decode(&s); err != nil {
+		return "", err
+	}
+	return s.Token, nil
+}

@@ -45,24 +45,7 @@ func (e *engine) StartEmailAdvice(ctx context.Context, in api.EmailAdviceStart) 
 		FormKind: workflows.FormKind(in.FormKind), SLADays: in.SLADays, DoctorTimeZone: in.TimeZone,
 		Language: in.Language, PaymentHold: e.paymentHold, ReviewDelay: e.reviewDelay,
 	})
-	handle, err := e.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{
-			UpdateName:   workflows.UpdateCheckout,
-			WaitForStage: client.WorkflowUpdateStageCompleted,
-		},
-	})
-	if err != nil {
-		return "", fmt.Errorf("engine: start %s: %w", id, err)
-	}
-	var res workflows.CheckoutResult
-	if err := handle.Get(ctx, &res); err != nil {
-		return "", fmt.Errorf("engine: checkout of %s: %w", id, err)
-	}
-	if res.CheckoutURL == "" {
-		return "", fmt.Errorf("engine: %s has no checkout (status %s)", id, res.Status)
-	}
-	return res.CheckoutURL, nil
+	return e.startWithCheckout(ctx, id, start)
 }
 
 // PaymentChanged signals the payment status fetched from Mollie.
@@ -98,24 +81,91 @@ func (e *engine) signal(ctx context.Context, id uuid.UUID, name string, arg any)
 
 // AnswerAdvice sends the answer-advice Update.
 func (e *engine) AnswerAdvice(ctx context.Context, id, adviceID uuid.UUID) error {
-	return e.update(ctx, id, workflows.UpdateAnswerAdvice, workflows.AnswerAdviceInput{AdviceID: adviceID.String()})
+	_, err := e.Update(ctx, id, workflows.UpdateAnswerAdvice, workflows.AnswerAdviceInput{AdviceID: adviceID.String()})
+	return err
 }
 
 // Decline sends the decline Update.
 func (e *engine) Decline(ctx context.Context, id uuid.UUID, reason string) error {
-	return e.update(ctx, id, workflows.UpdateDecline, workflows.DeclineInput{Reason: workflows.DeclineReason(reason)})
+	_, err := e.Update(ctx, id, workflows.UpdateDecline, workflows.DeclineInput{Reason: workflows.DeclineReason(reason)})
+	return err
 }
 
-// update sends an Update and waits for its outcome; a validator's refusal,
-// or a workflow that has ended, becomes api.ErrRejected.
-func (e *engine) update(ctx context.Context, id uuid.UUID, name string, arg any) error {
-	handle, err := e.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name, Args: []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
+// StartAppointment starts an appointment workflow. Video goes through the
+// checkout Update like email advice; in-person is paid afterwards, so the
+// workflow is only started.
+func (e *engine) StartAppointment(ctx context.Context, in api.AppointmentStart) (string, error) {
+	id := workflows.ConsultationWorkflowID(in.ConsultationID.String())
+	typ := workflows.ConsultationType(in.Type)
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.ConsultationTypeKey.ValueSet(in.Type),
+			workflows.DoctorIDKey.ValueSet(in.DoctorID.String()),
+			workflows.ConsultationStatusKey.ValueSet(string(workflows.InitialStatus(typ))),
+			workflows.ScheduledStartKey.ValueSet(in.Start),
+		),
 	}
+	input := workflows.AppointmentInput{
+		ConsultationID: in.ConsultationID.String(), DoctorID: in.DoctorID.String(), Type: typ,
+		AmountCents: in.AmountCents, AdminFeeCents: in.AdminFeeCents, Start: in.Start, End: in.End,
+		DoctorTimeZone: in.TimeZone, Language: in.Language, PaymentHold: e.paymentHold, ReviewDelay: e.reviewDelay,
+	}
+	if typ != workflows.TypeVideo {
+		if _, err := e.c.ExecuteWorkflow(ctx, opts, workflows.AppointmentWorkflowType, input); err != nil {
+			return "", fmt.Errorf("engine: start %s: %w", id, err)
+		}
+		return "", nil
+	}
+	return e.startWithCheckout(ctx, id, e.c.NewWithStartWorkflowOperation(opts, workflows.AppointmentWorkflowType, input))
+}
+
+// startWithCheckout starts a workflow and, in the same call, sends the
+// checkout Update, which returns once the payment exists.
+func (e *engine) startWithCheckout(ctx context.Context, id string, start client.WithStartWorkflowOperation) (string, error) {
+	handle, err := e.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateName:   workflows.UpdateCheckout,
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
+	})
+	if err != nil {
+		return "", fmt.Errorf("engine: start %s: %w", id, err)
+	}
+	var res workflows.CheckoutResult
+	if err := handle.Get(ctx, &res); err != nil {
+		return "", fmt.Errorf("engine: checkout of %s: %w", id, err)
+	}
+	if res.CheckoutURL == "" {
+		return "", fmt.Errorf("engine: %s has no checkout (status %s)", id, res.Status)
+	}
+	return res.CheckoutURL, nil
+}
+
+// Update sends a named Update and returns the state after it.
+func (e *engine) Update(ctx context.Context, id uuid.UUID, name string, arg any) (workflows.ConsultationState, error) {
+	var st workflows.ConsultationState
+	opts := client.UpdateWorkflowOptions{
+		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	}
+	if arg != nil {
+		opts.Args = []any{arg}
+	}
+	handle, err := e.c.UpdateWorkflow(ctx, opts)
+	if err == nil {
+		err = handle.Get(ctx, &st)
+	}
+	return st, rejected(name, id, err)
+}
+
+// rejected maps a validator's refusal, or a workflow that has ended, onto
+// api.ErrRejected.
+func rejected(name string, id uuid.UUID, err error) error {
 	var appErr *temporal.ApplicationError
 	var notFound *serviceerror.NotFound
 	switch {
@@ -128,4 +178,23 @@ func (e *engine) update(ctx context.Context, id uuid.UUID, name string, arg any)
 	default:
 		return fmt.Errorf("engine: update %s of %s: %w", name, id, err)
 	}
+}
+
+// DeliverPrescription emails a prescription through a small workflow of its
+// own (the consultation's workflow may have ended): the SendEmail activity
+// retries until the mail is out, once.
+func (e *engine) DeliverPrescription(ctx context.Context, consultationID, prescriptionID uuid.UUID) error {
+	in := workflows.SendEmailInput{
+		ConsultationID: consultationID.String(), Template: workflows.TemplatePrescriptionIssued,
+		Recipient: workflows.RecipientPatient, DocumentID: prescriptionID.String(),
+		DedupKey: workflows.ConsultationWorkflowID(consultationID.String()) + "/email/prescription_issued/patient/" + prescriptionID.String(),
+	}
+	_, err := e.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: "prescription/" + prescriptionID.String(), TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+	}, workflows.DeliverEmailWorkflowType, in)
+	if err != nil {
+		return fmt.Errorf("engine: deliver prescription %s: %w", prescriptionID, err)
+	}
+	return nil
 }

@@ -177,6 +177,7 @@ func SearchAttributeTypes() map[string]enumspb.IndexedValueType {
 func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
 	r.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
+	r.RegisterWorkflowWithOptions(DeliverEmailWorkflow, workflow.RegisterOptions{Name: DeliverEmailWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation.

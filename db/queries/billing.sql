@@ -38,3 +38,6 @@ UPDATE refunds SET status = $2, updated_at = now() WHERE mollie_refund_id = $1;
 
 -- name: ListOpenRefunds :many
 SELECT * FROM refunds WHERE consultation_id = $1 AND status NOT IN ('refunded', 'failed', 'canceled') ORDER BY created_at;
+
+-- name: MarkInvoicePaid :execrows
+UPDATE invoices SET paid_at = COALESCE(paid_at, @paid_at::timestamptz) WHERE consultation_id = @consultation_id;

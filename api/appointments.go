@@ -1,0 +1,178 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"derma2go/db"
+	"derma2go/prescribing"
+	"derma2go/workflows"
+)
+
+// Appointment actions are Temporal Updates: the workflow's validator gives
+// the immediate yes/no (a refusal is 409) and its handler changes the state.
+
+func (s *Server) routeAppointments(v1 *gin.RouterGroup) {
+	p := v1.Group("/consultations/:id", s.consultationAccess())
+	p.POST("/checkin", s.audited("consultation", actionUpdate), s.update(workflows.UpdatePatientJoined, nil))
+	p.POST("/cancellation", s.audited("consultation", actionUpdate), s.update(workflows.UpdateRequestCancellation, newCancellationRequest))
+	p.GET("/documents", s.audited("document", actionRead), s.listDocuments)
+	p.GET("/documents/:docId", s.audited("document", actionExport), s.getDocument)
+
+	d := v1.Group("/doctor/consultations/:id", requireRole(RoleDoctor), s.doctorConsultationAccess())
+	d.POST("/start", s.audited("consultation", actionUpdate), s.update(workflows.UpdateStartSession, nil))
+	d.POST("/end", s.audited("consultation", actionUpdate), s.update(workflows.UpdateEndSession, nil))
+	d.POST("/attended", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkAttended, nil))
+	d.POST("/no-show", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkNoShow, nil))
+	d.POST("/paid", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkPaid, nil))
+	d.POST("/delay", s.audited("consultation", actionUpdate), s.update(workflows.UpdateDoctorDelay, newDelayRequest))
+	d.POST("/cancel", s.audited("consultation", actionUpdate), s.update(workflows.UpdateDoctorCancel, nil))
+	d.POST("/cancellation/confirm", s.audited("consultation", actionUpdate), s.update(workflows.UpdateConfirmCancellation, nil))
+	d.POST("/cancellation/reject", s.audited("consultation", actionUpdate), s.update(workflows.UpdateRejectCancellation, nil))
+}
+
+// actionBody decodes an action's optional JSON body into the Update argument.
+type actionBody func(c *gin.Context) (any, error)
+
+type cancellationRequest struct {
+	Reason string `json:"reason" validate:"omitempty,oneof=schedule_conflict feeling_better other_care other"`
+}
+
+func newCancellationRequest(c *gin.Context) (any, error) {
+	var req cancellationRequest
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &req); err != nil {
+			return nil, err
+		}
+	}
+	return workflows.CancellationRequest{Reason: req.Reason}, nil
+}
+
+type delayRequest struct {
+	Minutes int `json:"minutes" validate:"required,gte=1,lte=180"`
+}
+
+func newDelayRequest(c *gin.Context) (any, error) {
+	var req delayRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return nil, err
+	}
+	return workflows.DoctorDelay{Minutes: req.Minutes}, nil
+}
+
+// update sends the named Update with the decoded body and answers with the
+// consultation's state: 200, or 409 when the workflow refuses it now.
+func (s *Server) update(name string, body actionBody) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		row := consultationOf(c)
+		if row.ConsultationType != "video" && row.ConsultationType != "in_person" {
+			fail(c, errConflict("This action belongs to video and in-person appointments."))
+			return
+		}
+		var arg any
+		if body != nil {
+			var err error
+			if arg, err = body(c); err != nil {
+				fail(c, err)
+				return
+			}
+		}
+		state, err := s.Engine.Update(c, row.ID, name, arg)
+		if errors.Is(err, ErrRejected) {
+			fail(c, errConflict(strings.TrimPrefix(err.Error(), ErrRejected.Error()+": ")))
+			return
+		}
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, stateView(state))
+	}
+}
+
+// AppointmentStateView is the live state of an appointment after an action.
+type AppointmentStateView struct {
+	ID                      string  `json:"id"`
+	Status                  string  `json:"status"`
+	ScheduledStart          *string `json:"scheduled_start,omitempty"`
+	ExpectedStart           *string `json:"expected_start,omitempty"`
+	CancellationRefundCents *int64  `json:"cancellation_refund_cents,omitempty"`
+}
+
+func stateView(st workflows.ConsultationState) AppointmentStateView {
+	v := AppointmentStateView{ID: st.ConsultationID, Status: string(st.Status)}
+	if st.ScheduledStart != nil {
+		t := st.ScheduledStart.UTC().Format(timeLayout)
+		v.ScheduledStart = &t
+	}
+	if st.ExpectedStart != nil {
+		t := st.ExpectedStart.UTC().Format(timeLayout)
+		v.ExpectedStart = &t
+	}
+	if st.CancellationRequestedAt != nil {
+		n := st.CancellationRefundCents
+		v.CancellationRefundCents = &n
+	}
+	return v
+}
+
+const timeLayout = "2006-01-02T15:04:05Z07:00"
+
+// DocumentView is a document in a consultation.
+type DocumentView struct {
+	ID        uuid.UUID `json:"id"`
+	Kind      string    `json:"kind"`
+	CreatedAt string    `json:"created_at"`
+	URL       string    `json:"url"`
+}
+
+func (s *Server) listDocuments(c *gin.Context) {
+	row := consultationOf(c)
+	rows, err := s.Store.ListPrescriptions(c, row.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items := make([]DocumentView, 0, len(rows)+1)
+	for _, p := range rows {
+		items = append(items, DocumentView{ID: p.ID, Kind: "prescription", CreatedAt: p.CreatedAt.UTC().Format(timeLayout),
+			URL: "/v1/consultations/" + row.ID.String() + "/documents/" + p.ID.String()})
+	}
+	if inv, err := s.Store.GetInvoiceByConsultation(c, row.ID); err == nil {
+		items = append(items, DocumentView{ID: inv.ID, Kind: "invoice", CreatedAt: inv.IssuedAt.UTC().Format(timeLayout),
+			URL: "/v1/consultations/" + row.ID.String() + "/invoice.pdf"})
+	} else if !errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// getDocument serves a prescription as PDF to the consultation's patient.
+func (s *Server) getDocument(c *gin.Context) {
+	row := consultationOf(c)
+	id, err := uuid.Parse(c.Param("docId"))
+	if err != nil {
+		fail(c, errNotFound("This document"))
+		return
+	}
+	p, err := s.Store.GetPrescription(c, db.GetPrescriptionParams{ID: id, ConsultationID: row.ID})
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		fail(c, errNotFound("This document"))
+		return
+	} else if err != nil {
+		fail(c, err)
+		return
+	}
+	pdf, err := prescribing.PDF(c, s.Store.Queries, s.Fields, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="prescription-`+p.ID.String()+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
