@@ -125,7 +125,9 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	s.stops = append(s.stops, s.Mail.Close)
 
-	s.Mollie = molliesandbox.New(molliesandbox.Options{PublicURL: s.MollieURL, Logger: s.logger.With("component", "mollie-sandbox")})
+	if s.Mollie, err = molliesandbox.Open(molliesandbox.Options{PublicURL: s.MollieURL, StateFile: filepath.Join(dir, "mollie.json"), Logger: s.logger.With("component", "mollie-sandbox")}); err != nil {
+		return nil, err
+	}
 
 	dataKey, lookupKey, err := loadOrCreateKeys(filepath.Join(dir, "keys.env"))
 	if err != nil {

@@ -199,9 +199,13 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 			resp = h(req)
 			if resp.status >= 200 && resp.status < 300 {
 				s.idem[k] = &storedResponse{method: r.Method, path: r.URL.Path, resp: resp}
+				s.gen++
 			}
 		}
 		s.mu.Unlock()
+		// Saved before answering: what the caller was told exists survives
+		// a restart. Reads changed nothing, so persist returns at once.
+		s.persist()
 
 		s.log.Debug("mollie sandbox: api call", "method", r.Method, "path", r.URL.Path, "status", resp.status)
 		writeAPI(w, resp)
@@ -420,6 +424,7 @@ func (s *Server) createPayment(req apiRequest) apiResponse {
 	}
 	s.payments[id] = p
 	s.order = append(s.order, p)
+	s.gen++
 	s.log.Info("mollie sandbox: payment created", "payment", id, "amount", formatValue(amount, currency),
 		"currency", currency, "checkout", p.checkoutURL())
 	return jsonResponse(http.StatusCreated, p.toJSON())
@@ -450,6 +455,7 @@ func (s *Server) cancelPayment(req apiRequest) apiResponse {
 	t := now()
 	p.status = StatusCanceled
 	p.canceledAt = &t
+	s.gen++
 	s.log.Info("mollie sandbox: payment canceled through the API", "payment", id)
 	return jsonResponse(http.StatusOK, p.toJSON())
 }
@@ -504,6 +510,7 @@ func (s *Server) createRefund(req apiRequest) apiResponse {
 		createdAt:   now(),
 	}
 	p.refunds = append(p.refunds, rf)
+	s.gen++
 	s.log.Info("mollie sandbox: refund created", "payment", id, "refund", rf.id, "amount", formatValue(amount, currency))
 	s.scheduleSettleLocked(p, rf)
 	return jsonResponse(http.StatusCreated, rf.toJSON(p.base))

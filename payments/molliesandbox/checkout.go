@@ -124,6 +124,7 @@ func (s *Server) checkoutSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	s.persist() // the new status is on disk before anyone is told about it
 	// The webhook is called before the customer is sent back, so that the
 	// merchant usually knows the outcome when the redirect arrives. The
 	// server's context is used: a customer closing the tab must not cut the

@@ -55,6 +55,15 @@
 // "refunded" after Options.RefundSettleAfter, after which the payment's
 // webhook is called.
 //
+// # Keeping state across restarts
+//
+// A Server made by New keeps everything in memory. Open, given
+// Options.StateFile, loads the state from that JSON file and writes it back
+// after every change (atomically: temporary file, fsync, rename), so that a
+// restarted `derma dev` still knows its payments, refunds and idempotency
+// keys. Refunds left pending are settled after a restart; webhook calls that
+// were still being retried are not resumed. See Open.
+//
 // For inspection, GET /sandbox/payments returns every payment with its
 // refunds and webhook calls as JSON, (*Server).Payments returns the same
 // snapshot, and GET / is a small HTML index with links to the checkout pages.
@@ -75,6 +84,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -130,6 +140,10 @@ type Options struct {
 	// WebhookRetryDelay is the wait before the second attempt; it doubles
 	// after every further failure. Zero means DefaultWebhookRetryDelay.
 	WebhookRetryDelay time.Duration
+	// StateFile is the JSON file in which Open keeps the sandbox's state
+	// between runs; its directory must exist. Only Open uses it: New panics
+	// when it is set, rather than silently forgetting payments.
+	StateFile string
 }
 
 // Amount is a Mollie amount: an ISO 4217 currency code and a decimal string
@@ -181,12 +195,17 @@ type WebhookCall struct {
 	Error      string    `json:"error,omitempty"`
 }
 
-// Server is the sandbox. Create it with New; it is safe for concurrent use.
+// Server is the sandbox. Create it with New, or with Open to keep its state
+// in a file; it is safe for concurrent use.
 type Server struct {
-	opts    Options
-	log     *slog.Logger
-	hc      *http.Client
-	handler http.Handler
+	opts      Options
+	log       *slog.Logger
+	hc        *http.Client
+	handler   http.Handler
+	stateFile string // set by Open before first use; "" keeps no file
+
+	saveMu  sync.Mutex    // serializes writes of the state file
+	written atomic.Uint64 // value of gen last written to the state file
 
 	ctx    context.Context // cancelled by Close; bounds background work
 	cancel context.CancelFunc
@@ -194,6 +213,7 @@ type Server struct {
 
 	mu       sync.Mutex // guards everything below
 	closed   bool
+	gen      uint64 // bumped by every change of the saved state
 	payments map[string]*payment
 	order    []*payment // creation order
 	idem     map[idemKey]*storedResponse
@@ -237,8 +257,17 @@ type refund struct {
 // maxWebhookLog bounds the webhook calls remembered per payment.
 const maxWebhookLog = 50
 
-// New returns a sandbox configured by opts.
+// New returns a sandbox configured by opts whose state lives in memory only.
+// It panics if opts.StateFile is set: use Open for that.
 func New(opts Options) *Server {
+	if opts.StateFile != "" {
+		panic("molliesandbox: New does not use Options.StateFile; call Open")
+	}
+	return newServer(opts)
+}
+
+// newServer builds a Server without loading any state.
+func newServer(opts Options) *Server {
 	if opts.WebhookAttempts <= 0 {
 		opts.WebhookAttempts = DefaultWebhookAttempts
 	}
@@ -269,14 +298,17 @@ func New(opts Options) *Server {
 func (s *Server) Handler() http.Handler { return s.handler }
 
 // Close stops pending refund settlements and webhook retries and waits for
-// the background goroutines to end. The handler keeps answering afterwards,
-// but no new background work is started.
+// the background goroutines to end. The handler keeps answering afterwards
+// (and a server made by Open keeps saving changes), but no new background
+// work is started. With a state file, Close retries a write that failed
+// earlier; refunds still pending are settled by the next Open.
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.cancel()
 	s.wg.Wait()
+	s.persist()
 }
 
 // Payments returns a snapshot of every payment, oldest first, with its
@@ -296,12 +328,14 @@ func (s *Server) Payments() []Payment {
 // payment's webhook. The first webhook attempt is made before Complete
 // returns, bounded by ctx; if it fails, the remaining attempts continue in the
 // background. A webhook failure is logged, not returned: Mollie does not tell
-// the customer either.
+// the customer either. With a state file, the new status is saved before the
+// webhook is called.
 func (s *Server) Complete(ctx context.Context, paymentID, status string) error {
 	hook, _, err := s.finish(paymentID, status)
 	if err != nil {
 		return err
 	}
+	s.persist()
 	s.notify(ctx, paymentID, hook)
 	return nil
 }
@@ -325,6 +359,7 @@ func (s *Server) finish(paymentID, status string) (hook, redirect string, err er
 	}
 	now := now()
 	p.status = status
+	s.gen++
 	switch status {
 	case StatusPaid:
 		p.paidAt = &now

@@ -34,6 +34,9 @@ func (s *Server) scheduleSettleLocked(p *payment, rf *refund) {
 		case <-t.C:
 		}
 		hook, settled := s.settle(paymentID, refundID)
+		if settled {
+			s.persist()
+		}
 		if settled && hook != "" {
 			s.deliver(ctx, paymentID, hook, 1)
 		}
@@ -57,6 +60,7 @@ func (s *Server) settle(paymentID, refundID string) (hook string, ok bool) {
 			t := now()
 			rf.status = RefundRefunded
 			rf.refundedAt = &t
+			s.gen++
 			s.log.Info("mollie sandbox: refund settled", "payment", paymentID, "refund", refundID)
 			return p.webhookURL, true
 		}
@@ -125,6 +129,7 @@ func (s *Server) attempt(ctx context.Context, paymentID, hook string, n int) err
 		call.Error = err.Error()
 	}
 	s.record(paymentID, call)
+	s.persist()
 	if err != nil {
 		s.log.Warn("mollie sandbox: webhook attempt failed", "payment", paymentID, "url", hook, "attempt", n, "err", err)
 		return err
@@ -168,6 +173,7 @@ func (s *Server) record(paymentID string, call WebhookCall) {
 		return
 	}
 	p.webhooks = append(p.webhooks, call)
+	s.gen++
 	if len(p.webhooks) > maxWebhookLog {
 		p.webhooks = append([]WebhookCall(nil), p.webhooks[len(p.webhooks)-maxWebhookLog:]...)
 	}
