@@ -125,9 +125,12 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	s.stops = append(s.stops, s.Mail.Close)
 
-	if s.Mollie, err = molliesandbox.Open(molliesandbox.Options{PublicURL: s.MollieURL, StateFile: filepath.Join(dir, "mollie.json"), Logger: s.logger.With("component", "mollie-sandbox")}); err != nil {
+	if s.Mollie, err = molliesandbox.Open(molliesandbox.Options{
+		PublicURL: s.MollieURL, StateFile: filepath.Join(dir, "mollie.json"), Logger: s.logger.With("component", "mollie-sandbox"),
+	}); err != nil {
 		return nil, err
 	}
+	s.stops = append(s.stops, func() error { s.Mollie.Close(); return nil })
 
 	dataKey, lookupKey, err := loadOrCreateKeys(filepath.Join(dir, "keys.env"))
 	if err != nil {
