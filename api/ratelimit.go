@@ -21,7 +21,6 @@ var (
 	loginPerIP      = limitPolicy{every: 3 * time.Second, burst: 30}
 	resetPerAccount = limitPolicy{every: 20 * time.Minute, burst: 3}
 	resetPerIP      = limitPolicy{every: time.Minute, burst: 10}
-	pinPerAccount   = limitPolicy{every: time.Minute, burst: 5}
 )
 
 // limiters keeps one token bucket per (policy, key), in memory. Each API

@@ -407,14 +407,14 @@ func foldKey(s string) string {
 
 // letterOf returns the folded first letter of name, or "#".
 func letterOf(name string) string {
-	for _, r := range foldKey(strings.TrimSpace(name)) {
-		if r == 'ĳ' {
-			return "I"
-		}
-		if r >= 'a' && r <= 'z' {
-			return string(unicode.ToUpper(r))
-		}
+	key := []rune(foldKey(strings.TrimSpace(name)))
+	switch {
+	case len(key) == 0:
 		return "#"
+	case key[0] == 'ĳ':
+		return "I"
+	case key[0] >= 'a' && key[0] <= 'z':
+		return string(unicode.ToUpper(key[0]))
 	}
 	return "#"
 }
