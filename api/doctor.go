@@ -25,6 +25,8 @@ func (s *Server) routeDoctor(v1 *gin.RouterGroup) {
 	one.POST("/advice", s.audited("advice", actionCreate), s.answerAdvice)
 	one.POST("/decline", s.audited("consultation", actionUpdate), s.declineConsultation)
 	one.POST("/prescriptions", s.audited("prescription", actionCreate), s.issuePrescription)
+	d.GET("/profile", s.doctorProfile)
+	d.PUT("/profile", s.putDoctorProfile)
 	d.GET("/availability", s.getAvailability)
 	d.PUT("/availability", s.putAvailability)
 	d.GET("/fees", s.doctorFees)

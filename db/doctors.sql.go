@@ -331,6 +331,71 @@ func (q *Queries) ListDoctors(ctx context.Context, arg ListDoctorsParams) ([]Doc
 	return items, nil
 }
 
+const updateDoctorProfile = `-- name: UpdateDoctorProfile :one
+UPDATE doctors SET specialty = $2, bio = $3, focus_areas = $4, languages = $5, city = $6, address = $7,
+    latitude = $8, longitude = $9, time_zone = $10, photo_url = $11, admin_fee_cents = $12, advice_sla_days = $13,
+    updated_at = now()
+WHERE user_id = $1
+RETURNING user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at
+`
+
+type UpdateDoctorProfileParams struct {
+	UserID        uuid.UUID
+	Specialty     string
+	Bio           string
+	FocusAreas    []string
+	Languages     []string
+	City          string
+	Address       string
+	Latitude      float64
+	Longitude     float64
+	TimeZone      string
+	PhotoUrl      string
+	AdminFeeCents int32
+	AdviceSlaDays int32
+}
+
+func (q *Queries) UpdateDoctorProfile(ctx context.Context, arg UpdateDoctorProfileParams) (Doctor, error) {
+	row := q.db.QueryRow(ctx, updateDoctorProfile,
+		arg.UserID,
+		arg.Specialty,
+		arg.Bio,
+		arg.FocusAreas,
+		arg.Languages,
+		arg.City,
+		arg.Address,
+		arg.Latitude,
+		arg.Longitude,
+		arg.TimeZone,
+		arg.PhotoUrl,
+		arg.AdminFeeCents,
+		arg.AdviceSlaDays,
+	)
+	var i Doctor
+	err := row.Scan(
+		&i.UserID,
+		&i.DisplayName,
+		&i.Specialty,
+		&i.Bio,
+		&i.FocusAreas,
+		&i.Languages,
+		&i.City,
+		&i.Address,
+		&i.Latitude,
+		&i.Longitude,
+		&i.TimeZone,
+		&i.PhotoUrl,
+		&i.AdminFeeCents,
+		&i.AdviceSlaDays,
+		&i.RatingSum,
+		&i.RatingCount,
+		&i.MollieProfileID,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
 const upsertDoctorFee = `-- name: UpsertDoctorFee :exec
 INSERT INTO doctor_fees (doctor_id, consultation_type, amount_cents, duration_minutes)
 VALUES ($1, $2, $3, $4)

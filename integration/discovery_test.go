@@ -208,3 +208,19 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestProfileChangeReachesTheIndex(t *testing.T) {
+	doctor, s := loginAs(t, demodata.DoctorEmail(13), "doctor-demo-2026")
+	doctor.do("PUT", "/v1/doctor/profile", map[string]any{
+		"specialty": "Dermatoloog", "bio": "Moved to the islands.", "focus_areas": []string{"vitiligo"},
+		"languages": []string{"nl", "en"}, "city": "Terschelling", "address": "Dorpsstraat 1",
+		"location": map[string]any{"lat": 53.396, "lng": 5.343}, "time_zone": "Europe/Amsterdam",
+		"admin_fee_cents": 500, "advice_sla_days": 2,
+	}).expect(t, http.StatusOK)
+	waitFor(t, "the index to find the doctor in the new city", func() bool {
+		p := searchDoctors(t, "city=Terschelling")
+		return len(p.Items) == 1 && p.Items[0].ID == s.User.ID
+	})
+	doctor.raw("PUT", "/v1/doctor/profile", "application/json", []byte(`{"specialty":"x","languages":["nl"],"city":"x",
+		"location":{"lat":52,"lng":5},"time_zone":"Mars/Olympus","advice_sla_days":1}`)).expect(t, http.StatusUnprocessableEntity).problem(t)
+}

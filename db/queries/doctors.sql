@@ -41,3 +41,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: ListAvailabilityExceptions :many
 SELECT * FROM availability_exceptions WHERE doctor_id = $1 ORDER BY day, start_time;
+
+-- name: UpdateDoctorProfile :one
+UPDATE doctors SET specialty = $2, bio = $3, focus_areas = $4, languages = $5, city = $6, address = $7,
+    latitude = $8, longitude = $9, time_zone = $10, photo_url = $11, admin_fee_cents = $12, advice_sla_days = $13,
+    updated_at = now()
+WHERE user_id = $1
+RETURNING *;

@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"derma2go/db"
+)
+
+type profileRequest struct {
+	Specialty     string   `json:"specialty" validate:"required,max=100"`
+	Bio           string   `json:"bio" validate:"max=4000"`
+	FocusAreas    []string `json:"focus_areas" validate:"max=20,dive,min=1,max=60"`
+	Languages     []string `json:"languages" validate:"required,min=1,max=10,dive,len=2"`
+	City          string   `json:"city" validate:"required,max=100"`
+	Address       string   `json:"address" validate:"max=200"`
+	Location      GeoPoint `json:"location"`
+	TimeZone      string   `json:"time_zone" validate:"required,max=64"`
+	PhotoURL      string   `json:"photo_url" validate:"omitempty,url,max=500"`
+	AdminFeeCents int32    `json:"admin_fee_cents" validate:"gte=0,lte=100000"`
+	AdviceSLADays int32    `json:"advice_sla_days" validate:"required,oneof=1 2"`
+}
+
+// doctorProfile returns the logged-in doctor's public profile.
+func (s *Server) doctorProfile(c *gin.Context) {
+	s.sendDoctor(c, currentPrincipal(c).UserID)
+}
+
+// putDoctorProfile replaces the doctor's profile; the search index follows
+// through the outbox.
+func (s *Server) putDoctorProfile(c *gin.Context) {
+	var req profileRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	var fields []FieldProblem
+	if _, err := time.LoadLocation(req.TimeZone); err != nil || !strings.Contains(req.TimeZone, "/") {
+		fields = append(fields, FieldProblem{Field: "time_zone", Reason: "must be an IANA time zone such as Europe/Amsterdam"})
+	}
+	if req.Location.Lat < -90 || req.Location.Lat > 90 || req.Location.Lng < -180 || req.Location.Lng > 180 ||
+		(req.Location.Lat == 0 && req.Location.Lng == 0) {
+		fields = append(fields, FieldProblem{Field: "location", Reason: "must be the practice's lat/lng in degrees"})
+	}
+	if req.PhotoURL != "" {
+		if u, err := url.Parse(req.PhotoURL); err != nil || u.Scheme != "https" {
+			fields = append(fields, FieldProblem{Field: "photo_url", Reason: "must be an https URL"})
+		}
+	}
+	if len(fields) > 0 {
+		fail(c, errValidation(fields...))
+		return
+	}
+	if req.FocusAreas == nil {
+		req.FocusAreas = []string{}
+	}
+	id := currentPrincipal(c).UserID
+	if _, err := s.Store.UpdateDoctorProfile(c, db.UpdateDoctorProfileParams{
+		UserID: id, Specialty: req.Specialty, Bio: req.Bio, FocusAreas: req.FocusAreas, Languages: req.Languages,
+		City: req.City, Address: req.Address, Latitude: req.Location.Lat, Longitude: req.Location.Lng, TimeZone: req.TimeZone,
+		PhotoUrl: req.PhotoURL, AdminFeeCents: req.AdminFeeCents, AdviceSlaDays: req.AdviceSLADays,
+	}); err != nil {
+		fail(c, err)
+		return
+	}
+	s.sendDoctor(c, id)
+}
+
+func (s *Server) sendDoctor(c *gin.Context, id uuid.UUID) {
+	views, err := s.doctorViewsOf(c, []uuid.UUID{id})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	v, ok := views[id]
+	if !ok {
+		fail(c, errNotFound("This doctor"))
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
