@@ -12,6 +12,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -32,13 +33,24 @@ type adviceCase struct {
 	checkout   string
 }
 
+// sessions caches logins per email: the tests log in as the same demo
+// accounts many times, and the login rate limit (per IP) would refuse them.
+var (
+	sessionsMu sync.Mutex
+	sessions   = map[string]session{}
+)
+
 func loginAs(t *testing.T, email, password string) (*apiClient, session) {
 	t.Helper()
-	c := newClient(t)
-	var s session
-	c.do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).expect(t, http.StatusOK).decode(t, &s)
-	c.token = s.Token
-	return c, s
+	sessionsMu.Lock()
+	defer sessionsMu.Unlock()
+	s, ok := sessions[email]
+	if !ok {
+		newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).
+			expect(t, http.StatusOK).decode(t, &s)
+		sessions[email] = s
+	}
+	return &apiClient{t: t, token: s.Token}, s
 }
 
 func newAdviceCase(t *testing.T, doctorIndex int) *adviceCase {
