@@ -14,6 +14,7 @@ import (
 
 	"derma2go/demodata"
 	"derma2go/devstack"
+	"derma2go/search"
 )
 
 // stack is the platform every test talks to.
@@ -49,6 +50,10 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		return 1
 	}
+	if err := waitIndexed(ctx, demodata.DoctorCount); err != nil {
+		fmt.Fprintln(os.Stderr, "search index:", err)
+		return 1
+	}
 	fmt.Fprintf(os.Stderr, "integration: stack up in %s\n", time.Since(started).Round(time.Millisecond))
 	return m.Run()
 }
@@ -68,4 +73,20 @@ func testLogger() *slog.Logger {
 		level = slog.LevelDebug
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// waitIndexed waits until the search index, which follows the database's
+// outbox in the background, holds at least n doctors.
+func waitIndexed(ctx context.Context, n int) error {
+	for {
+		res, err := stack.Platform.Search.SearchDoctors(ctx, search.DoctorQuery{PerPage: 1})
+		if err == nil && res.Total >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("index holds %d of %d doctors: %w", res.Total, n, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
