@@ -20,8 +20,8 @@ func (s *Server) routeAppointments(v1 *gin.RouterGroup) {
 	p := v1.Group("/consultations/:id", s.consultationAccess())
 	p.POST("/checkin", s.audited("consultation", actionUpdate), s.update(workflows.UpdatePatientJoined, nil))
 	p.POST("/cancellation", s.audited("consultation", actionUpdate), s.update(workflows.UpdateRequestCancellation, newCancellationRequest))
-	p.GET("/documents", s.audited("document", actionRead), s.listDocuments)
-	p.GET("/documents/:docId", s.audited("document", actionExport), s.getDocument)
+	p.GET("/documents", s.audited("document", actionRead), s.requirePIN(), s.listDocuments)
+	p.GET("/documents/:docId", s.audited("document", actionExport), s.requirePIN(), s.getDocument)
 
 	d := v1.Group("/doctor/consultations/:id", requireRole(RoleDoctor), s.doctorConsultationAccess())
 	d.POST("/start", s.audited("consultation", actionUpdate), s.update(workflows.UpdateStartSession, nil))

@@ -36,6 +36,9 @@ type principal struct {
 	Role      string
 	Language  string
 	tokenHash []byte
+	// hasPIN and pinUnlockedUntil gate the medical parts of the portal.
+	hasPIN           bool
+	pinUnlockedUntil *time.Time
 }
 
 func currentPrincipal(c *gin.Context) *principal {
@@ -72,7 +75,8 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			fail(c, fmt.Errorf("authenticate: %w", err))
 			return
 		}
-		c.Set(ctxPrincipal, &principal{UserID: row.UserID, Role: row.Role, Language: row.Language, tokenHash: hash})
+		c.Set(ctxPrincipal, &principal{UserID: row.UserID, Role: row.Role, Language: row.Language, tokenHash: hash,
+			hasPIN: row.HasPin, pinUnlockedUntil: row.PinUnlockedUntil})
 		c.Next()
 	}
 }
@@ -105,6 +109,8 @@ func (s *Server) routeAuth(v1 *gin.RouterGroup) {
 	me := v1.Group("/me", requireRole(RolePatient, RoleDoctor, RoleAdmin))
 	me.GET("", s.audited("user", actionRead), s.me)
 	me.GET("/access-log", s.audited("audit_log", actionRead), s.accessLog)
+	me.PUT("/pin", s.audited("user", actionUpdate), s.setPIN)
+	me.POST("/pin/unlock", s.audited("user", actionUpdate), s.unlockPIN)
 }
 
 type registerRequest struct {

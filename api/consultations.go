@@ -88,7 +88,7 @@ func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
 	v1.POST("/consultations", s.audited("consultation", actionCreate), s.createConsultation)
 	v1.GET("/consultations", requireRole(RolePatient), s.audited("consultation", actionSearch), s.listConsultations)
 	c := v1.Group("/consultations/:id", s.consultationAccess())
-	c.GET("", s.audited("consultation", actionRead), s.getConsultation)
+	c.GET("", s.audited("consultation", actionRead), s.requirePIN(), s.getConsultation)
 	c.POST("/intake", s.audited("intake", actionCreate), s.submitIntake)
 	c.POST("/photos", s.audited("photo", actionCreate), s.uploadPhoto)
 	c.GET("/invoice.pdf", s.audited("invoice", actionExport), s.patientInvoicePDF)

@@ -38,11 +38,12 @@ type AuditEvent struct {
 }
 
 type AuthToken struct {
-	TokenHash []byte
-	UserID    uuid.UUID
-	CreatedAt time.Time
-	ExpiresAt time.Time
-	RevokedAt *time.Time
+	TokenHash        []byte
+	UserID           uuid.UUID
+	CreatedAt        time.Time
+	ExpiresAt        time.Time
+	RevokedAt        *time.Time
+	PinUnlockedUntil *time.Time
 }
 
 type AvailabilityException struct {

@@ -43,21 +43,29 @@ func (q *Queries) CreatePasswordReset(ctx context.Context, arg CreatePasswordRes
 }
 
 const getActiveAuthToken = `-- name: GetActiveAuthToken :one
-SELECT t.user_id, u.role, u.language
+SELECT t.user_id, u.role, u.language, t.pin_unlocked_until, (u.pin_hash IS NOT NULL)::boolean AS has_pin
 FROM auth_tokens t JOIN users u ON u.id = t.user_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > now()
 `
 
 type GetActiveAuthTokenRow struct {
-	UserID   uuid.UUID
-	Role     string
-	Language string
+	UserID           uuid.UUID
+	Role             string
+	Language         string
+	PinUnlockedUntil *time.Time
+	HasPin           bool
 }
 
 func (q *Queries) GetActiveAuthToken(ctx context.Context, tokenHash []byte) (GetActiveAuthTokenRow, error) {
 	row := q.db.QueryRow(ctx, getActiveAuthToken, tokenHash)
 	var i GetActiveAuthTokenRow
-	err := row.Scan(&i.UserID, &i.Role, &i.Language)
+	err := row.Scan(
+		&i.UserID,
+		&i.Role,
+		&i.Language,
+		&i.PinUnlockedUntil,
+		&i.HasPin,
+	)
 	return i, err
 }
 
@@ -85,6 +93,20 @@ UPDATE auth_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS N
 
 func (q *Queries) RevokeUserAuthTokens(ctx context.Context, userID uuid.UUID) error {
 	_, err := q.db.Exec(ctx, revokeUserAuthTokens, userID)
+	return err
+}
+
+const unlockAuthToken = `-- name: UnlockAuthToken :exec
+UPDATE auth_tokens SET pin_unlocked_until = $2 WHERE token_hash = $1
+`
+
+type UnlockAuthTokenParams struct {
+	TokenHash        []byte
+	PinUnlockedUntil *time.Time
+}
+
+func (q *Queries) UnlockAuthToken(ctx context.Context, arg UnlockAuthTokenParams) error {
+	_, err := q.db.Exec(ctx, unlockAuthToken, arg.TokenHash, arg.PinUnlockedUntil)
 	return err
 }
 

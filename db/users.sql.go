@@ -7,8 +7,10 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 const countUsersByRole = `-- name: CountUsersByRole :many
@@ -135,6 +137,69 @@ func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (Use
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const getUserForUpdate = `-- name: GetUserForUpdate :one
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at FROM users WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
+	row := q.db.QueryRow(ctx, getUserForUpdate, id)
+	var i User
+	err := row.Scan(
+		&i.ID,
+		&i.Role,
+		&i.EmailHash,
+		&i.EmailEnc,
+		&i.NameHash,
+		&i.NameEnc,
+		&i.PasswordHash,
+		&i.Language,
+		&i.PinHash,
+		&i.PinFailures,
+		&i.PinLockedUntil,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const recordPINFailure = `-- name: RecordPINFailure :exec
+UPDATE users SET pin_failures = $1, pin_locked_until = $2, updated_at = now() WHERE id = $3
+`
+
+type RecordPINFailureParams struct {
+	Failures    int32
+	LockedUntil *time.Time
+	ID          uuid.UUID
+}
+
+func (q *Queries) RecordPINFailure(ctx context.Context, arg RecordPINFailureParams) error {
+	_, err := q.db.Exec(ctx, recordPINFailure, arg.Failures, arg.LockedUntil, arg.ID)
+	return err
+}
+
+const resetPINFailures = `-- name: ResetPINFailures :exec
+UPDATE users SET pin_failures = 0, pin_locked_until = NULL WHERE id = $1 AND (pin_failures <> 0 OR pin_locked_until IS NOT NULL)
+`
+
+func (q *Queries) ResetPINFailures(ctx context.Context, id uuid.UUID) error {
+	_, err := q.db.Exec(ctx, resetPINFailures, id)
+	return err
+}
+
+const setPIN = `-- name: SetPIN :exec
+UPDATE users SET pin_hash = $2, pin_failures = 0, pin_locked_until = NULL, updated_at = now() WHERE id = $1
+`
+
+type SetPINParams struct {
+	ID      uuid.UUID
+	PinHash pgtype.Text
+}
+
+func (q *Queries) SetPIN(ctx context.Context, arg SetPINParams) error {
+	_, err := q.db.Exec(ctx, setPIN, arg.ID, arg.PinHash)
+	return err
 }
 
 const setPassword = `-- name: SetPassword :exec

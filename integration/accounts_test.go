@@ -30,7 +30,11 @@ func newEmail(prefix string) string {
 	return fmt.Sprintf("%s-%d@example.test", prefix, uniq)
 }
 
-// registerPatient creates an account and returns a client logged in as it.
+// testPIN is the PIN the test patients set.
+const testPIN = "2468"
+
+// registerPatient creates an account, sets its PIN and returns a client
+// logged in as it with the medical parts unlocked.
 func registerPatient(t *testing.T, email, password string) (*apiClient, session) {
 	t.Helper()
 	c := newClient(t)
@@ -38,6 +42,8 @@ func registerPatient(t *testing.T, email, password string) (*apiClient, session)
 	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": password, "name": "Test Patiënt"}).
 		expect(t, http.StatusCreated).decode(t, &s)
 	c.token = s.Token
+	c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password}).expect(t, http.StatusNoContent)
+	c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
 	return c, s
 }
 

@@ -48,6 +48,11 @@ func loginAs(t *testing.T, email, password string) (*apiClient, session) {
 	if !ok {
 		newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).
 			expect(t, http.StatusOK).decode(t, &s)
+		if s.User.Role == "patient" {
+			c := &apiClient{t: t, token: s.Token}
+			c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password}).expect(t, http.StatusNoContent)
+			c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
+		}
 		sessions[email] = s
 	}
 	return &apiClient{t: t, token: s.Token}, s

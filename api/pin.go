@@ -1,0 +1,152 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"derma2go/db"
+	"derma2go/secure"
+)
+
+// The PIN unlocks the medical parts of a patient's portal (advice,
+// prescriptions, documents) for one session, on top of the login. Five wrong
+// PINs in a row lock the PIN for a quarter of an hour.
+const (
+	pinUnlockLifetime = 15 * time.Minute
+	pinMaxFailures    = 5
+	pinLockout        = 15 * time.Minute
+)
+
+// pinPerAccount caps PIN calls per account; the lockout after five wrong
+// PINs is the main guard, this limit only slows a script down.
+var pinPerAccount = limitPolicy{every: 10 * time.Second, burst: 20}
+
+type setPINRequest struct {
+	PIN      string `json:"pin" validate:"required,numeric,min=4,max=8"`
+	Password string `json:"password" validate:"required,max=128"`
+}
+
+// setPIN sets or changes the PIN; the account password confirms it.
+func (s *Server) setPIN(c *gin.Context) {
+	var req setPINRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	p := currentPrincipal(c)
+	auditSubject(c, p.UserID, p.UserID.String())
+	if !s.rateLimited(c, pinPerAccount, "pin:"+p.UserID.String()) {
+		return
+	}
+	u, err := s.Store.GetUser(c, p.UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := secure.CheckPassword(req.Password, u.PasswordHash); err != nil {
+		fail(c, newProblem(http.StatusForbidden, "password-incorrect", "Password incorrect", "Confirm the PIN with your account password."))
+		return
+	}
+	hash, err := secure.HashPassword(req.PIN, secure.DefaultArgon2)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.Store.SetPIN(c, db.SetPINParams{ID: p.UserID, PinHash: textOf(hash)}); err != nil {
+		fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+type unlockRequest struct {
+	PIN string `json:"pin" validate:"required,numeric,min=4,max=8"`
+}
+
+// unlockPIN checks the PIN and unlocks the medical parts for this session.
+func (s *Server) unlockPIN(c *gin.Context) {
+	var req unlockRequest
+	if err := decodeJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	p := currentPrincipal(c)
+	auditSubject(c, p.UserID, p.UserID.String())
+	if !s.rateLimited(c, pinPerAccount, "pin:"+p.UserID.String()) {
+		return
+	}
+	now := s.Now()
+	var verdict error
+	err := s.Store.Tx(c, func(q *db.Queries) error {
+		u, err := q.GetUserForUpdate(c, p.UserID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !u.PinHash.Valid:
+			verdict = newProblem(http.StatusConflict, "pin-not-set", "No PIN set", "Set a PIN first (PUT /v1/me/pin).")
+			return nil
+		case u.PinLockedUntil != nil && u.PinLockedUntil.After(now):
+			c.Header("Retry-After", fmt.Sprint(int(u.PinLockedUntil.Sub(now).Seconds())+1))
+			verdict = newProblem(http.StatusLocked, "pin-locked", "PIN locked",
+				"Too many wrong PINs. Try again later, or set a new PIN with your password (PUT /v1/me/pin).")
+			return nil
+		}
+		if err := secure.CheckPassword(req.PIN, u.PinHash.String); err != nil {
+			if !errors.Is(err, secure.ErrMismatch) {
+				return err
+			}
+			failures := u.PinFailures + 1
+			params := db.RecordPINFailureParams{ID: u.ID, Failures: failures}
+			if failures >= pinMaxFailures {
+				until := now.Add(pinLockout)
+				params.Failures, params.LockedUntil = 0, &until
+			}
+			verdict = newProblem(http.StatusForbidden, "pin-incorrect", "PIN incorrect",
+				fmt.Sprintf("The PIN is wrong; %d attempts left before it locks.", max(pinMaxFailures-failures, 0)))
+			return q.RecordPINFailure(c, params)
+		}
+		if err := q.ResetPINFailures(c, u.ID); err != nil {
+			return err
+		}
+		until := now.Add(pinUnlockLifetime)
+		return q.UnlockAuthToken(c, db.UnlockAuthTokenParams{TokenHash: p.tokenHash, PinUnlockedUntil: &until})
+	})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if verdict != nil {
+		fail(c, verdict)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"unlocked_until": now.Add(pinUnlockLifetime).UTC().Truncate(time.Second)})
+}
+
+// requirePIN lets a logged-in patient read medical parts only with the PIN
+// unlocked in this session. Guests, who come with a signed per-consultation
+// link, and doctors are not asked.
+func (s *Server) requirePIN() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p := currentPrincipal(c)
+		if p == nil || p.Role != RolePatient {
+			c.Next()
+			return
+		}
+		switch {
+		case !p.hasPIN:
+			fail(c, newProblem(http.StatusForbidden, "pin-required", "PIN required",
+				"Medical records are protected by a personal PIN: set one (PUT /v1/me/pin), then unlock (POST /v1/me/pin/unlock)."))
+			return
+		case p.pinUnlockedUntil == nil || !p.pinUnlockedUntil.After(s.Now()):
+			fail(c, newProblem(http.StatusForbidden, "pin-locked-session", "Unlock with your PIN",
+				"Unlock the medical part of your portal with your PIN (POST /v1/me/pin/unlock)."))
+			return
+		}
+		c.Next()
+	}
+}
