@@ -22,11 +22,6 @@ const (
 // doctor, checked in, held and ended, with its review request.
 const appointmentHappyHistory = "appointment_video_happy.json"
 
-// requiredHistories lists the recorded histories that must exist. A history
-// is added here in the commit that records it; from then on a missing file
-// fails the test instead of skipping it.
-var requiredHistories = map[string]bool{happyHistory: true, declinedHistory: true, appointmentHappyHistory: true}
-
 // TestReplayEmailAdviceHistories replays the recorded histories against the
 // current workflow code. It fails when a change to EmailAdviceWorkflow would
 // break consultations that are in flight: guard such changes with
@@ -36,10 +31,7 @@ func TestReplayEmailAdviceHistories(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			if _, err := os.Stat(path); err != nil {
-				if os.IsNotExist(err) && !requiredHistories[name] {
-					t.Skipf("%s not recorded yet: run %s=<frontend host:port> go test ./workflows -run TestRecordEmailAdviceHistory", path, recordEnv)
-				}
-				t.Fatalf("recorded history missing: %v", err)
+				t.Fatalf("recorded history missing (record it with %s=<frontend host:port>): %v", recordEnv, err)
 			}
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
@@ -57,10 +49,7 @@ func TestReplayAppointmentHistories(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			if _, err := os.Stat(path); err != nil {
-				if os.IsNotExist(err) && !requiredHistories[name] {
-					t.Skipf("%s not recorded yet: run %s=<frontend host:port> go test ./workflows -run TestRecordAppointmentHistory", path, recordEnv)
-				}
-				t.Fatalf("recorded history missing: %v", err)
+				t.Fatalf("recorded history missing (record it with %s=<frontend host:port>): %v", recordEnv, err)
 			}
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})

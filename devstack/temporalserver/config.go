@@ -263,7 +263,7 @@ func dynamicConfig() dynamicconfig.StaticClient {
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
 		// The task queue and history scanners are maintenance jobs for big
 		// clusters. Their SDK workers are never stopped by the server's Stop
-		// (a TODO in v1.32), so every stopped instance would leave them
+		// (left unfinished upstream in v1.32), so every stopped instance would leave them
 		// polling its dead frontend address; a dev database does not need them.
 		dynamicconfig.TaskQueueScannerEnabled.Key(): false,
 		dynamicconfig.HistoryScannerEnabled.Key():   false,
