@@ -97,7 +97,11 @@ var (
 
 // run executes the named activity with the given options and decodes its
 // result into out (nil for activities without a result).
+// The call must match the activity's ActivityStub.
 func run(ctx workflow.Context, opts workflow.ActivityOptions, name string, in, out any) error {
+	if err := checkCall(name, in, out); err != nil {
+		return err
+	}
 	ctx = workflow.WithActivityOptions(ctx, opts)
 	if err := workflow.ExecuteActivity(ctx, name, in).Get(ctx, out); err != nil {
 		return fmt.Errorf("activity %s: %w", name, err)
