@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -326,7 +327,11 @@ func registerRecordingFakes(w worker.Worker) {
 	reg(func(context.Context, PaymentRefInput) (PaymentStatusResult, error) {
 		return PaymentStatusResult{Status: PaymentOpen}, nil
 	}, ActivityGetPaymentStatus)
-	reg(func(context.Context, PaymentRefInput) (PaymentStatusResult, error) {
+	reg(func(_ context.Context, in PaymentRefInput) (PaymentStatusResult, error) {
+		// The late-payment path needs a payment Mollie could not cancel.
+		if strings.Contains(in.ConsultationID, "late") {
+			return PaymentStatusResult{Status: PaymentOpen}, nil
+		}
 		return PaymentStatusResult{Status: PaymentCanceled}, nil
 	}, ActivityCancelPayment)
 	reg(func(context.Context, IssueRefundInput) (IssueRefundResult, error) {

@@ -27,7 +27,7 @@ const appointmentHappyHistory = "appointment_video_happy.json"
 // break consultations that are in flight: guard such changes with
 // workflow.GetVersion.
 func TestReplayEmailAdviceHistories(t *testing.T) {
-	for _, name := range []string{happyHistory, declinedHistory} {
+	for _, name := range emailAdviceHistories {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			if _, err := os.Stat(path); err != nil {
@@ -45,7 +45,7 @@ func TestReplayEmailAdviceHistories(t *testing.T) {
 // TestReplayAppointmentHistories replays the recorded AppointmentWorkflow
 // histories against the current code, like TestReplayEmailAdviceHistories.
 func TestReplayAppointmentHistories(t *testing.T) {
-	for _, name := range []string{appointmentHappyHistory} {
+	for _, name := range appointmentPathHistories {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			if _, err := os.Stat(path); err != nil {
