@@ -49,6 +49,9 @@ type Config struct {
 	PaymentHold time.Duration
 	// ReviewDelay is how long after completion the review request is sent (REVIEW_DELAY).
 	ReviewDelay time.Duration
+	// NoShowGrace is how long after the (expected) start a doctor may first
+	// mark an in-person patient absent (NO_SHOW_GRACE).
+	NoShowGrace time.Duration
 	// SupportEmail receives operational alerts (SUPPORT_EMAIL).
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -87,6 +90,7 @@ func Parse(lookup Lookup) (Config, error) {
 		SearchDir:         r.str("SEARCH_DIR", ".derma/search"),
 		PaymentHold:       r.duration("PAYMENT_HOLD", 15*time.Minute),
 		ReviewDelay:       r.duration("REVIEW_DELAY", 24*time.Hour),
+		NoShowGrace:       r.duration("NO_SHOW_GRACE", 10*time.Minute),
 		SupportEmail:      r.email("SUPPORT_EMAIL", "support@derma2go.local"),
 		LogLevel:          r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 	}

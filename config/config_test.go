@@ -27,7 +27,7 @@ func TestParseDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.PublicURL != "https://api.derma2go.nl" || c.TemporalAddress != "localhost:7233" ||
-		c.PaymentHold != 15*time.Minute || c.ListenAddr != ":8080" || len(c.DataKeys) != 1 || len(c.LookupKey) != 32 {
+		c.PaymentHold != 15*time.Minute || c.NoShowGrace != 10*time.Minute || c.ListenAddr != ":8080" || len(c.DataKeys) != 1 || len(c.LookupKey) != 32 {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -42,6 +42,7 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		"DERMA_LOOKUP_KEY": {"DERMA_LOOKUP_KEY", "@@@"},
 		"TEMPORAL_ADDRESS": {"TEMPORAL_ADDRESS", "localhost"},
 		"PAYMENT_HOLD":     {"PAYMENT_HOLD", "soon"},
+		"NO_SHOW_GRACE":    {"NO_SHOW_GRACE", "-5m"},
 		"LOG_LEVEL":        {"LOG_LEVEL", "loud"},
 	}
 	for want, c := range cases {

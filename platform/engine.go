@@ -22,6 +22,7 @@ type engine struct {
 	c           client.Client
 	paymentHold time.Duration
 	reviewDelay time.Duration
+	noShowGrace time.Duration
 }
 
 var _ api.Engine = (*engine)(nil)
@@ -113,6 +114,7 @@ func (e *engine) StartAppointment(ctx context.Context, in api.AppointmentStart) 
 		ConsultationID: in.ConsultationID.String(), DoctorID: in.DoctorID.String(), Type: typ,
 		AmountCents: in.AmountCents, AdminFeeCents: in.AdminFeeCents, Start: in.Start, End: in.End,
 		DoctorTimeZone: in.TimeZone, Language: in.Language, PaymentHold: e.paymentHold, ReviewDelay: e.reviewDelay,
+		NoShowMarkGrace: e.noShowGrace,
 	}
 	if typ != workflows.TypeVideo {
 		if _, err := e.c.ExecuteWorkflow(ctx, opts, workflows.AppointmentWorkflowType, input); err != nil {

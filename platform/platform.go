@@ -109,7 +109,8 @@ func (p *Platform) APIHandler() http.Handler {
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold,
-		Engine:      &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay},
+		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay,
+			noShowGrace: p.Config.NoShowGrace},
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

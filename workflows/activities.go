@@ -226,6 +226,20 @@ type AppointmentEmail struct {
 	// RefundCents is what the patient gets back (appointment_cancelled,
 	// cancellation_requested); 0 means nothing.
 	RefundCents int64 `json:",omitempty"`
+	// SendBy (appointment_reminder): the email is useless later
+	// (ReminderSendBy); the activity drops it instead of sending it late.
+	SendBy *time.Time `json:",omitempty"`
+	// Sequence is the calendar revision of the appointment: 0 for the
+	// invitation, one more for every change (a delay) and for the
+	// cancellation. The activity writes it into the attached .ics.
+	Sequence int `json:",omitempty"`
+	// Reason (appointment_cancelled) is why the appointment ended: a
+	// Reason* constant or a DeclineReason.
+	Reason string `json:",omitempty"`
+	// CancellationRequestedAt (appointment_cancelled) is when the patient
+	// asked to cancel; nil when the doctor ended the appointment. The
+	// email says whether the request came too late for a refund.
+	CancellationRequestedAt *time.Time `json:",omitempty"`
 }
 
 // Template names an email template of package mail (nl and en).
@@ -258,10 +272,12 @@ const (
 	// (expected) start; Appointment.HoursBefore says which.
 	TemplateAppointmentReminder Template = "appointment_reminder"
 	// TemplateDoctorDelay (patient): the doctor runs
-	// Appointment.DelayMinutes late; the new expected start.
+	// Appointment.DelayMinutes late; the new expected start, with an
+	// updated .ics (Appointment.Sequence).
 	TemplateDoctorDelay Template = "doctor_delay"
 	// TemplateAppointmentCancelled (patient): the appointment is cancelled
-	// or declined, with Appointment.RefundCents (0: no refund).
+	// or declined, with Appointment.RefundCents (0: no refund) and
+	// Appointment.Reason; the activity attaches a METHOD:CANCEL .ics.
 	TemplateAppointmentCancelled Template = "appointment_cancelled"
 	// TemplateCancellationRequested (doctor): the patient asks to cancel;
 	// confirm or reject in the dashboard before the start (undecided, it is

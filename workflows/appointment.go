@@ -26,8 +26,20 @@ const (
 	// request still follows.
 	SessionOvertime = 2 * time.Hour
 	// AttendanceMarkLead is how long before the scheduled start the doctor
-	// may mark an in-person patient attended or absent.
+	// may mark an in-person patient attended.
 	AttendanceMarkLead = 15 * time.Minute
+	// DefaultNoShowMarkGrace is how long after the expected start (the
+	// scheduled start plus the doctor's delay) the doctor may first mark an
+	// in-person patient absent: nobody is a no-show before the appointment
+	// has begun and the patient had a few minutes to arrive.
+	DefaultNoShowMarkGrace = 10 * time.Minute
+	// MaxCancellationRequests is how many cancellation requests a patient
+	// may make for one appointment: the first and, after the doctor
+	// rejected it, one more. After a second rejection the appointment
+	// stands; a further request is refused (ErrTypeInvalidState, HTTP 409)
+	// and the patient is pointed to the practice (messages), so a doctor
+	// who has decided twice is not asked again and again.
+	MaxCancellationRequests = 2
 	// AttendanceAlertAfter: an in-person visit marked neither attended nor
 	// no-show this long after its expected end raises a support alert; the
 	// doctor may still mark it.
@@ -74,6 +86,8 @@ type AppointmentInput struct {
 	WaitingRoomOpens time.Duration
 	// InvoiceOpenFor (in-person): default DefaultInvoiceOpenFor.
 	InvoiceOpenFor time.Duration
+	// NoShowMarkGrace (in-person): default DefaultNoShowMarkGrace.
+	NoShowMarkGrace time.Duration `json:",omitempty"`
 }
 
 func (in AppointmentInput) withDefaults() AppointmentInput {
@@ -95,6 +109,9 @@ func (in AppointmentInput) withDefaults() AppointmentInput {
 	}
 	if in.InvoiceOpenFor == 0 {
 		in.InvoiceOpenFor = DefaultInvoiceOpenFor
+	}
+	if in.NoShowMarkGrace == 0 {
+		in.NoShowMarkGrace = DefaultNoShowMarkGrace
 	}
 	return in
 }
@@ -119,7 +136,8 @@ func (in AppointmentInput) validate() error {
 		return fmt.Errorf("appointment longer than %s", maxAppointmentLength)
 	case in.Language != "nl" && in.Language != "en":
 		return fmt.Errorf("language must be nl or en, got %q", in.Language)
-	case in.PaymentHold < 0 || in.ReviewDelay < 0 || in.WaitingRoomOpens < 0 || in.InvoiceOpenFor < 0:
+	case in.PaymentHold < 0 || in.ReviewDelay < 0 || in.WaitingRoomOpens < 0 || in.InvoiceOpenFor < 0 ||
+		in.NoShowMarkGrace < 0:
 		return fmt.Errorf("durations must not be negative")
 	}
 	return nil
@@ -134,7 +152,8 @@ func (in AppointmentInput) validate() error {
 //  2. scheduled: appointment_invitation to the patient (the activity adds
 //     the .ics, intake and waiting-room links), new_booking_doctor to the
 //     doctor; reminders 24 h and 1 h before the expected start
-//     (ReminderTimes: those already past are skipped), re-armed when the
+//     (ReminderTimes: those already past are skipped; one that cannot go
+//     out by ReminderSendBy is dropped, not sent late), re-armed when the
 //     doctor announces a delay (UpdateDoctorDelay, which also emails
 //     doctor_delay at once), dropped when the appointment ends otherwise.
 //  3. video: the waiting room opens WaitingRoomOpens before the start;
@@ -145,14 +164,15 @@ func (in AppointmentInput) validate() error {
 //     then: cancelled, full refund, support alerted.
 //  4. in-person: from AttendanceMarkLead before the start the doctor marks
 //     the patient attended (completed, invoice, review request; the
-//     workflow then stays open for UpdateMarkPaid for InvoiceOpenFor) or
-//     absent (no_show).
+//     workflow then stays open for UpdateMarkPaid for InvoiceOpenFor), and
+//     from NoShowMarkGrace after the expected start absent (no_show).
 //  5. cancellation (DESIGN §5): UpdateRequestCancellation before the start
 //     fixes the refund (CancellationRefund) and waits for the doctor's
 //     UpdateConfirmCancellation (cancelled, refund with the key
 //     "consultation/<id>/refund/cancellation") or
-//     UpdateRejectCancellation (back to scheduled); still undecided at the
-//     start, it is confirmed automatically. UpdateDoctorCancel and
+//     UpdateRejectCancellation (back to scheduled; the patient may ask
+//     once more, MaxCancellationRequests); still undecided at the start,
+//     it is confirmed automatically. UpdateDoctorCancel and
 //     UpdateDecline refund in full. The patient gets appointment_cancelled.
 //
 // It returns the final ConsultationState. Invalid input fails the workflow
@@ -402,9 +422,19 @@ func (w *appointment) fire(ctx workflow.Context, step timedStep) {
 		w.reminders = w.reminders[1:]
 		w.reminded = append(w.reminded, r.lead)
 		w.setNextReminder()
+		sendBy := ReminderSendBy(r.at, r.lead)
+		if !workflow.Now(ctx).Before(sendBy) &&
+			workflow.GetVersion(ctx, versionDropLateReminders, workflow.DefaultVersion, 1) >= 1 {
+			// The timer fired this late (the worker was down): a
+			// "tomorrow" reminder two hours before the start misleads.
+			workflow.GetLogger(ctx).Info("late reminder dropped",
+				"consultation", w.st.ConsultationID, "lead", leadName(r.lead), "due", r.at)
+			return
+		}
 		facts := w.facts()
 		facts.HoursBefore = int(r.lead / time.Hour)
-		w.notifyWith(ctx, TemplateAppointmentReminder, RecipientPatient, leadName(r.lead), facts)
+		facts.SendBy = &sendBy
+		w.notifyBy(ctx, TemplateAppointmentReminder, RecipientPatient, leadName(r.lead), facts, sendBy)
 	case timedAutoConfirm:
 		w.endAppointment(ctx, StatusCancelled, ReasonCancellationAutoConfirmed, w.st.CancellationRefundCents, "cancellation")
 	case timedNoShow:
@@ -484,6 +514,12 @@ func (w *appointment) endAppointment(ctx workflow.Context, status Status, reason
 	w.refundCents, w.refundPurpose = refundCents, purpose
 	facts := w.facts()
 	facts.RefundCents = refundCents
+	facts.Sequence = w.delays + 1
+	facts.Reason = reason
+	if w.st.CancellationRequestedAt != nil && (reason == ReasonCancellationConfirmed || reason == ReasonCancellationAutoConfirmed) {
+		at := *w.st.CancellationRequestedAt
+		facts.CancellationRequestedAt = &at
+	}
 	w.notifyWith(ctx, TemplateAppointmentCancelled, RecipientPatient, "", facts)
 	w.record(ctx)
 	w.kick()
@@ -539,6 +575,7 @@ func (w *appointment) facts() *AppointmentEmail {
 		End:           w.in.End,
 		ExpectedStart: *w.st.ExpectedStart,
 		DelayMinutes:  w.st.DelayMinutes,
+		Sequence:      w.delays,
 	}
 }
 
@@ -726,13 +763,35 @@ func (w *appointment) markAttended(ctx workflow.Context) (ConsultationState, err
 	return w.st, nil
 }
 
+// validateMarkNoShow checks an in-person no-show mark: while scheduled,
+// from NoShowMarkGrace after the expected start.
 func (w *appointment) validateMarkNoShow(ctx workflow.Context) error {
-	return w.validateMark(ctx, "marking the patient absent")
+	const op = "marking the patient absent"
+	if err := w.requireType(op, TypeInPerson); err != nil {
+		return err
+	}
+	if w.st.Status != StatusScheduled {
+		return invalidState(op, w.st.Status)
+	}
+	if from := w.noShowFrom(); workflow.Now(ctx).Before(from) {
+		return outsideWindow(op, from, time.Time{})
+	}
+	return nil
+}
+
+// noShowFrom is when the doctor may first mark the patient absent.
+func (w *appointment) noShowFrom() time.Time {
+	return w.st.ExpectedStart.Add(w.in.NoShowMarkGrace)
 }
 
 func (w *appointment) markNoShow(ctx workflow.Context) (ConsultationState, error) {
 	if err := w.validateMarkNoShow(ctx); err != nil {
-		return ConsultationState{}, err
+		// Histories recorded before the rule allowed the mark from
+		// AttendanceMarkLead before the start; replay what they did.
+		if w.validateMark(ctx, "marking the patient absent") != nil ||
+			workflow.GetVersion(ctx, versionNoShowAfterStart, workflow.DefaultVersion, 1) >= 1 {
+			return ConsultationState{}, err
+		}
 	}
 	w.setStatus(StatusNoShow, ReasonMarkedNoShow)
 	w.dropReminders()
@@ -795,20 +854,37 @@ func (w *appointment) validateRequestCancellation(ctx workflow.Context, in Cance
 		return temporal.NewApplicationErrorWithOptions(op+" is possible only before the start",
 			ErrTypeInvalidState, temporal.ApplicationErrorOptions{NonRetryable: true})
 	}
-	return nil
+	return w.checkCancellationLimit()
+}
+
+// checkCancellationLimit refuses a request beyond MaxCancellationRequests.
+func (w *appointment) checkCancellationLimit() error {
+	if w.cancelRequests < MaxCancellationRequests {
+		return nil
+	}
+	return temporal.NewApplicationErrorWithOptions(
+		fmt.Sprintf("the doctor has already rejected %d cancellation requests for this appointment, so it stands; "+
+			"please contact the practice through your messages", w.cancelRequests),
+		ErrTypeInvalidState, temporal.ApplicationErrorOptions{NonRetryable: true})
 }
 
 // requestCancellation fixes the refund at the moment of the request
 // (CancellationRefund) and asks the doctor to decide.
 func (w *appointment) requestCancellation(ctx workflow.Context, in CancellationRequest) (ConsultationState, error) {
 	if err := w.validateRequestCancellation(ctx, in); err != nil {
-		return ConsultationState{}, err
+		// Histories recorded before the limit accepted every request;
+		// replay what they did.
+		if w.checkCancellationLimit() == nil ||
+			workflow.GetVersion(ctx, versionCancellationLimit, workflow.DefaultVersion, 1) >= 1 {
+			return ConsultationState{}, err
+		}
 	}
 	now := workflow.Now(ctx).UTC()
 	w.st.CancellationRequestedAt = &now
 	w.st.CancellationReason = in.Reason
 	w.st.CancellationRefundCents = CancellationRefund(now, w.in.Start, w.paidCents(), w.in.AdminFeeCents)
 	w.cancelRequests++
+	w.st.CancellationRequests = w.cancelRequests
 	w.setStatus(StatusCancellationRequested, "")
 	facts := w.facts()
 	facts.RefundCents = w.st.CancellationRefundCents

@@ -182,6 +182,9 @@ type ConsultationState struct {
 	CancellationRequestedAt *time.Time
 	CancellationRefundCents int64
 	CancellationReason      string
+	// CancellationRequests counts the patient's cancellation requests; at
+	// MaxCancellationRequests a further one is refused.
+	CancellationRequests int `json:",omitempty"`
 	// InvoicePaidAt: the doctor marked the in-person invoice paid.
 	InvoicePaidAt *time.Time
 	// PrescriptionAllowed is PrescriptionAllowed(Type, Status).

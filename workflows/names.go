@@ -83,7 +83,8 @@ const (
 	// invoice is issued and the review request follows).
 	UpdateMarkAttended = "mark-attended"
 	// UpdateMarkNoShow (doctor, in_person, no argument): valid while
-	// scheduled, from ScheduledStart − AttendanceMarkLead (→ no_show).
+	// scheduled, from ExpectedStart + NoShowMarkGrace (→ no_show): never
+	// before the appointment has begun.
 	UpdateMarkNoShow = "mark-no-show"
 	// UpdateMarkPaid (doctor, in_person, no argument): the patient paid the
 	// invoice. Valid once completed; recorded with the MarkInvoicePaid
@@ -92,8 +93,10 @@ const (
 	UpdateMarkPaid = "mark-paid"
 	// UpdateRequestCancellation (patient) takes a CancellationRequest.
 	// Valid while scheduled and before ScheduledStart
-	// (→ cancellation_requested). The refund is fixed now
-	// (CancellationRefund) and shown in CancellationRefundCents.
+	// (→ cancellation_requested), at most MaxCancellationRequests times
+	// per appointment (the first request and one more after a
+	// rejection). The refund is fixed now (CancellationRefund) and shown
+	// in CancellationRefundCents.
 	UpdateRequestCancellation = "request-cancellation"
 	// UpdateConfirmCancellation (doctor, no argument): valid while
 	// cancellation_requested (→ cancelled; the fixed refund is issued).
@@ -342,4 +345,19 @@ const (
 	ErrTypeInvalidState       = "InvalidState"
 	ErrTypeInvalidInput       = "InvalidInput"
 	ErrTypePaymentUnavailable = "PaymentUnavailable"
+)
+
+// Change IDs for workflow.GetVersion: each guards a change in the commands a
+// workflow issues, so that histories recorded before it replay as they ran.
+const (
+	// versionDropLateReminders: a reminder whose timer fired after
+	// ReminderSendBy is dropped instead of sent.
+	versionDropLateReminders = "drop-late-reminders"
+	// versionNoShowAfterStart: an in-person no-show may be marked only
+	// NoShowMarkGrace after the expected start (was: from
+	// AttendanceMarkLead before the start).
+	versionNoShowAfterStart = "no-show-after-start"
+	// versionCancellationLimit: at most MaxCancellationRequests
+	// cancellation requests per appointment.
+	versionCancellationLimit = "cancellation-request-limit"
 )

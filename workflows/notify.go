@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 )
@@ -21,6 +22,19 @@ func (c *consultation) notify(ctx workflow.Context, tpl Template, to Recipient, 
 // notifyWith is notify for the appointment templates, whose input carries
 // the facts of the moment (SendEmailInput.Appointment).
 func (c *consultation) notifyWith(ctx workflow.Context, tpl Template, to Recipient, occasion string, facts *AppointmentEmail) {
+	c.send(ctx, emailOptions, tpl, to, occasion, facts)
+}
+
+// notifyBy is notifyWith for an email that is useless after sendBy (a
+// reminder): Temporal stops retrying it then, and the activity, which
+// finds facts.SendBy, does not send it late either.
+func (c *consultation) notifyBy(ctx workflow.Context, tpl Template, to Recipient, occasion string, facts *AppointmentEmail, sendBy time.Time) {
+	opts := emailOptions
+	opts.ScheduleToCloseTimeout = sendBy.Sub(workflow.Now(ctx))
+	c.send(ctx, opts, tpl, to, occasion, facts)
+}
+
+func (c *consultation) send(ctx workflow.Context, opts workflow.ActivityOptions, tpl Template, to Recipient, occasion string, facts *AppointmentEmail) {
 	in := SendEmailInput{
 		ConsultationID: c.st.ConsultationID,
 		Template:       tpl,
@@ -29,7 +43,7 @@ func (c *consultation) notifyWith(ctx workflow.Context, tpl Template, to Recipie
 		Appointment:    facts,
 	}
 	c.goBackground(ctx, func(ctx workflow.Context) {
-		if err := run(ctx, emailOptions, ActivitySendEmail, in, nil); err != nil {
+		if err := run(ctx, opts, ActivitySendEmail, in, nil); err != nil {
 			c.noteError(ctx, fmt.Errorf("email %s to %s: %w", tpl, to, err))
 		}
 	})

@@ -26,3 +26,14 @@ func ReminderTimes(now, start time.Time) []time.Time {
 	}
 	return out
 }
+
+// ReminderSendBy is the last moment the reminder due at at, lead before the
+// start, is still worth sending: a quarter of its lead later (the 24 h
+// reminder until 18 h before the start, the 1 h reminder until 45 minutes
+// before). A reminder that cannot go out by then (the worker or the mail
+// server was down) is dropped, not sent late: "your appointment is
+// tomorrow" two hours before the start is wrong, and the next reminder
+// follows anyway.
+func ReminderSendBy(at time.Time, lead time.Duration) time.Time {
+	return at.Add(lead / 4)
+}
