@@ -21,5 +21,8 @@ type Activities struct {
 	Payments     *payments.Client
 	PublicURL    string
 	SupportEmail string
-	Logger       *slog.Logger
+	// MailFrom is the sender of every email (MAIL_FROM); calendar files
+	// name it as their ORGANIZER.
+	MailFrom string
+	Logger   *slog.Logger
 }

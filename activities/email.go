@@ -12,7 +12,6 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
-	"derma2go/documents"
 	"derma2go/mail"
 	"derma2go/prescribing"
 	"derma2go/workflows"
@@ -23,11 +22,20 @@ const guestLinkLifetime = 90 * 24 * time.Hour
 
 // SendEmail renders and sends one email, at most once per dedup key. The key
 // is recorded after the send: a crash between the two may, rarely, send one
-// duplicate; it never loses an email.
-func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput) error {
+// duplicate; it never loses an email. A reminder whose SendBy has passed is
+// dropped, not sent late. Its errors never carry personal data (see
+// scrubEmailError): they end up in the workflow history.
+func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput) (err error) {
+	var personal []string
+	defer func() { err = scrubEmailError(ctx, in.Template, err, personal) }()
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
 		return err
+	}
+	if appt := in.Appointment; appt != nil && appt.SendBy != nil && time.Now().After(*appt.SendBy) {
+		a.Logger.InfoContext(ctx, "email dropped: too late to be of use", "consultation_id", in.ConsultationID,
+			"template", in.Template, "send_by", appt.SendBy.UTC())
+		return nil
 	}
 	sent, err := a.Store.EmailSent(ctx, in.DedupKey)
 	if err != nil {
@@ -40,7 +48,8 @@ func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput)
 	if err != nil {
 		return fmt.Errorf("send email: %w", err)
 	}
-	msg, err := a.composeEmail(ctx, c, in)
+	msg, personalData, err := a.composeEmail(ctx, c, in)
+	personal = personalData
 	if err != nil {
 		return err
 	}
@@ -55,19 +64,30 @@ func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput)
 	return nil
 }
 
-func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in workflows.SendEmailInput) (mail.Message, error) {
+// composeEmail builds the message; it also returns the personal data it
+// put in (names, addresses), which scrubEmailError keeps out of errors.
+func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in workflows.SendEmailInput) (mail.Message, []string, error) {
 	patient, err := accounts.PatientContact(ctx, a.Store.Queries, a.Fields, c)
 	if err != nil {
-		return mail.Message{}, err
+		return mail.Message{}, nil, err
 	}
+	personal := []string{patient.Name, patient.Email}
 	doctorRow, err := a.Store.GetDoctor(ctx, c.DoctorID)
 	if err != nil {
-		return mail.Message{}, fmt.Errorf("send email: %w", err)
+		return mail.Message{}, personal, fmt.Errorf("send email: %w", err)
 	}
 	doctor, err := accounts.DoctorContact(ctx, a.Store.Queries, a.Fields, c.DoctorID)
 	if err != nil {
-		return mail.Message{}, err
+		return mail.Message{}, personal, err
 	}
+	personal = append(personal, doctor.Name, doctor.Email, doctorRow.DisplayName, doctorRow.Address)
+	msg, err := a.renderEmail(ctx, c, in, patient, doctor, doctorRow)
+	return msg, personal, err
+}
+
+// renderEmail fills the template's data and renders it.
+func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in workflows.SendEmailInput,
+	patient, doctor accounts.Contact, doctorRow db.Doctor) (mail.Message, error) {
 	zone, err := time.LoadLocation(doctorRow.TimeZone)
 	if err != nil {
 		zone = time.UTC
@@ -79,10 +99,11 @@ func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in wor
 	case workflows.RecipientSupport:
 		lang, to = "en", a.SupportEmail
 	}
-	amount := documents.FormatMoney(int64(c.AmountCents), c.Currency)
+	lang = mail.NormalizeLang(lang)
+	amount := mail.FormatMoney(lang, int64(c.AmountCents), c.Currency)
 	due := ""
 	if c.DueAt != nil {
-		due = formatWhen(*c.DueAt, zone, lang)
+		due = mail.FormatTime(lang, *c.DueAt, zone)
 	}
 	portal := a.portalURL(c)
 	doctorURL := a.PublicURL + "/v1/doctor/consultations/" + c.ID.String()
@@ -103,7 +124,11 @@ func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in wor
 		if err != nil {
 			return mail.Message{}, fmt.Errorf("send email: advice: %w", err)
 		}
-		data = mail.AdviceAnsweredData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Advice: text, PortalURL: portal}
+		if c.AdviceNotifyOnly {
+			text = "" // the patient asked to be told only that the advice is ready
+		}
+		data = mail.AdviceAnsweredData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Advice: text,
+			NotifyOnly: c.AdviceNotifyOnly, PortalURL: portal}
 	case workflows.TemplateAdviceSLAReminder:
 		data = mail.AdviceSLAReminderData{DoctorName: doctorRow.DisplayName, DueAt: due, ConsultationURL: doctorURL}
 	case workflows.TemplateAdviceSLABreachedPatient:
@@ -113,13 +138,14 @@ func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in wor
 	case workflows.TemplateAdviceExpiredRefunded:
 		data = mail.AdviceExpiredRefundedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Amount: amount}
 	case workflows.TemplateConsultationDeclined:
-		data = mail.ConsultationDeclinedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Amount: amount}
+		data = mail.ConsultationDeclinedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Amount: amount,
+			Reason: c.StatusReason}
 	case workflows.TemplateRefundIssued:
 		refunded, err := a.Store.SumRefunded(ctx, c.ID)
 		if err != nil {
 			return mail.Message{}, fmt.Errorf("send email: %w", err)
 		}
-		data = mail.RefundIssuedData{PatientName: patient.Name, Amount: documents.FormatMoney(refunded, c.Currency)}
+		data = mail.RefundIssuedData{PatientName: patient.Name, Amount: mail.FormatMoney(lang, refunded, c.Currency)}
 	case workflows.TemplateRefundFailedSupport:
 		data = mail.RefundFailedSupportData{ConsultationID: c.ID.String(), Amount: amount}
 	case workflows.TemplateReviewRequest:
@@ -147,40 +173,43 @@ func (a *Activities) composeEmail(ctx context.Context, c db.Consultation, in wor
 		if appt == nil {
 			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
 		}
-		start := formatWhen(appt.Start, zone, lang)
+		start := mail.FormatTime(lang, appt.Start, zone)
+		waiting := waitingRoom(appt.Type, portal)
+		calendar := func(cancel bool, stamp time.Time) error {
+			att, err := a.calendarFile(c, appt, doctorRow, waiting, portal, patient.Email, lang, cancel, stamp)
+			if err != nil {
+				return err
+			}
+			attachments = append(attachments, att)
+			return nil
+		}
 		switch in.Template {
 		case workflows.TemplateAppointmentInvitation:
-			waiting := ""
-			location := doctorRow.Address + ", " + doctorRow.City
-			if appt.Type == workflows.TypeVideo {
-				waiting, location = portal, portal
-			}
 			data = mail.AppointmentInvitationData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
 				ConsultationType: string(appt.Type), IntakeURL: portal, WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
-			ics, err := documents.InvitationICS(documents.Invitation{
-				UID: c.ID.String() + "@derma2go", Start: appt.ExpectedStart, End: appt.End.Add(appt.ExpectedStart.Sub(appt.Start)),
-				Summary: doctorRow.DisplayName + " — Derma2Go", Location: location, URL: portal,
-				Organizer: "no-reply@derma2go.nl", Attendee: patient.Email, Stamp: c.CreatedAt,
-			})
-			if err != nil {
-				return mail.Message{}, temporal.NewNonRetryableApplicationError("invitation", "InvalidInput", err)
+			if err := calendar(false, c.CreatedAt); err != nil {
+				return mail.Message{}, err
 			}
-			attachments = append(attachments, mail.Attachment{Name: "afspraak.ics", ContentType: "text/calendar; method=REQUEST", Data: ics})
 		case workflows.TemplateNewBookingDoctor:
 			data = mail.NewBookingDoctorData{DoctorName: doctorRow.DisplayName, PatientName: patient.Name, Start: start,
 				ConsultationType: string(appt.Type), ConsultationURL: doctorURL}
 		case workflows.TemplateAppointmentReminder:
 			data = mail.AppointmentReminderData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName,
-				Start: formatWhen(appt.ExpectedStart, zone, lang), WaitingRoomURL: waitingRoom(appt.Type, portal), HoursBefore: appt.HoursBefore}
+				Start: mail.FormatTime(lang, appt.ExpectedStart, zone), WaitingRoomURL: waiting, HoursBefore: appt.HoursBefore}
 		case workflows.TemplateDoctorDelay:
 			data = mail.DoctorDelayData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Minutes: appt.DelayMinutes,
-				NewStart: formatWhen(appt.ExpectedStart, zone, lang)}
+				NewStart: mail.FormatTime(lang, appt.ExpectedStart, zone)}
+			if err := calendar(false, time.Now()); err != nil {
+				return mail.Message{}, err
+			}
 		case workflows.TemplateAppointmentCancelled:
-			data = mail.AppointmentCancelledData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
-				RefundAmount: moneyIf(appt.RefundCents, c.Currency)}
+			data = cancelledData(lang, patient.Name, doctorRow.DisplayName, start, appt)
+			if err := calendar(true, time.Now()); err != nil {
+				return mail.Message{}, err
+			}
 		case workflows.TemplateCancellationRequested:
 			data = mail.CancellationRequestedData{DoctorName: doctorRow.DisplayName, PatientName: patient.Name, Start: start,
-				RefundAmount: moneyIf(appt.RefundCents, c.Currency), ConsultationURL: doctorURL}
+				RefundAmount: moneyIf(lang, appt.RefundCents, c.Currency), ConsultationURL: doctorURL}
 		case workflows.TemplateCancellationRejected:
 			data = mail.CancellationRejectedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start, PortalURL: portal}
 		default:
@@ -206,21 +235,6 @@ func (a *Activities) portalURL(c db.Consultation) string {
 	return u
 }
 
-var (
-	dutchDays   = [...]string{"zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"}
-	dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-)
-
-// formatWhen prints an instant in the doctor's zone in the reader's language:
-// "dinsdag 4 maart 2025 om 14:30" or "Tuesday 4 March 2025 at 14:30".
-func formatWhen(t time.Time, zone *time.Location, lang string) string {
-	t = t.In(zone)
-	if lang == "en" {
-		return t.Format("Monday 2 January 2006 at 15:04 MST")
-	}
-	return fmt.Sprintf("%s %d %s %d om %s", dutchDays[t.Weekday()], t.Day(), dutchMonths[t.Month()-1], t.Year(), t.Format("15:04 MST"))
-}
-
 func waitingRoom(t workflows.ConsultationType, portal string) string {
 	if t == workflows.TypeVideo {
 		return portal
@@ -235,11 +249,11 @@ func addressIf(t workflows.ConsultationType, d db.Doctor) string {
 	return ""
 }
 
-func moneyIf(cents int64, currency string) string {
+func moneyIf(lang string, cents int64, currency string) string {
 	if cents <= 0 {
 		return ""
 	}
-	return documents.FormatMoney(cents, currency)
+	return mail.FormatMoney(lang, cents, currency)
 }
 
 // prescriptionAttachment renders a consultation's prescription as a PDF attachment.

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"derma2go/db"
+	"derma2go/mail"
 	"derma2go/payments"
 	"derma2go/workflows"
 )
@@ -35,7 +36,7 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 	}
 	p, err := a.Payments.CreatePayment(ctx, payments.CreatePayment{
 		AmountCents: in.AmountCents, Currency: "EUR", Description: in.Description,
-		RedirectURL:    a.PublicURL + "/payment-return?consultation=" + in.ConsultationID,
+		RedirectURL:    a.PublicURL + "/payment-return?consultation=" + in.ConsultationID + "&lang=" + mail.NormalizeLang(c.Language),
 		WebhookURL:     a.PublicURL + "/v1/webhooks/mollie",
 		ConsultationID: in.ConsultationID, IdempotencyKey: in.IdempotencyKey,
 	})

@@ -102,6 +102,9 @@ type createConsultationRequest struct {
 	GuestEmail string     `json:"guest_email" validate:"omitempty,email,max=254"`
 	Language   string     `json:"language" validate:"omitempty,oneof=nl en"`
 	SlotStart  *time.Time `json:"slot_start"`
+	// AdviceDelivery (email advice): "email" (default) sends the written
+	// advice by email too; "notify_only" only says it is ready.
+	AdviceDelivery string `json:"advice_delivery" validate:"omitempty,oneof=email notify_only"`
 }
 
 // ConsultationCreated is the answer to POST /consultations.
@@ -178,6 +181,13 @@ func (s *Server) createConsultation(c *gin.Context) {
 	if _, err := s.Store.CreateConsultation(c, params); err != nil {
 		fail(c, err)
 		return
+	}
+	if req.AdviceDelivery == adviceNotifyOnly {
+		if err := s.Store.SetAdviceNotifyOnly(c, db.SetAdviceNotifyOnlyParams{ID: params.ID, NotifyOnly: true}); err != nil {
+			ctx := context.WithoutCancel(c.Request.Context())
+			fail(c, errors.Join(fmt.Errorf("advice delivery of %s: %w", params.ID, err), s.Store.DeleteConsultation(ctx, params.ID)))
+			return
+		}
 	}
 	auditSubject(c, params.PatientID.UUID, params.ID.String())
 	checkout, err := s.Engine.StartEmailAdvice(c, EmailAdviceStart{
@@ -276,7 +286,22 @@ type ConsultationView struct {
 	Advice      *string    `json:"advice,omitempty"`
 	Photos      int        `json:"photos"`
 	HasIntake   bool       `json:"has_intake"`
+	// StartsAt and EndsAt are the booked slot of an appointment (null for
+	// email advice); ExpectedStart moves with the doctor's announced delay.
+	StartsAt      *time.Time `json:"starts_at"`
+	EndsAt        *time.Time `json:"ends_at"`
+	ExpectedStart *time.Time `json:"expected_start"`
+	// DoctorName is the doctor's display name (patient views).
+	DoctorName string `json:"doctor_name,omitempty"`
+	// AdviceDelivery (email advice): email or notify_only.
+	AdviceDelivery string `json:"advice_delivery,omitempty"`
 }
+
+// Advice delivery choices (createConsultationRequest.AdviceDelivery).
+const (
+	adviceByEmail    = "email"
+	adviceNotifyOnly = "notify_only"
+)
 
 func (s *Server) consultationView(ctx context.Context, row db.Consultation, withDetails bool) (ConsultationView, error) {
 	v := ConsultationView{ID: row.ID, Type: row.ConsultationType, Status: row.Status, DoctorID: row.DoctorID,
@@ -284,6 +309,19 @@ func (s *Server) consultationView(ctx context.Context, row db.Consultation, with
 		CreatedAt: row.CreatedAt.UTC()}
 	if row.AdviceForm.Valid {
 		v.Form = &row.AdviceForm.String
+	}
+	if row.Slot.Valid && row.Slot.Lower.Valid && row.Slot.Upper.Valid {
+		v.StartsAt, v.EndsAt = utc(&row.Slot.Lower.Time), utc(&row.Slot.Upper.Time)
+		v.ExpectedStart = v.StartsAt
+		if row.ExpectedStart != nil {
+			v.ExpectedStart = utc(row.ExpectedStart)
+		}
+	}
+	if row.ConsultationType == "email_advice" {
+		v.AdviceDelivery = adviceByEmail
+		if row.AdviceNotifyOnly {
+			v.AdviceDelivery = adviceNotifyOnly
+		}
 	}
 	if !withDetails {
 		return v, nil
@@ -314,29 +352,37 @@ func (s *Server) consultationView(ctx context.Context, row db.Consultation, with
 func (s *Server) listConsultations(c *gin.Context) {
 	p := currentPrincipal(c)
 	auditSubject(c, p.UserID, "")
-	rows, err := s.Store.ListPatientConsultations(c, uuid.NullUUID{UUID: p.UserID, Valid: true})
+	rows, err := s.Store.ListPatientConsultationsWithDoctor(c, uuid.NullUUID{UUID: p.UserID, Valid: true})
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	items := make([]ConsultationView, 0, len(rows))
 	for _, r := range rows {
-		v, err := s.consultationView(c, r, false)
+		v, err := s.consultationView(c, r.Consultation, false)
 		if err != nil {
 			fail(c, err)
 			return
 		}
+		v.DoctorName = r.DoctorName
 		items = append(items, v)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
 func (s *Server) getConsultation(c *gin.Context) {
-	v, err := s.consultationView(c, consultationOf(c), true)
+	row := consultationOf(c)
+	v, err := s.consultationView(c, row, true)
 	if err != nil {
 		fail(c, err)
 		return
 	}
+	doctor, err := s.Store.GetDoctor(c, row.DoctorID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	v.DoctorName = doctor.DisplayName
 	c.JSON(http.StatusOK, v)
 }
 

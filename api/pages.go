@@ -13,12 +13,12 @@ import (
 // sent to a dead end.
 
 var pageTemplates = template.Must(template.New("pages").Parse(`
-{{define "head"}}<!doctype html><html lang="nl"><head><meta charset="utf-8">
+{{define "head"}}<!doctype html><html lang="{{if .}}{{.}}{{else}}nl{{end}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Derma2Go</title>
 <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1d2b36}
 h1{color:#0b6e6e}input,button{font:inherit;padding:.5rem;margin:.25rem 0;width:100%}button{background:#0b6e6e;color:#fff;border:0}</style>
 </head><body><h1>Derma2Go</h1>{{end}}
-{{define "reset"}}{{template "head"}}
+{{define "reset"}}{{template "head" ""}}
 <p>Kies een nieuw wachtwoord (minstens 10 tekens). / Choose a new password (at least 10 characters).</p>
 <form id="f"><input type="password" id="pw" minlength="10" maxlength="128" required autocomplete="new-password">
 <button>Opslaan / Save</button></form><p id="out" role="status"></p>
@@ -33,9 +33,9 @@ document.getElementById('f').addEventListener('submit', async (e) => {
     : ((await res.json()).detail || 'Er ging iets mis. / Something went wrong.');
 });
 </script></body></html>{{end}}
-{{define "paid"}}{{template "head"}}
-<p>Dank u. Zodra de betaling is bevestigd, ontvangt u een e-mail met de volgende stap.</p>
-<p>Thank you. As soon as the payment is confirmed you will receive an email with the next step.</p>
+{{define "paid"}}{{template "head" .}}
+{{if ne . "en"}}<p>Dank u. Zodra de betaling is bevestigd, ontvangt u een e-mail met de volgende stap.</p>{{end}}
+{{if ne . "nl"}}<p>Thank you. As soon as the payment is confirmed you will receive an email with the next step.</p>{{end}}
 </body></html>{{end}}`))
 
 func (s *Server) resetPage(c *gin.Context) {
@@ -47,10 +47,18 @@ func (s *Server) resetPage(c *gin.Context) {
 	}
 }
 
+// paymentReturn is where Mollie sends the patient back. It speaks the
+// consultation's language, which the payment's redirect URL carries
+// (lang=nl|en); without one (payments created before) it says both.
 func (s *Server) paymentReturn(c *gin.Context) {
+	lang := ""
+	switch c.Query("lang") {
+	case "nl", "en":
+		lang = c.Query("lang")
+	}
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Status(http.StatusOK)
-	if err := pageTemplates.ExecuteTemplate(c.Writer, "paid", nil); err != nil {
+	if err := pageTemplates.ExecuteTemplate(c.Writer, "paid", lang); err != nil {
 		logger(c).ErrorContext(c, "page", "err", err)
 	}
 }

@@ -108,6 +108,7 @@ type Consultation struct {
 	StatusReason     string
 	AdminFeeCents    int32
 	ExpectedStart    *time.Time
+	AdviceNotifyOnly bool
 }
 
 type ConsultationIntake struct {

@@ -17,14 +17,17 @@ type Invitation struct {
 	Description string
 	Location    string // address, or the waiting-room URL for video
 	URL         string
-	Organizer   string // email address
+	Organizer   string // email address: the sender of the email that carries the file
 	Attendee    string // email address
 	Cancelled   bool
 	Stamp       time.Time
 }
 
 // InvitationICS renders an iCalendar (RFC 5545) invitation, METHOD:REQUEST
-// (or CANCEL), with times in UTC so every calendar converts them correctly.
+// (or CANCEL, with the same UID and a higher Sequence, to take the event out
+// of the patient's calendar), with times in UTC so every calendar converts
+// them correctly. Lines end in CRLF and are folded at 75 octets, as RFC 5545
+// §3.1 requires.
 func InvitationICS(inv Invitation) ([]byte, error) {
 	if inv.UID == "" || !inv.End.After(inv.Start) {
 		return nil, fmt.Errorf("documents: invitation needs a UID and an end after its start")
@@ -62,7 +65,7 @@ func InvitationICS(inv Invitation) ([]byte, error) {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
 	var b strings.Builder
-	if err := cal.SerializeTo(&b); err != nil {
+	if err := cal.SerializeTo(&b, ics.WithNewLineWindows, ics.WithLineLength(75)); err != nil {
 		return nil, fmt.Errorf("documents: ics: %w", err)
 	}
 	return []byte(b.String()), nil

@@ -2,8 +2,11 @@ package mail
 
 // Template names accepted by Render, each with the data struct it expects.
 // Dates and times (DueAt, Start, NewStart) and amounts (Amount, RefundAmount)
-// are formatted by the caller in the recipient's language and time zone, e.g.
-// "dinsdag 4 maart 2025 om 14:30" and "€ 45,00". Consultation types are the
+// are formatted by the caller in the recipient's language and time zone with
+// FormatTime and FormatMoney, e.g. "dinsdag 4 maart 2025 om 14:30 (CET)" and
+// "€ 45,00" in Dutch, "Tuesday, 4 March 2025 at 14:30 (CET)" and "€45.00" in
+// English. Names in greetings go through GreetingName: a guest known only by
+// an email address is greeted formally, never by the address. Consultation types are the
 // codes email_advice, video, walk_in and in_person; form kinds are short and
 // detailed. The templates translate those codes; other values appear as given.
 const (
@@ -79,7 +82,10 @@ type AdviceAnsweredData struct {
 	PatientName string
 	DoctorName  string
 	Advice      string // multi-line plain text; line breaks are kept in the HTML part
-	PortalURL   string
+	// NotifyOnly: the patient chose to be told only that the advice is
+	// ready; Advice is then empty and the email points to the portal.
+	NotifyOnly bool
+	PortalURL  string
 }
 
 // AdviceSLAReminderData is the data of TemplateAdviceSLAReminder (to the doctor).
@@ -124,6 +130,10 @@ type ConsultationDeclinedData struct {
 	PatientName string
 	DoctorName  string
 	Amount      string // formatted amount refunded in full
+	// Reason is the doctor's decline reason code (needs_physical_exam,
+	// outside_expertise, urgent_care_needed, insufficient_information,
+	// other); it decides what the patient is advised to do next.
+	Reason string
 }
 
 // RefundIssuedData is the data of TemplateRefundIssued.
@@ -180,6 +190,19 @@ type AppointmentCancelledData struct {
 	DoctorName   string
 	Start        string
 	RefundAmount string // formatted refund; empty when nothing is refunded
+	// Cause is who ended the appointment: "patient" (the patient's request,
+	// confirmed), "doctor" (cancelled by the doctor), "not_held" (the
+	// patient waited, the session never started) or "declined"; empty
+	// when unknown.
+	Cause string
+	// DeclineReason is the decline reason code when Cause is "declined".
+	DeclineReason string
+	// LateRequest: the patient asked less than 24 hours before the start,
+	// so nothing is refunded.
+	LateRequest bool
+	// Paid: the patient paid in advance (video); in-person visits are
+	// invoiced afterwards, so there is nothing to refund.
+	Paid bool
 }
 
 // DoctorDelayData is the data of TemplateDoctorDelay.

@@ -220,12 +220,113 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 		return fmt.Errorf("mail: smtp client for %s: %w", s.Addr(), s.redactErr(err))
 	}
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("mail: send via %s: %w (%w)", s.Addr(), ctxErr, s.redactErr(err))
-		}
-		return fmt.Errorf("mail: send via %s: %w", s.Addr(), s.redactErr(err))
+		return s.deliveryError(ctx, err)
 	}
 	return nil
+}
+
+// DeliveryError is a failed Send, described without personal data: SMTP
+// servers and go-mail echo the recipient's address in their error texts,
+// so Error names only the step, the reply codes and the server. The
+// original error stays reachable through Unwrap (for errors.Is with
+// context errors); never print it where personal data must not go.
+type DeliveryError struct {
+	// Server is host:port of the SMTP server.
+	Server string
+	// Step is what failed: "connect", "MAIL FROM", "RCPT TO", "DATA", ...
+	Step string
+	// Code is the SMTP reply code (e.g. 550), 0 when there was none.
+	Code int
+	// Enhanced is the enhanced status code (e.g. "5.1.1"), if the server sent one.
+	Enhanced string
+	// Temporary: a 4xx reply or a network problem; a retry may succeed.
+	// A 5xx reply is permanent.
+	Temporary bool
+	// Cause is a short text of a network or context error (these hold no
+	// personal data); empty for SMTP replies, whose text is withheld.
+	Cause string
+	err   error
+}
+
+// Error describes the failure without the server's reply text.
+func (e *DeliveryError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "mail: send via %s failed at %s", e.Server, e.Step)
+	if e.Code != 0 {
+		fmt.Fprintf(&b, ": SMTP %d", e.Code)
+		if e.Enhanced != "" {
+			b.WriteString(" " + e.Enhanced)
+		}
+	}
+	if e.Cause != "" {
+		b.WriteString(": " + e.Cause)
+	}
+	if e.Temporary {
+		b.WriteString(" (temporary)")
+	} else {
+		b.WriteString(" (permanent)")
+	}
+	return b.String()
+}
+
+// Unwrap returns the original error.
+func (e *DeliveryError) Unwrap() error { return e.err }
+
+// sendSteps names go-mail's failure reasons.
+var sendSteps = map[gomail.SendErrReason]string{
+	gomail.ErrGetSender:     "sender",
+	gomail.ErrGetRcpts:      "recipients",
+	gomail.ErrSMTPMailFrom:  "MAIL FROM",
+	gomail.ErrSMTPRcptTo:    "RCPT TO",
+	gomail.ErrSMTPData:      "DATA",
+	gomail.ErrSMTPDataClose: "DATA",
+	gomail.ErrSMTPReset:     "RSET",
+	gomail.ErrWriteContent:  "DATA",
+	gomail.ErrConnCheck:     "connection check",
+	gomail.ErrNoUnencoded:   "8BITMIME",
+}
+
+// deliveryError turns what go-mail returned into a DeliveryError.
+func (s *SMTPSender) deliveryError(ctx context.Context, err error) *DeliveryError {
+	d := &DeliveryError{Server: s.Addr(), Step: "connect", Temporary: true, err: s.redactErr(err)}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		d.Cause = ctxErr.Error()
+		d.err = fmt.Errorf("%w (%w)", ctxErr, d.err)
+		return d
+	}
+	var se *gomail.SendError
+	if errors.As(err, &se) {
+		d.Step = "send"
+		if step, ok := sendSteps[se.Reason]; ok {
+			d.Step = step
+		}
+		d.Code, d.Enhanced = se.ErrorCode(), se.EnhancedStatusCode()
+		d.Temporary = se.IsTemp() || d.Code == 0 || (d.Code >= 400 && d.Code < 500)
+		return d
+	}
+	var smtpErr *textproto.Error
+	if errors.As(err, &smtpErr) {
+		d.Step, d.Code = "session", smtpErr.Code
+		d.Temporary = smtpErr.Code < 500
+		return d
+	}
+	var netErr net.Error
+	switch {
+	case errors.As(err, &netErr):
+		d.Cause = "network error"
+		if netErr.Timeout() {
+			d.Cause = "timeout"
+		}
+		var opErr *net.OpError
+		if errors.As(err, &opErr) && opErr.Err != nil {
+			d.Cause = opErr.Op + ": " + opErr.Err.Error()
+		}
+	case errors.Is(err, errInsecureAuth):
+		d.Step, d.Cause, d.Temporary = "AUTH", errInsecureAuth.Error(), false
+	default:
+		d.Cause = "SMTP session failed"
+	}
+	return d
 }
 
 // dialer returns a dial function that also ties the connection's lifetime to
@@ -275,7 +376,8 @@ func (s *SMTPSender) buildMsg(m Message) (*gomail.Msg, error) {
 	for _, to := range m.To {
 		a, err := netmail.ParseAddress(to)
 		if err != nil {
-			return nil, fmt.Errorf("mail: %w: recipient %q: %w", ErrInvalidMessage, to, err)
+			// The address itself stays out of the error: it is personal data.
+			return nil, fmt.Errorf("mail: %w: recipient %d is not a valid address", ErrInvalidMessage, len(rcpts)+1)
 		}
 		rcpts = append(rcpts, a)
 	}

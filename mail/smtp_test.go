@@ -42,6 +42,9 @@ type testBackend struct {
 	user, pass string   // when user is set, MAIL requires authentication
 	mechs      []string // advertised AUTH mechanisms
 	stall      chan struct{}
+	// refuse, when set, answers RCPT TO for the addresses it returns an
+	// error for (echoing the address, as real servers do).
+	refuse func(to string) error
 
 	mu   sync.Mutex
 	msgs []received
@@ -92,6 +95,11 @@ func (s *testSession) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (s *testSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.be.refuse != nil {
+		if err := s.be.refuse(to); err != nil {
+			return err
+		}
+	}
 	s.to = append(s.to, to)
 	return nil
 }
@@ -593,5 +601,62 @@ func TestSMTPSenderConnectErrorHidesPassword(t *testing.T) {
 	wrapped := s.redactErr(fmt.Errorf("server said: hunter2 is wrong"))
 	if strings.Contains(wrapped.Error(), "hunter2") || errors.Unwrap(wrapped) == nil {
 		t.Fatalf("redactErr: %v", wrapped)
+	}
+}
+
+func TestSMTPSenderRefusalHidesTheRecipient(t *testing.T) {
+	const addr = "jan.jansen@example.test"
+	for _, tt := range []struct {
+		name      string
+		code      int
+		enhanced  smtp.EnhancedCode
+		temporary bool
+	}{
+		{"permanent", 550, smtp.EnhancedCode{5, 1, 1}, false},
+		{"temporary", 451, smtp.EnhancedCode{4, 3, 0}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			be := &testBackend{refuse: func(to string) error {
+				return &smtp.SMTPError{Code: tt.code, EnhancedCode: tt.enhanced, Message: "<" + to + ">: mailbox of Jan Jansen unavailable"}
+			}}
+			s := newTestSender(t, "smtp://"+startServer(t, be, serverOpts{}))
+			err := s.Send(context.Background(), Message{To: []string{"Jan Jansen <" + addr + ">"}, Subject: "x", Text: "x"})
+			var de *DeliveryError
+			if !errors.As(err, &de) {
+				t.Fatalf("err = %v (%T), want a *DeliveryError", err, err)
+			}
+			if strings.Contains(err.Error(), "jan.jansen") || strings.Contains(err.Error(), "Jansen") {
+				t.Errorf("error text names the recipient: %q", err)
+			}
+			if de.Step != "RCPT TO" || de.Code != tt.code || de.Temporary != tt.temporary {
+				t.Errorf("delivery error = %+v", de)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprint(tt.code)) {
+				t.Errorf("error text %q lacks the reply code", err)
+			}
+		})
+	}
+}
+
+func TestSMTPSenderBadRecipientHidesTheAddress(t *testing.T) {
+	s := newTestSender(t, "smtp://127.0.0.1:1")
+	err := s.Send(context.Background(), Message{To: []string{"not an address jan@"}, Subject: "x", Text: "x"})
+	if !errors.Is(err, ErrInvalidMessage) || strings.Contains(err.Error(), "jan") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSMTPSenderConnectFailureIsTemporary(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	s := newTestSender(t, "smtp://"+addr)
+	err = s.Send(context.Background(), Message{To: []string{"a@example.test"}, Subject: "x", Text: "x"})
+	var de *DeliveryError
+	if !errors.As(err, &de) || !de.Temporary || de.Step != "connect" || strings.Contains(err.Error(), "a@example") {
+		t.Fatalf("err = %v (%+v)", err, de)
 	}
 }

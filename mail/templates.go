@@ -262,6 +262,8 @@ func funcs(lang string, html bool) map[string]any {
 			}
 			return code
 		},
+		// greetname is GreetingName: a name fit for a greeting, or "".
+		"greetname": GreetingName,
 		// plural picks one or many by n.
 		"plural": func(n int, one, many string) string {
 			if n == 1 {

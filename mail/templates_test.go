@@ -39,7 +39,7 @@ var samples = map[string]any{
 		PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Amount: "€ 39,00",
 		ConsultationType: "email_advice", FormURL: "https://derma2go.test/c/c-1/form",
 	},
-	TemplateConsultationDeclined: ConsultationDeclinedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Amount: "€ 55,00"},
+	TemplateConsultationDeclined: ConsultationDeclinedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Amount: "€ 55,00", Reason: "outside_expertise"},
 	TemplateRefundIssued:         RefundIssuedData{PatientName: "Sanne de Vries", Amount: "€ 45,50", Reason: "Annulering meer dan 24 uur vooraf"},
 	TemplateRefundFailedSupport:  RefundFailedSupportData{ConsultationID: "7f8c2a10-4e1b-4a9e-9b0c-1d2e3f405162", RefundID: "re_4qqhO89gsT", Amount: "€ 45,50"},
 	TemplateReviewRequest:        ReviewRequestData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", ReviewURL: "https://derma2go.test/c/c-1/review"},
@@ -57,8 +57,9 @@ var samples = map[string]any{
 		Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 40,00", ConsultationURL: "https://derma2go.test/doctor/c/1"},
 	TemplateCancellationRejected: CancellationRejectedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen",
 		Start: "dinsdag 4 maart 2025 om 14:30", PortalURL: "https://derma2go.test/portal"},
-	TemplateAppointmentCancelled: AppointmentCancelledData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 45,50"},
-	TemplateDoctorDelay:          DoctorDelayData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Minutes: 15, NewStart: "14:45"},
+	TemplateAppointmentCancelled: AppointmentCancelledData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 45,50",
+		Cause: "patient", Paid: true},
+	TemplateDoctorDelay: DoctorDelayData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Minutes: 15, NewStart: "14:45"},
 	TemplateNewBookingDoctor: NewBookingDoctorData{
 		DoctorName: "dr. Pieter Jansen", PatientName: "Sanne de Vries", Start: "dinsdag 4 maart 2025 om 14:30",
 		ConsultationType: "in_person", ConsultationURL: "https://derma2go.test/doctor/consultations/c-1",
@@ -79,12 +80,13 @@ var variants = []struct {
 	{TemplateAppointmentInvitation, AppointmentInvitationData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", ConsultationType: "in_person", Address: "Dam 1, Amsterdam"}, []string{"wachtkamer", "waiting room", "intake", `href=""`, "in_person"}},
 	{TemplateAppointmentInvitation, AppointmentInvitationData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", ConsultationType: "video", IntakeURL: "https://x.test/i", WaitingRoomURL: "https://x.test/w"}, []string{"Waar:", "Where:", "identiteitsbewijs", "identity"}},
 	{TemplateAppointmentReminder, AppointmentReminderData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", HoursBefore: 1}, []string{"wachtkamer", "waiting room", `href=""`, "1 uur", "1 hours"}},
-	{TemplateAppointmentCancelled, AppointmentCancelledData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen"}, []string{"terug", "refund"}},
+	{TemplateAppointmentCancelled, AppointmentCancelledData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen"}, []string{"terugbetaald", "We betalen", "refund"}},
 	{TemplateDoctorDelay, DoctorDelayData{PatientName: "Sanne", DoctorName: "dr. J", Minutes: 1, NewStart: "14:31"}, []string{"minuten", "minutes"}},
 }
 
 // codeFields hold codes that templates translate rather than show verbatim.
-var codeFields = map[string]bool{"ConsultationType": true, "FormKind": true}
+var codeFields = map[string]bool{"ConsultationType": true, "FormKind": true, "Cause": true, "DeclineReason": true,
+	TemplateConsultationDeclined + ".Reason": true}
 
 // toMap turns a data struct into the equivalent map[string]any.
 func toMap(data any) map[string]any {
@@ -125,7 +127,7 @@ func TestRenderEveryTemplateInBothLanguages(t *testing.T) {
 					v := reflect.ValueOf(data)
 					for i := range v.NumField() {
 						field := v.Type().Field(i).Name
-						if codeFields[field] {
+						if codeFields[field] || codeFields[name+"."+field] || v.Field(i).Kind() == reflect.Bool {
 							continue
 						}
 						var val string

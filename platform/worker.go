@@ -17,7 +17,7 @@ type Worker struct{ w sdkworker.Worker }
 func (p *Platform) NewWorker() (*Worker, error) {
 	acts := &activities.Activities{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments,
-		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Logger: p.Logger,
+		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, MailFrom: p.Config.MailFrom, Logger: p.Logger,
 	}
 	return &Worker{w: worker.New(p.Temporal, acts)}, nil
 }

@@ -101,6 +101,7 @@ type Sink struct {
 	nextID  int           // ID of the next message
 	changed chan struct{} // closed and replaced whenever a message arrives
 	closed  bool
+	refused map[string]bool // recipients answered with 550 (RefuseRecipient)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -306,10 +307,40 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-// Rcpt implements smtp.Session.
+// Rcpt implements smtp.Session. A refused recipient gets a permanent 550
+// that echoes the address, as real servers' replies do.
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.sink.isRefused(to) {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+			Message: "<" + to + ">: recipient refused by the mail sink"}
+	}
 	s.rcpts = append(s.rcpts, to)
 	return nil
+}
+
+// RefuseRecipient makes the sink answer RCPT TO for addr (compared without
+// case) with a permanent 550 until AcceptRecipient; tests use it to make a
+// send fail.
+func (s *Sink) RefuseRecipient(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refused == nil {
+		s.refused = make(map[string]bool)
+	}
+	s.refused[strings.ToLower(addr)] = true
+}
+
+// AcceptRecipient undoes RefuseRecipient.
+func (s *Sink) AcceptRecipient(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.refused, strings.ToLower(addr))
+}
+
+func (s *Sink) isRefused(addr string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.refused[strings.ToLower(addr)]
 }
 
 // Data implements smtp.Session.

@@ -530,3 +530,23 @@ func TestURLs(t *testing.T) {
 		t.Fatal("Start on a bad address succeeded")
 	}
 }
+
+func TestRefuseRecipient(t *testing.T) {
+	s := startSink(t)
+	s.RefuseRecipient("Refused@Example.test")
+	msg := []byte(crlf("Subject: hi\n\nbody\n"))
+	err := smtp.SendMail(s.Addr(), nil, "from@example.test", []string{"refused@example.test"}, msg)
+	if err == nil || !strings.Contains(err.Error(), "550") {
+		t.Fatalf("refused recipient: err = %v, want a 550", err)
+	}
+	if n := len(s.Messages()); n != 0 {
+		t.Fatalf("%d messages caught for a refused recipient", n)
+	}
+	s.AcceptRecipient("refused@example.test")
+	if err := smtp.SendMail(s.Addr(), nil, "from@example.test", []string{"refused@example.test"}, msg); err != nil {
+		t.Fatalf("accepted again: %v", err)
+	}
+	if n := len(s.Messages()); n != 1 {
+		t.Fatalf("%d messages caught, want 1", n)
+	}
+}
