@@ -1,0 +1,225 @@
+// Package video is Derma2Go's selective forwarding unit: one room per
+// consultation with at most one patient and one doctor, signalling over
+// WebSocket, ICE on one UDP port (with ICE-TCP on one TCP port as fallback).
+//
+// The rule of a room: until the doctor admits the patient, the patient's own
+// media comes back to them (the equipment test) and neither side receives
+// the other; once admitted, each receives the other and no echo. Media is
+// forwarded packet by packet and never stored.
+package video
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Options configure an SFU.
+type Options struct {
+	// UDPAddr is the one UDP address all ICE traffic uses (UDP mux), e.g.
+	// ":3478"... ("127.0.0.1:0" picks a free loopback port).
+	UDPAddr string
+	// TCPAddr is the ICE-TCP fallback address; "" turns ICE-TCP off.
+	TCPAddr string
+	// PublicIPs are announced as host candidates instead of the local
+	// addresses (1:1 NAT, e.g. a cloud VM's public address).
+	PublicIPs []string
+	// ICEServers are the STUN/TURN servers handed to clients.
+	ICEServers []webrtc.ICEServer
+	// IncludeLoopback offers loopback candidates (tests and one-machine dev).
+	IncludeLoopback bool
+	// Tokens checks room tokens.
+	Tokens *Tokens
+	// Registry receives the SFU's metrics; nil registers none.
+	Registry prometheus.Registerer
+	// Logger; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// SFU holds the rooms and the WebRTC machinery they share.
+type SFU struct {
+	api     *webrtc.API
+	opts    Options
+	log     *slog.Logger
+	metrics *metrics
+	udp     net.PacketConn
+	tcp     net.Listener
+
+	mu    sync.Mutex
+	rooms map[uuid.UUID]*room
+	// admitted and ended remember the workflow's word for rooms that have
+	// no peer yet.
+	admitted map[uuid.UUID]bool
+	ended    map[uuid.UUID]bool
+	closed   bool
+}
+
+// ErrRoomFull is returned when the role's place in the room is taken.
+var ErrRoomFull = errors.New("video: this role is already in the room")
+
+// ErrRoomEnded is returned for a room whose session has ended.
+var ErrRoomEnded = errors.New("video: the session has ended")
+
+// New opens the ICE ports and returns an SFU.
+func New(opts Options) (*SFU, error) {
+	if opts.Tokens == nil {
+		return nil, errors.New("video: Options.Tokens is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.UDPAddr == "" {
+		opts.UDPAddr = "127.0.0.1:0"
+	}
+	s := &SFU{opts: opts, log: opts.Logger, rooms: map[uuid.UUID]*room{},
+		admitted: map[uuid.UUID]bool{}, ended: map[uuid.UUID]bool{}}
+	s.metrics = newMetrics(opts.Registry)
+
+	udp, err := net.ListenPacket("udp", opts.UDPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("video: listen udp %s: %w", opts.UDPAddr, err)
+	}
+	s.udp = udp
+	se := webrtc.SettingEngine{}
+	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, udp))
+	networks := []webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6}
+	if opts.TCPAddr != "" {
+		tcp, err := net.Listen("tcp", opts.TCPAddr)
+		if err != nil {
+			_ = udp.Close()
+			return nil, fmt.Errorf("video: listen tcp %s: %w", opts.TCPAddr, err)
+		}
+		s.tcp = tcp
+		se.SetICETCPMux(webrtc.NewICETCPMux(nil, tcp, 8))
+		networks = append(networks, webrtc.NetworkTypeTCP4, webrtc.NetworkTypeTCP6)
+	}
+	se.SetNetworkTypes(networks)
+	se.SetIncludeLoopbackCandidate(opts.IncludeLoopback)
+	if len(opts.PublicIPs) > 0 {
+		se.SetNAT1To1IPs(opts.PublicIPs, webrtc.ICECandidateTypeHost)
+	}
+	se.SetICETimeouts(5*time.Second, 15*time.Second, 2*time.Second)
+
+	me := &webrtc.MediaEngine{}
+	if err := me.RegisterDefaultCodecs(); err != nil {
+		s.closeListeners()
+		return nil, fmt.Errorf("video: codecs: %w", err)
+	}
+	ir := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+		s.closeListeners()
+		return nil, fmt.Errorf("video: interceptors: %w", err)
+	}
+	s.api = webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir))
+	return s, nil
+}
+
+// UDPAddr is the address of the ICE UDP port.
+func (s *SFU) UDPAddr() net.Addr { return s.udp.LocalAddr() }
+
+// TCPAddr is the address of the ICE-TCP port, nil when off.
+func (s *SFU) TCPAddr() net.Addr {
+	if s.tcp == nil {
+		return nil
+	}
+	return s.tcp.Addr()
+}
+
+// ICEServers are the STUN/TURN servers clients should use.
+func (s *SFU) ICEServers() []webrtc.ICEServer { return s.opts.ICEServers }
+
+// Admit lets the patient and the doctor of a consultation see and hear each
+// other (the workflow accepted the doctor's start of the session).
+func (s *SFU) Admit(consultationID uuid.UUID) {
+	s.mu.Lock()
+	s.admitted[consultationID] = true
+	r := s.rooms[consultationID]
+	s.mu.Unlock()
+	if r != nil {
+		r.setAdmitted(true)
+	}
+}
+
+// End closes a consultation's room for good (the session ended or was
+// cancelled): its peers are disconnected and nobody may join again.
+func (s *SFU) End(consultationID uuid.UUID) {
+	s.mu.Lock()
+	s.ended[consultationID] = true
+	r := s.rooms[consultationID]
+	delete(s.rooms, consultationID)
+	s.mu.Unlock()
+	if r != nil {
+		r.close("the session has ended")
+		s.metrics.rooms.Dec()
+	}
+}
+
+// join puts a new peer of role into its consultation's room.
+func (s *SFU) join(g Grant, sig signaller) (*room, *peer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.ended[g.ConsultationID] {
+		return nil, nil, ErrRoomEnded
+	}
+	r := s.rooms[g.ConsultationID]
+	if r == nil {
+		r = newRoom(s, g.ConsultationID, s.admitted[g.ConsultationID])
+		s.rooms[g.ConsultationID] = r
+		s.metrics.rooms.Inc()
+	}
+	p, err := r.add(g.Role, sig)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, p, nil
+}
+
+// leave removes p from r, and r from the SFU once it is empty.
+func (s *SFU) leave(r *room, p *peer) {
+	empty := r.remove(p)
+	if !empty {
+		return
+	}
+	s.mu.Lock()
+	if s.rooms[r.id] == r {
+		delete(s.rooms, r.id)
+		s.metrics.rooms.Dec()
+	}
+	s.mu.Unlock()
+}
+
+// Close disconnects every peer and closes the ICE ports.
+func (s *SFU) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	rooms := s.rooms
+	s.rooms = map[uuid.UUID]*room{}
+	s.mu.Unlock()
+	for _, r := range rooms {
+		r.close("the video service is shutting down")
+	}
+	return s.closeListeners()
+}
+
+func (s *SFU) closeListeners() error {
+	err := s.udp.Close()
+	if s.tcp != nil {
+		err = errors.Join(err, s.tcp.Close())
+	}
+	return err
+}
+
+// Rooms reports how many rooms are open (for tests and the status page).
+func (s *SFU) Rooms() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rooms)
+}
