@@ -104,7 +104,13 @@ func New(opts Options) (*SFU, error) {
 	se.SetNetworkTypes(networks)
 	se.SetIncludeLoopbackCandidate(opts.IncludeLoopback)
 	if len(opts.PublicIPs) > 0 {
-		se.SetNAT1To1IPs(opts.PublicIPs, webrtc.ICECandidateTypeHost)
+		err := se.SetICEAddressRewriteRules(webrtc.ICEAddressRewriteRule{
+			External: opts.PublicIPs, AsCandidateType: webrtc.ICECandidateTypeHost,
+		})
+		if err != nil {
+			s.closeListeners()
+			return nil, fmt.Errorf("video: public addresses %v: %w", opts.PublicIPs, err)
+		}
 	}
 	se.SetICETimeouts(5*time.Second, 15*time.Second, 2*time.Second)
 
