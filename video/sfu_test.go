@@ -2,6 +2,7 @@ package video
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -54,6 +55,13 @@ type client struct {
 
 func dial(t *testing.T, url, token string) (*client, *http.Response, error) {
 	t.Helper()
+	return dialWith(t, url, token, webrtc.Configuration{})
+}
+
+// dialWith is dial with the client's peer-connection configuration (ICE
+// servers, relay-only policy).
+func dialWith(t *testing.T, url, token string, cfg webrtc.Configuration) (*client, *http.Response, error) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	conn, resp, err := websocket.Dial(ctx, url+"?token="+token, nil)
@@ -67,7 +75,7 @@ func dial(t *testing.T, url, token string) (*client, *http.Response, error) {
 	if err := me.RegisterDefaultCodecs(); err != nil {
 		t.Fatal(err)
 	}
-	pc, err := webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(me)).NewPeerConnection(webrtc.Configuration{})
+	pc, err := webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(me)).NewPeerConnection(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,4 +314,46 @@ func iceUfrag(sdp string) string {
 		}
 	}
 	return ""
+}
+
+// TestRelayOnlyClientReachesTheSFUThroughTURN: a client that may only use
+// relayed candidates (a strict firewall) gets its echo through the embedded
+// TURN server with short-lived credentials; with a wrong password it gets
+// nothing.
+func TestRelayOnlyClientReachesTheSFUThroughTURN(t *testing.T) {
+	_, tokens, url, _ := testSFU(t, nil)
+	tr, err := StartTURN(TURNOptions{UDPAddr: "127.0.0.1:0", Secret: "turn-secret-for-tests", Peers: []net.IP{net.IPv4(127, 0, 0, 1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = tr.Close() })
+	ice, err := tr.Credentials("patient-1", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relay := webrtc.Configuration{ICEServers: []webrtc.ICEServer{ice}, ICETransportPolicy: webrtc.ICETransportPolicyRelay}
+	c, _, err := dialWith(t, url, tokens.Sign(grant(uuid.New(), RolePatient)), relay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 15*time.Second, "echo through TURN", func() bool { return c.count(RolePatient) > 20 })
+	pair, err := c.pc.GetSenders()[0].Transport().ICETransport().GetSelectedCandidatePair()
+	if err != nil || pair == nil {
+		t.Fatalf("selected candidate pair: %v, %v", pair, err)
+	}
+	if pair.Local.Typ != webrtc.ICECandidateTypeRelay {
+		t.Fatalf("selected local candidate is %s, want relay", pair.Local.Typ)
+	}
+
+	bad := ice
+	bad.Credential = "wrong"
+	relayBad := webrtc.Configuration{ICEServers: []webrtc.ICEServer{bad}, ICETransportPolicy: webrtc.ICETransportPolicyRelay}
+	c2, _, err := dialWith(t, url, tokens.Sign(grant(uuid.New(), RolePatient)), relayBad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	if n := c2.count(RolePatient); n != 0 {
+		t.Fatalf("a client with a wrong TURN password received %d packets", n)
+	}
 }
