@@ -41,6 +41,7 @@ integration:
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./integration/ | tee bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./search/... | tee -a bench.out
+	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./media/ | tee -a bench.out
 
 generate:
 	$(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1 generate

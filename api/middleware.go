@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -113,11 +114,33 @@ func recoverProblem() gin.HandlerFunc {
 	}
 }
 
-// limitBody caps request bodies; a larger body makes decoding fail with 413.
+const ctxRawBody = "derma.raw_body"
+
+// limitBody caps every request body at max, the default for JSON routes; a
+// route that takes more (a photo) raises its own cap with bodyLimit. A
+// larger body makes reading it fail, which the decoders answer with 413.
 func limitBody(max int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if c.Request.Body != nil {
+		if c.Request.Body != nil && c.Request.Body != http.NoBody {
+			c.Set(ctxRawBody, c.Request.Body)
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max)
+		}
+		c.Next()
+	}
+}
+
+// bodyLimit sets this route's body cap in place of limitBody's default. A
+// declared Content-Length above it is refused with 413 before anything is
+// read.
+func bodyLimit(max int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > max {
+			fail(c, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Request body too large",
+				fmt.Sprintf("The request body exceeds the limit of this endpoint (%d MiB).", max>>20)))
+			return
+		}
+		if raw, ok := c.Get(ctxRawBody); ok {
+			c.Request.Body = http.MaxBytesReader(c.Writer, raw.(io.ReadCloser), max)
 		}
 		c.Next()
 	}

@@ -18,6 +18,7 @@ import (
 	"derma2go/conditions"
 	"derma2go/db"
 	"derma2go/mail"
+	"derma2go/media"
 	"derma2go/payments"
 	"derma2go/search"
 	"derma2go/secure"
@@ -53,15 +54,19 @@ type Deps struct {
 	Now func() time.Time
 	// Registry receives the API's metrics; nil makes a private one.
 	Registry *prometheus.Registry
+	// PhotoDecodes caps the photos decoded at the same time (0: 2).
+	PhotoDecodes int
 }
 
 // Server holds the API's dependencies and limiters.
 type Server struct {
 	Deps
 	limits *limiters
+	photos *media.Cleaner
 }
 
-// maxJSONBody caps JSON request bodies.
+// maxJSONBody is the default cap of request bodies (JSON); routes that take
+// more set their own with bodyLimit.
 const maxJSONBody = 1 << 20
 
 // New builds the HTTP handler of the whole API.
@@ -76,7 +81,10 @@ func New(d Deps) http.Handler {
 		d.Registry = prometheus.NewRegistry()
 		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &Server{Deps: d, limits: newLimiters(d.Now)}
+	if d.PhotoDecodes <= 0 {
+		d.PhotoDecodes = 2
+	}
+	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes)}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
