@@ -30,6 +30,10 @@ const (
 	guestLinkPurpose  = "consultation"
 	guestLinkLifetime = 90 * 24 * time.Hour
 	maxPhotos         = 5
+	// maxPhotoBody is a photo plus the multipart framing around it.
+	maxPhotoBody = media.MaxPhotoBytes + 64<<10
+	// photoDecodeWait bounds the wait for a free decode slot.
+	photoDecodeWait = 10 * time.Second
 )
 
 // Engine drives consultation workflows. The API only starts, signals and
@@ -61,6 +65,11 @@ type Engine interface {
 // its current state; the API answers 409.
 var ErrRejected = errors.New("api: rejected by the consultation workflow")
 
+// ErrUnavailable is returned by Engine when Temporal did not answer within
+// its bound (it is down, or the workflow's worker or database is); the API
+// answers 503 with Retry-After. The call may or may not have taken effect.
+var ErrUnavailable = errors.New("api: the workflow engine did not answer in time")
+
 // AppointmentStart is what the engine needs to start an appointment.
 type AppointmentStart struct {
 	ConsultationID uuid.UUID
@@ -90,7 +99,7 @@ func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
 	c := v1.Group("/consultations/:id", s.consultationAccess())
 	c.GET("", s.audited("consultation", actionRead), s.requirePIN(), s.getConsultation)
 	c.POST("/intake", s.audited("intake", actionCreate), s.submitIntake)
-	c.POST("/photos", s.audited("photo", actionCreate), s.uploadPhoto)
+	c.POST("/photos", s.audited("photo", actionCreate), bodyLimit(maxPhotoBody), s.uploadPhoto)
 	c.GET("/invoice.pdf", s.audited("invoice", actionExport), s.patientInvoicePDF)
 	v1.POST("/webhooks/mollie", s.mollieWebhook)
 }
@@ -442,20 +451,22 @@ func (s *Server) submitIntake(c *gin.Context) {
 }
 
 // uploadPhoto takes one photo (multipart field "photo", or a raw image/*
-// body): sniffed, capped at 10 MB, re-encoded without metadata, encrypted.
+// body): sniffed, capped at 10 MB and in decoded size, re-encoded without
+// metadata, encrypted, and kept if the workflow still takes photos.
 func (s *Server) uploadPhoto(c *gin.Context) {
 	row := consultationOf(c)
 	if row.ConsultationType != "email_advice" {
 		fail(c, errConflict("Photos are part of the email-advice form."))
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, media.MaxPhotoBytes+64<<10)
 	data, err := readPhoto(c)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	photo, err := media.Clean(data)
+	decodeCtx, cancel := context.WithTimeout(c.Request.Context(), photoDecodeWait)
+	photo, err := s.photos.Clean(decodeCtx, data)
+	cancel()
 	switch {
 	case errors.Is(err, media.ErrTooLarge):
 		fail(c, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB."))
@@ -465,6 +476,14 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 		return
 	case errors.Is(err, media.ErrCorrupt):
 		fail(c, errValidation(FieldProblem{Field: "photo", Reason: "cannot be read as an image"}))
+		return
+	case errors.Is(err, media.ErrTooBig):
+		fail(c, errValidation(FieldProblem{Field: "photo", Reason: fmt.Sprintf(
+			"has too many pixels to process (at most %d megapixels and %d MiB decoded); send a smaller photo",
+			media.MaxPixels/1_000_000, media.MaxDecodedBytes>>20)}))
+		return
+	case errors.Is(err, media.ErrBusy):
+		fail(c, errUnavailable("Too many photos are being processed right now; send it again in a moment."))
 		return
 	case err != nil:
 		fail(c, err)
@@ -477,12 +496,8 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 	}
 	id := uuid.New()
 	err = s.Store.Tx(c, func(q *db.Queries) error {
-		locked, err := q.GetConsultationForUpdate(c, row.ID)
-		if err != nil {
+		if _, err := q.GetConsultationForUpdate(c, row.ID); err != nil {
 			return err
-		}
-		if locked.Status != statusAwaitingIntake {
-			return errConflict("Photos can be added after payment and before the form is sent; this consultation is " + locked.Status + ".")
 		}
 		n, err := q.CountPhotos(c, row.ID)
 		if err != nil {
@@ -495,6 +510,21 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 			SizeBytes: int32(len(photo.Data)), Width: int32(photo.Width), Height: int32(photo.Height), DataEnc: enc})
 	})
 	if err != nil {
+		fail(c, err)
+		return
+	}
+	// Stored first, then the workflow judges: it takes photos until the
+	// doctor answers. A photo it refuses, or whose fate is unknown, is
+	// removed again, so a retry never leaves one behind.
+	if _, err := s.Engine.Update(c, row.ID, workflows.UpdateAddPhoto, workflows.AddPhotoInput{PhotoID: id.String()}); err != nil {
+		ctx := context.WithoutCancel(c.Request.Context())
+		if delErr := s.Store.DeletePhoto(ctx, db.DeletePhotoParams{ID: id, ConsultationID: row.ID}); delErr != nil {
+			err = errors.Join(err, fmt.Errorf("remove refused photo %s: %w", id, delErr))
+		}
+		if errors.Is(err, ErrRejected) {
+			fail(c, errConflict("Photos can be added after payment and until the doctor answers; this consultation no longer takes them."))
+			return
+		}
 		fail(c, err)
 		return
 	}

@@ -200,8 +200,11 @@ func (s *Server) answerAdvice(c *gin.Context) {
 		return
 	}
 	if err := s.Engine.AnswerAdvice(c, row.ID, adviceID); err != nil {
-		if delErr := s.Store.DeleteDraftAdvice(c.Request.Context(), adviceID); delErr != nil {
-			logger(c).ErrorContext(c, "draft advice not removed", "advice_id", adviceID, "err", delErr)
+		// Out of time, the workflow may still have taken the advice: keep it.
+		if !errors.Is(err, ErrUnavailable) {
+			if delErr := s.Store.DeleteDraftAdvice(c.Request.Context(), adviceID); delErr != nil {
+				logger(c).ErrorContext(c, "draft advice not removed", "advice_id", adviceID, "err", delErr)
+			}
 		}
 		if errors.Is(err, ErrRejected) {
 			fail(c, errConflict("The consultation no longer accepts advice."))

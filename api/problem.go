@@ -1,10 +1,13 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -35,6 +38,8 @@ type problemError struct {
 	title  string
 	detail string
 	fields []FieldProblem
+	// retryAfter, in seconds, becomes a Retry-After header when set.
+	retryAfter int
 }
 
 func (e *problemError) Error() string { return e.title + ": " + e.detail }
@@ -73,8 +78,13 @@ func errTooMany(detail string) error {
 	return newProblem(http.StatusTooManyRequests, "rate-limited", "Too many requests", detail)
 }
 
+// retryAfterSeconds is the Retry-After of every 503.
+const retryAfterSeconds = 5
+
 func errUnavailable(detail string) error {
-	return newProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", detail)
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", detail)
+	p.retryAfter = retryAfterSeconds
+	return p
 }
 
 // writeProblem sends p as application/problem+json and stops the chain.
@@ -93,7 +103,15 @@ func writeProblem(c *gin.Context, p Problem) {
 // never reaches the client.
 func fail(c *gin.Context, err error) {
 	var p *problemError
-	if errors.As(err, &p) {
+	if !errors.As(err, &p) && dependencyDown(err) {
+		logger(c).WarnContext(c.Request.Context(), "dependency unavailable", "err", err)
+		_ = c.Error(err)
+		p = errUnavailable("A service we depend on did not answer in time. Try again shortly.").(*problemError)
+	}
+	if p != nil {
+		if p.retryAfter > 0 {
+			c.Header("Retry-After", strconv.Itoa(p.retryAfter))
+		}
 		writeProblem(c, Problem{
 			Type: problemTypeBase + p.slug, Title: p.title, Status: p.status, Detail: p.detail, Errors: p.fields,
 		})
@@ -105,6 +123,13 @@ func fail(c *gin.Context, err error) {
 		Type: problemTypeBase + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
 		Detail: "Something went wrong on our side. Quote the request id when contacting support.",
 	})
+}
+
+// dependencyDown reports whether err means Temporal or PostgreSQL could not
+// be reached or did not answer in time, which a retry may cure.
+func dependencyDown(err error) bool {
+	var connect *pgconn.ConnectError
+	return errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &connect)
 }
 
 const problemTypeBase = "https://derma2go.nl/problems/"

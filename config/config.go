@@ -56,7 +56,35 @@ type Config struct {
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
 	LogLevel string
+	// HTTP are the timeouts of every HTTP server the platform starts.
+	HTTP HTTPTimeouts
+	// TemporalCallTimeout bounds each call the API makes to Temporal
+	// (TEMPORAL_CALL_TIMEOUT); past it the request gets 503.
+	TemporalCallTimeout time.Duration
+	// PhotoDecodes caps the photos the API decodes at once (PHOTO_DECODE_CONCURRENCY).
+	PhotoDecodes int
 }
+
+// HTTPTimeouts are the http.Server timeouts.
+type HTTPTimeouts struct {
+	// ReadHeader bounds reading the request line and headers (HTTP_READ_HEADER_TIMEOUT).
+	ReadHeader time.Duration
+	// Read bounds reading the whole request, body included (HTTP_READ_TIMEOUT).
+	Read time.Duration
+	// Write bounds the time from the end of the headers to the end of the
+	// response (HTTP_WRITE_TIMEOUT).
+	Write time.Duration
+	// Idle bounds a keep-alive connection waiting for its next request (HTTP_IDLE_TIMEOUT).
+	Idle time.Duration
+}
+
+// DefaultHTTPTimeouts are the timeouts without configuration: reading a
+// 10 MB photo over a slow mobile uplink fits in Read, and Write leaves the
+// handler a minute more.
+var DefaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Write: 3 * time.Minute, Idle: 2 * time.Minute}
+
+// DefaultTemporalCallTimeout bounds a call to Temporal without configuration.
+const DefaultTemporalCallTimeout = 10 * time.Second
 
 // NamedKey is an AES-256 key with the id written into every ciphertext it makes.
 type NamedKey struct {
@@ -93,6 +121,14 @@ func Parse(lookup Lookup) (Config, error) {
 		NoShowGrace:       r.duration("NO_SHOW_GRACE", 10*time.Minute),
 		SupportEmail:      r.email("SUPPORT_EMAIL", "support@derma2go.local"),
 		LogLevel:          r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		HTTP: HTTPTimeouts{
+			ReadHeader: r.duration("HTTP_READ_HEADER_TIMEOUT", DefaultHTTPTimeouts.ReadHeader),
+			Read:       r.duration("HTTP_READ_TIMEOUT", DefaultHTTPTimeouts.Read),
+			Write:      r.duration("HTTP_WRITE_TIMEOUT", DefaultHTTPTimeouts.Write),
+			Idle:       r.duration("HTTP_IDLE_TIMEOUT", DefaultHTTPTimeouts.Idle),
+		},
+		TemporalCallTimeout: r.duration("TEMPORAL_CALL_TIMEOUT", DefaultTemporalCallTimeout),
+		PhotoDecodes:        r.positiveInt("PHOTO_DECODE_CONCURRENCY", 2),
 	}
 	return c, r.err
 }
@@ -187,6 +223,19 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func (r *reader) positiveInt(name string, def int) int {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		r.fail(name, "must be a positive whole number, got %q", v)
+		return def
+	}
+	return n
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {

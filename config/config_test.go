@@ -34,16 +34,19 @@ func TestParseDefaults(t *testing.T) {
 
 func TestParseNamesTheBadVariable(t *testing.T) {
 	cases := map[string]struct{ key, value string }{
-		"DATABASE_URL":     {"DATABASE_URL", ""},
-		"SMTP_URL":         {"SMTP_URL", "http://x:25"},
-		"MOLLIE_API_KEY":   {"MOLLIE_API_KEY", "sk_live"},
-		"PUBLIC_URL":       {"PUBLIC_URL", "not a url"},
-		"DERMA_DATA_KEY":   {"DERMA_DATA_KEY", "k1:short"},
-		"DERMA_LOOKUP_KEY": {"DERMA_LOOKUP_KEY", "@@@"},
-		"TEMPORAL_ADDRESS": {"TEMPORAL_ADDRESS", "localhost"},
-		"PAYMENT_HOLD":     {"PAYMENT_HOLD", "soon"},
-		"NO_SHOW_GRACE":    {"NO_SHOW_GRACE", "-5m"},
-		"LOG_LEVEL":        {"LOG_LEVEL", "loud"},
+		"DATABASE_URL":             {"DATABASE_URL", ""},
+		"SMTP_URL":                 {"SMTP_URL", "http://x:25"},
+		"MOLLIE_API_KEY":           {"MOLLIE_API_KEY", "sk_live"},
+		"PUBLIC_URL":               {"PUBLIC_URL", "not a url"},
+		"DERMA_DATA_KEY":           {"DERMA_DATA_KEY", "k1:short"},
+		"DERMA_LOOKUP_KEY":         {"DERMA_LOOKUP_KEY", "@@@"},
+		"TEMPORAL_ADDRESS":         {"TEMPORAL_ADDRESS", "localhost"},
+		"PAYMENT_HOLD":             {"PAYMENT_HOLD", "soon"},
+		"NO_SHOW_GRACE":            {"NO_SHOW_GRACE", "-5m"},
+		"LOG_LEVEL":                {"LOG_LEVEL", "loud"},
+		"HTTP_WRITE_TIMEOUT":       {"HTTP_WRITE_TIMEOUT", "-1s"},
+		"TEMPORAL_CALL_TIMEOUT":    {"TEMPORAL_CALL_TIMEOUT", "ten"},
+		"PHOTO_DECODE_CONCURRENCY": {"PHOTO_DECODE_CONCURRENCY", "0"},
 	}
 	for want, c := range cases {
 		env := validEnv()
@@ -52,6 +55,26 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s=%q: err = %v, want one line naming %s", c.key, c.value, err, want)
 		}
+	}
+}
+
+func TestParseTimeouts(t *testing.T) {
+	c, err := parse(validEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.HTTP != DefaultHTTPTimeouts || c.TemporalCallTimeout != DefaultTemporalCallTimeout || c.PhotoDecodes != 2 {
+		t.Fatalf("defaults %+v %s %d", c.HTTP, c.TemporalCallTimeout, c.PhotoDecodes)
+	}
+	env := validEnv()
+	env["HTTP_READ_HEADER_TIMEOUT"], env["HTTP_READ_TIMEOUT"], env["HTTP_WRITE_TIMEOUT"], env["HTTP_IDLE_TIMEOUT"] = "1s", "2s", "3s", "4s"
+	env["TEMPORAL_CALL_TIMEOUT"], env["PHOTO_DECODE_CONCURRENCY"] = "1500ms", "4"
+	if c, err = parse(env); err != nil {
+		t.Fatal(err)
+	}
+	want := HTTPTimeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second}
+	if c.HTTP != want || c.TemporalCallTimeout != 1500*time.Millisecond || c.PhotoDecodes != 4 {
+		t.Fatalf("configured %+v %s %d", c.HTTP, c.TemporalCallTimeout, c.PhotoDecodes)
 	}
 }
 

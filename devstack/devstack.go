@@ -211,7 +211,7 @@ func (s *Stack) StopWorker() {
 }
 
 func (s *Stack) serve(l net.Listener, h http.Handler) {
-	srv := platform.NewHTTPServer(l.Addr().String(), h)
+	srv := platform.NewHTTPServer(l.Addr().String(), h, s.Config.HTTP)
 	s.servers = append(s.servers, srv)
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -23,6 +23,35 @@ type engine struct {
 	paymentHold time.Duration
 	reviewDelay time.Duration
 	noShowGrace time.Duration
+	// callTimeout bounds every call to Temporal (0: defaultCallTimeout).
+	callTimeout time.Duration
+}
+
+// defaultCallTimeout bounds a call to Temporal when none is configured.
+const defaultCallTimeout = 10 * time.Second
+
+// bound gives a call to Temporal its deadline: a frontend that does not
+// answer, or a workflow whose worker or database is down, ends the call
+// with api.ErrUnavailable instead of holding the request open.
+func (e *engine) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := e.callTimeout
+	if d <= 0 {
+		d = defaultCallTimeout
+	}
+	return context.WithTimeout(ctx, d)
+}
+
+// unavailable marks err as api.ErrUnavailable when the call ran out of time
+// or Temporal could not be reached; other errors come back as they are.
+func unavailable(ctx context.Context, err error) error {
+	var unavail *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
+		errors.As(err, &unavail) || errors.As(err, &deadline) || errors.As(err, &canceled)) {
+		return fmt.Errorf("%w: %w", api.ErrUnavailable, err)
+	}
+	return err
 }
 
 var _ api.Engine = (*engine)(nil)
@@ -69,7 +98,9 @@ func (e *engine) IntakeSubmitted(ctx context.Context, id uuid.UUID) error {
 // signal sends a signal; a workflow that has already ended needs none, so
 // that is not an error.
 func (e *engine) signal(ctx context.Context, id uuid.UUID, name string, arg any) error {
-	err := e.c.SignalWorkflow(ctx, workflows.ConsultationWorkflowID(id.String()), "", name, arg)
+	ctx, cancel := e.bound(ctx)
+	defer cancel()
+	err := unavailable(ctx, e.c.SignalWorkflow(ctx, workflows.ConsultationWorkflowID(id.String()), "", name, arg))
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
 		return nil
@@ -117,7 +148,10 @@ func (e *engine) StartAppointment(ctx context.Context, in api.AppointmentStart) 
 		NoShowMarkGrace: e.noShowGrace,
 	}
 	if typ != workflows.TypeVideo {
+		ctx, cancel := e.bound(ctx)
+		defer cancel()
 		if _, err := e.c.ExecuteWorkflow(ctx, opts, workflows.AppointmentWorkflowType, input); err != nil {
+			err = unavailable(ctx, err)
 			return "", fmt.Errorf("engine: start %s: %w", id, err)
 		}
 		return "", nil
@@ -128,6 +162,8 @@ func (e *engine) StartAppointment(ctx context.Context, in api.AppointmentStart) 
 // startWithCheckout starts a workflow and, in the same call, sends the
 // checkout Update, which returns once the payment exists.
 func (e *engine) startWithCheckout(ctx context.Context, id string, start client.WithStartWorkflowOperation) (string, error) {
+	ctx, cancel := e.bound(ctx)
+	defer cancel()
 	handle, err := e.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
 		UpdateOptions: client.UpdateWorkflowOptions{
@@ -136,11 +172,11 @@ func (e *engine) startWithCheckout(ctx context.Context, id string, start client.
 		},
 	})
 	if err != nil {
-		return "", fmt.Errorf("engine: start %s: %w", id, err)
+		return "", fmt.Errorf("engine: start %s: %w", id, unavailable(ctx, err))
 	}
 	var res workflows.CheckoutResult
 	if err := handle.Get(ctx, &res); err != nil {
-		return "", fmt.Errorf("engine: checkout of %s: %w", id, err)
+		return "", fmt.Errorf("engine: checkout of %s: %w", id, unavailable(ctx, err))
 	}
 	if res.CheckoutURL == "" {
 		return "", fmt.Errorf("engine: %s has no checkout (status %s)", id, res.Status)
@@ -150,6 +186,8 @@ func (e *engine) startWithCheckout(ctx context.Context, id string, start client.
 
 // Update sends a named Update and returns the state after it.
 func (e *engine) Update(ctx context.Context, id uuid.UUID, name string, arg any) (workflows.ConsultationState, error) {
+	ctx, cancel := e.bound(ctx)
+	defer cancel()
 	var st workflows.ConsultationState
 	opts := client.UpdateWorkflowOptions{
 		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name,
@@ -162,7 +200,7 @@ func (e *engine) Update(ctx context.Context, id uuid.UUID, name string, arg any)
 	if err == nil {
 		err = handle.Get(ctx, &st)
 	}
-	return st, rejected(name, id, err)
+	return st, rejected(name, id, unavailable(ctx, err))
 }
 
 // rejected maps a validator's refusal, or a workflow that has ended, onto
@@ -191,11 +229,14 @@ func (e *engine) DeliverPrescription(ctx context.Context, consultationID, prescr
 		Recipient: workflows.RecipientPatient, DocumentID: prescriptionID.String(),
 		DedupKey: workflows.ConsultationWorkflowID(consultationID.String()) + "/email/prescription_issued/patient/" + prescriptionID.String(),
 	}
+	ctx, cancel := e.bound(ctx)
+	defer cancel()
 	_, err := e.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID: "prescription/" + prescriptionID.String(), TaskQueue: workflows.TaskQueue,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 	}, workflows.DeliverEmailWorkflowType, in)
 	if err != nil {
+		err = unavailable(ctx, err)
 		return fmt.Errorf("engine: deliver prescription %s: %w", prescriptionID, err)
 	}
 	return nil

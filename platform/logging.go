@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"derma2go/config"
 )
 
 const shutdownGrace = 10 * time.Second
@@ -18,12 +20,21 @@ func NewLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// NewHTTPServer is an http.Server with the timeouts every listener of ours uses.
-func NewHTTPServer(addr string, h http.Handler) *http.Server {
+// NewHTTPServer is an http.Server with the configured timeouts, which
+// every listener of ours uses; a zero timeout takes its default.
+func NewHTTPServer(addr string, h http.Handler, t config.HTTPTimeouts) *http.Server {
+	def := config.DefaultHTTPTimeouts
+	or := func(d, fallback time.Duration) time.Duration {
+		if d > 0 {
+			return d
+		}
+		return fallback
+	}
 	return &http.Server{
 		Addr: addr, Handler: h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: or(t.ReadHeader, def.ReadHeader),
+		ReadTimeout:       or(t.Read, def.Read),
+		WriteTimeout:      or(t.Write, def.Write),
+		IdleTimeout:       or(t.Idle, def.Idle),
 	}
 }

@@ -172,6 +172,15 @@ func (w *emailAdvice) register(ctx workflow.Context) error {
 		}); err != nil {
 		return fmt.Errorf("register %s update: %w", UpdateAnswerAdvice, err)
 	}
+	// A handler that only validates adds no command, so registering it
+	// needs no version marker: recorded histories replay unchanged.
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateAddPhoto, w.addPhoto,
+		workflow.UpdateHandlerOptions{
+			Validator:   w.validateAddPhoto,
+			Description: "A photo (by id) the patient added, taken until the doctor answers.",
+		}); err != nil {
+		return fmt.Errorf("register %s update: %w", UpdateAddPhoto, err)
+	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateDecline, w.decline,
 		workflow.UpdateHandlerOptions{
 			Validator:   w.validateDecline,
@@ -202,6 +211,24 @@ func (w *emailAdvice) answer(ctx workflow.Context, in AnswerAdviceInput) (Consul
 	w.decision = decisionAnswer
 	w.setStatus(StatusAnswered, "")
 	w.decide.SetValue(nil)
+	return w.st, nil
+}
+
+func (w *emailAdvice) validateAddPhoto(_ workflow.Context, in AddPhotoInput) error {
+	if in.PhotoID == "" {
+		return invalidInput("PhotoID is required")
+	}
+	if w.st.Status != StatusAwaitingIntake && w.st.Status != StatusAwaitingAdvice {
+		return invalidState("adding a photo", w.st.Status)
+	}
+	return nil
+}
+
+// addPhoto takes a photo; see answer for the re-validation.
+func (w *emailAdvice) addPhoto(ctx workflow.Context, in AddPhotoInput) (ConsultationState, error) {
+	if err := w.validateAddPhoto(ctx, in); err != nil {
+		return ConsultationState{}, err
+	}
 	return w.st, nil
 }
 

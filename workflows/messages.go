@@ -39,6 +39,12 @@ type AnswerAdviceInput struct {
 	AdviceID string
 }
 
+// AddPhotoInput is the argument of UpdateAddPhoto: the id of the photo the
+// API stored in Postgres (the photo itself never travels through Temporal).
+type AddPhotoInput struct {
+	PhotoID string
+}
+
 // DeclineInput is the argument of UpdateDecline. A free-text explanation for
 // the patient, if any, is stored by the API in Postgres; only the code
 // travels through Temporal.

@@ -55,6 +55,12 @@ const (
 	// advice. Appointments: while scheduled, waiting or
 	// cancellation_requested; the patient is refunded in full.
 	UpdateDecline = "decline"
+	// UpdateAddPhoto takes an AddPhotoInput: the API stored a photo and
+	// asks whether the request still takes it. Valid while awaiting intake
+	// or advice (photos may follow the form until the doctor answers);
+	// otherwise the API removes the photo again (409). It returns the
+	// ConsultationState; the handler schedules nothing.
+	UpdateAddPhoto = "add-photo"
 )
 
 // Appointment updates (AppointmentWorkflow, video and in_person). Each

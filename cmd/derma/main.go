@@ -101,7 +101,7 @@ func runAPI(ctx context.Context) error {
 		return err
 	}
 	p.Logger.Info("api listening", "addr", p.Config.ListenAddr)
-	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler()))
+	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler(), p.Config.HTTP))
 }
 
 func runWorker(ctx context.Context) error {
