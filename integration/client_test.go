@@ -145,7 +145,8 @@ func (c *apiClient) exchange(method, path, contentType string, body []byte, vali
 		if err := openapi3filter.ValidateRequest(ctx, input); err != nil {
 			c.t.Fatalf("request %s %s violates openapi.yaml: %v", method, path, err)
 		}
-		req.Body = io.NopCloser(bytes.NewReader(body))
+		// The validator may have rewritten the body with the spec's defaults; send the original.
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
