@@ -161,6 +161,11 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 		}
 		data = mail.InvoiceData{Name: patient.Name, InvoiceNumber: billing.Number(inv), Amount: amount}
 		attachments = append(attachments, mail.Attachment{Name: "invoice-" + billing.Number(inv) + ".pdf", ContentType: "application/pdf", Data: pdf})
+	case workflows.TemplateCreditNote, workflows.TemplateInvoiceDue:
+		data, attachments, err = a.moneyEmail(ctx, c, in, patient.Name)
+		if err != nil {
+			return mail.Message{}, err
+		}
 	case workflows.TemplatePrescriptionIssued:
 		p, err := a.prescriptionAttachment(ctx, c, in.DocumentID)
 		if err != nil {

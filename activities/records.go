@@ -26,7 +26,16 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordTr
 	if in.PaymentID != "" {
 		p.PaymentID = pgtype.Text{String: in.PaymentID, Valid: true}
 	}
-	if _, err := a.Store.RecordTransition(ctx, p); err != nil {
+	err = a.Store.Tx(ctx, func(q *db.Queries) error {
+		if _, err := q.RecordTransition(ctx, p); err != nil {
+			return err
+		}
+		if in.PaidAt == nil {
+			return nil
+		}
+		return q.SetConsultationPaidAt(ctx, db.SetConsultationPaidAtParams{ID: id, PaidAt: in.PaidAt.UTC()})
+	})
+	if err != nil {
 		return fmt.Errorf("record transition: %w", err)
 	}
 	return nil
@@ -79,14 +88,21 @@ func (a *Activities) AlertSupport(ctx context.Context, in workflows.AlertSupport
 	return nil
 }
 
-// MarkInvoicePaid records that an in-person invoice was paid; the first
-// PaidAt stays.
+// MarkInvoicePaid records that an in-person invoice was paid, on the
+// invoice and the consultation; the first PaidAt stays.
 func (a *Activities) MarkInvoicePaid(ctx context.Context, in workflows.MarkInvoicePaidInput) error {
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
 		return err
 	}
-	n, err := a.Store.MarkInvoicePaid(ctx, db.MarkInvoicePaidParams{PaidAt: in.PaidAt, ConsultationID: id})
+	var n int64
+	err = a.Store.Tx(ctx, func(q *db.Queries) error {
+		var err error
+		if n, err = q.MarkInvoicePaid(ctx, db.MarkInvoicePaidParams{PaidAt: in.PaidAt, ConsultationID: id}); err != nil || n == 0 {
+			return err
+		}
+		return q.SetConsultationPaidAt(ctx, db.SetConsultationPaidAtParams{ID: id, PaidAt: in.PaidAt.UTC()})
+	})
 	if err != nil {
 		return fmt.Errorf("mark invoice paid: %w", err)
 	}
@@ -94,4 +110,21 @@ func (a *Activities) MarkInvoicePaid(ctx context.Context, in workflows.MarkInvoi
 		return temporal.NewNonRetryableApplicationError("the consultation has no invoice", "InvalidState", nil)
 	}
 	return nil
+}
+
+// IssueCreditNote issues the credit note of a refund once (see
+// billing.IssueCreditNote).
+func (a *Activities) IssueCreditNote(ctx context.Context, in workflows.IssueCreditNoteInput) (workflows.IssueCreditNoteResult, error) {
+	id, err := parseID(in.ConsultationID)
+	if err != nil {
+		return workflows.IssueCreditNoteResult{}, err
+	}
+	cn, ok, err := billing.IssueCreditNote(ctx, a.Store, id, in.RefundKey)
+	if err != nil {
+		return workflows.IssueCreditNoteResult{}, err
+	}
+	if !ok {
+		return workflows.IssueCreditNoteResult{}, nil
+	}
+	return workflows.IssueCreditNoteResult{Issued: true, CreditNoteID: cn.ID.String(), Number: billing.CreditNumber(cn)}, nil
 }

@@ -9,13 +9,18 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"derma2go/db"
+	"derma2go/payments"
 	"derma2go/workflows"
 )
 
 // IssueRefund refunds a payment exactly once per idempotency key: the refund
-// row is reserved under the key in Postgres first, Mollie gets the same key,
-// and a retry returns the refund recorded before. It refuses to refund more
-// than was paid for the consultation.
+// row is reserved under the key in Postgres first, and a retry returns the
+// refund recorded there. A row without a Mollie refund (the attempt died
+// between Mollie's answer and the update) is completed from the payment's
+// refunds at Mollie, found by the key in their metadata, before a new one
+// is created: Mollie's own Idempotency-Key header, which the create also
+// carries, is forgotten after a while. It refuses to refund more than was
+// paid for the consultation.
 func (a *Activities) IssueRefund(ctx context.Context, in workflows.IssueRefundInput) (workflows.IssueRefundResult, error) {
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
@@ -53,9 +58,15 @@ func (a *Activities) IssueRefund(ctx context.Context, in workflows.IssueRefundIn
 	if row.MollieRefundID.Valid {
 		return workflows.IssueRefundResult{RefundID: row.MollieRefundID.String, Status: workflows.RefundStatus(row.Status)}, nil
 	}
-	r, err := a.Payments.CreateRefund(ctx, in.PaymentID, in.AmountCents, in.Description, in.IdempotencyKey)
+	r, found, err := a.findRefund(ctx, in.PaymentID, in.IdempotencyKey)
 	if err != nil {
 		return workflows.IssueRefundResult{}, fmt.Errorf("issue refund: %w", err)
+	}
+	if !found {
+		r, err = a.Payments.CreateRefund(ctx, in.PaymentID, in.AmountCents, in.Description, in.IdempotencyKey)
+		if err != nil {
+			return workflows.IssueRefundResult{}, fmt.Errorf("issue refund: %w", err)
+		}
 	}
 	if _, err := a.Store.SetRefundMollie(ctx, db.SetRefundMollieParams{
 		ID: row.ID, MollieRefundID: pgtype.Text{String: r.ID, Valid: true}, Status: r.Status,
@@ -75,4 +86,19 @@ func (a *Activities) GetRefundStatus(ctx context.Context, in workflows.RefundRef
 		return workflows.RefundStatusResult{}, fmt.Errorf("get refund: store: %w", err)
 	}
 	return workflows.RefundStatusResult{Status: workflows.RefundStatus(r.Status)}, nil
+}
+
+// findRefund looks among the payment's refunds at Mollie for the one created
+// with idempotencyKey.
+func (a *Activities) findRefund(ctx context.Context, paymentID, idempotencyKey string) (payments.Refund, bool, error) {
+	refunds, err := a.Payments.ListRefunds(ctx, paymentID)
+	if err != nil {
+		return payments.Refund{}, false, err
+	}
+	for _, r := range refunds {
+		if r.IdempotencyKey == idempotencyKey {
+			return r, true, nil
+		}
+	}
+	return payments.Refund{}, false, nil
 }

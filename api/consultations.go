@@ -397,6 +397,7 @@ func (s *Server) getConsultation(c *gin.Context) {
 
 type intakeRequest struct {
 	Answers json.RawMessage `json:"answers" validate:"required"`
+	identityRequest
 }
 
 // submitIntake stores the encrypted form once, then tells the workflow.
@@ -418,6 +419,11 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	storeIdentity, err := s.intakeIdentity(c, row, req.identityRequest)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	enc, err := s.Fields.Encrypt(db.FieldIntake, canonical)
 	if err != nil {
 		fail(c, err)
@@ -430,6 +436,11 @@ func (s *Server) submitIntake(c *gin.Context) {
 		}
 		if !oneOf(locked.Status, allowed...) {
 			return errConflict("The form can be sent once, after payment and before the consultation; this consultation is " + locked.Status + ".")
+		}
+		if storeIdentity != nil {
+			if err := storeIdentity(q); err != nil {
+				return err
+			}
 		}
 		return q.CreateIntake(c, db.CreateIntakeParams{ConsultationID: row.ID, FormKind: kind, AnswersEnc: enc})
 	})

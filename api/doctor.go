@@ -243,6 +243,7 @@ type prescriptionRequest struct {
 	Strength     string `json:"strength" validate:"required,max=100"`
 	Dosage       string `json:"dosage" validate:"required,max=200"`
 	DurationDays int    `json:"duration_days" validate:"required,gte=1,lte=365"`
+	Quantity     string `json:"quantity" validate:"max=100"`
 	Instructions string `json:"instructions" validate:"max=2000"`
 	SendByEmail  bool   `json:"send_by_email"`
 }
@@ -264,7 +265,7 @@ func (s *Server) issuePrescription(c *gin.Context) {
 	}
 	p, err := prescribing.Issue(c, s.Store, s.Fields, row.ID, row.DoctorID, prescribing.Rx{
 		Medication: req.Medication, Strength: req.Strength, Dosage: req.Dosage, DurationDays: req.DurationDays,
-		Instructions: req.Instructions,
+		Quantity: req.Quantity, Instructions: req.Instructions,
 	}, req.SendByEmail)
 	if errors.Is(err, prescribing.ErrNotAllowed) {
 		fail(c, errConflict("A prescription needs a consultation in session or completed."))

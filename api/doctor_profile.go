@@ -1,13 +1,11 @@
 package api
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"derma2go/db"
 )
@@ -24,11 +22,13 @@ type profileRequest struct {
 	PhotoURL      string   `json:"photo_url" validate:"omitempty,url,max=500"`
 	AdminFeeCents int32    `json:"admin_fee_cents" validate:"gte=0,lte=100000"`
 	AdviceSLADays int32    `json:"advice_sla_days" validate:"required,oneof=1 2"`
+	registrationRequest
 }
 
-// doctorProfile returns the logged-in doctor's public profile.
+// doctorProfile returns the logged-in doctor's profile: the public one plus
+// the registration fields.
 func (s *Server) doctorProfile(c *gin.Context) {
-	s.sendDoctor(c, currentPrincipal(c).UserID)
+	s.sendDoctorProfile(c, currentPrincipal(c).UserID)
 }
 
 // putDoctorProfile replaces the doctor's profile; the search index follows
@@ -52,6 +52,7 @@ func (s *Server) putDoctorProfile(c *gin.Context) {
 			fields = append(fields, FieldProblem{Field: "photo_url", Reason: "must be an https URL"})
 		}
 	}
+	fields = append(fields, req.registrationRequest.check()...)
 	if len(fields) > 0 {
 		fail(c, errValidation(fields...))
 		return
@@ -60,27 +61,19 @@ func (s *Server) putDoctorProfile(c *gin.Context) {
 		req.FocusAreas = []string{}
 	}
 	id := currentPrincipal(c).UserID
-	if _, err := s.Store.UpdateDoctorProfile(c, db.UpdateDoctorProfileParams{
-		UserID: id, Specialty: req.Specialty, Bio: req.Bio, FocusAreas: req.FocusAreas, Languages: req.Languages,
-		City: req.City, Address: req.Address, Latitude: req.Location.Lat, Longitude: req.Location.Lng, TimeZone: req.TimeZone,
-		PhotoUrl: req.PhotoURL, AdminFeeCents: req.AdminFeeCents, AdviceSlaDays: req.AdviceSLADays,
-	}); err != nil {
-		fail(c, err)
-		return
-	}
-	s.sendDoctor(c, id)
-}
-
-func (s *Server) sendDoctor(c *gin.Context, id uuid.UUID) {
-	views, err := s.doctorViewsOf(c, []uuid.UUID{id})
+	err := s.Store.Tx(c, func(q *db.Queries) error {
+		if _, err := q.UpdateDoctorProfile(c, db.UpdateDoctorProfileParams{
+			UserID: id, Specialty: req.Specialty, Bio: req.Bio, FocusAreas: req.FocusAreas, Languages: req.Languages,
+			City: req.City, Address: req.Address, Latitude: req.Location.Lat, Longitude: req.Location.Lng, TimeZone: req.TimeZone,
+			PhotoUrl: req.PhotoURL, AdminFeeCents: req.AdminFeeCents, AdviceSlaDays: req.AdviceSLADays,
+		}); err != nil {
+			return err
+		}
+		return req.registrationRequest.store(c, q, id)
+	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	v, ok := views[id]
-	if !ok {
-		fail(c, errNotFound("This doctor"))
-		return
-	}
-	c.JSON(http.StatusOK, v)
+	s.sendDoctorProfile(c, id)
 }

@@ -49,7 +49,7 @@ const createConsultation = `-- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
                            advice_form, status, language, amount_cents, slot, hold_expires_at, admin_fee_cents)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, advice_notify_only
+RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only
 `
 
 type CreateConsultationParams struct {
@@ -109,6 +109,8 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		&i.StatusReason,
 		&i.AdminFeeCents,
 		&i.ExpectedStart,
+		&i.GuestNameEnc,
+		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
 	)
 	return i, err
@@ -219,7 +221,7 @@ func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) 
 }
 
 const getConsultation = `-- name: GetConsultation :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, advice_notify_only FROM consultations WHERE id = $1
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE id = $1
 `
 
 func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -249,13 +251,15 @@ func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultati
 		&i.StatusReason,
 		&i.AdminFeeCents,
 		&i.ExpectedStart,
+		&i.GuestNameEnc,
+		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
 	)
 	return i, err
 }
 
 const getConsultationForUpdate = `-- name: GetConsultationForUpdate :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, advice_notify_only FROM consultations WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -285,6 +289,8 @@ func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (C
 		&i.StatusReason,
 		&i.AdminFeeCents,
 		&i.ExpectedStart,
+		&i.GuestNameEnc,
+		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
 	)
 	return i, err
@@ -410,7 +416,7 @@ func (q *Queries) InsertSupportAlert(ctx context.Context, arg InsertSupportAlert
 }
 
 const listDoctorConsultations = `-- name: ListDoctorConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, advice_notify_only FROM consultations
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations
 WHERE doctor_id = $1
   AND ($2::text IS NULL OR status = $2)
   AND ($3::text IS NULL OR consultation_type = $3)
@@ -457,6 +463,8 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 			&i.StatusReason,
 			&i.AdminFeeCents,
 			&i.ExpectedStart,
+			&i.GuestNameEnc,
+			&i.GuestBirthDateEnc,
 			&i.AdviceNotifyOnly,
 		); err != nil {
 			return nil, err
@@ -470,7 +478,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 }
 
 const listPatientConsultations = `-- name: ListPatientConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, advice_notify_only FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
 `
 
 func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.NullUUID) ([]Consultation, error) {
@@ -506,6 +514,8 @@ func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.N
 			&i.StatusReason,
 			&i.AdminFeeCents,
 			&i.ExpectedStart,
+			&i.GuestNameEnc,
+			&i.GuestBirthDateEnc,
 			&i.AdviceNotifyOnly,
 		); err != nil {
 			return nil, err

@@ -12,3 +12,11 @@ const (
 	FieldAdvice       = "advice.text"
 	FieldPrescription = "prescriptions.data"
 )
+
+// Field-encryption contexts of the identity fields documents need (dates
+// of birth as YYYY-MM-DD, a guest's name).
+const (
+	FieldUserBirthDate  = "users.birth_date"
+	FieldGuestName      = "consultations.guest_name"
+	FieldGuestBirthDate = "consultations.guest_birth_date"
+)

@@ -85,30 +85,32 @@ type ConditionReview struct {
 }
 
 type Consultation struct {
-	ID               uuid.UUID
-	DoctorID         uuid.UUID
-	PatientID        uuid.NullUUID
-	GuestEmailEnc    []byte
-	GuestEmailHash   []byte
-	ConsultationType string
-	AdviceForm       pgtype.Text
-	Status           string
-	Language         string
-	AmountCents      int32
-	Currency         string
-	Slot             pgtype.Range[pgtype.Timestamptz]
-	HoldExpiresAt    *time.Time
-	DueAt            *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	PaymentID        pgtype.Text
-	PaidAt           *time.Time
-	CompletedAt      *time.Time
-	StatusSeq        int32
-	StatusReason     string
-	AdminFeeCents    int32
-	ExpectedStart    *time.Time
-	AdviceNotifyOnly bool
+	ID                uuid.UUID
+	DoctorID          uuid.UUID
+	PatientID         uuid.NullUUID
+	GuestEmailEnc     []byte
+	GuestEmailHash    []byte
+	ConsultationType  string
+	AdviceForm        pgtype.Text
+	Status            string
+	Language          string
+	AmountCents       int32
+	Currency          string
+	Slot              pgtype.Range[pgtype.Timestamptz]
+	HoldExpiresAt     *time.Time
+	DueAt             *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	PaymentID         pgtype.Text
+	PaidAt            *time.Time
+	CompletedAt       *time.Time
+	StatusSeq         int32
+	StatusReason      string
+	AdminFeeCents     int32
+	ExpectedStart     *time.Time
+	GuestNameEnc      []byte
+	GuestBirthDateEnc []byte
+	AdviceNotifyOnly  bool
 }
 
 type ConsultationIntake struct {
@@ -127,6 +129,23 @@ type ConsultationPhoto struct {
 	Height         int32
 	DataEnc        []byte
 	CreatedAt      time.Time
+}
+
+type CreditNote struct {
+	ID             uuid.UUID
+	DoctorID       uuid.UUID
+	Number         int32
+	InvoiceID      uuid.UUID
+	ConsultationID uuid.UUID
+	RefundID       uuid.UUID
+	AmountCents    int32
+	Currency       string
+	IssuedAt       time.Time
+}
+
+type CreditNoteCounter struct {
+	DoctorID   uuid.UUID
+	LastNumber int32
 }
 
 type Doctor struct {
@@ -149,6 +168,9 @@ type Doctor struct {
 	MollieProfileID string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	PracticeName    string
+	BigNumber       string
+	AgbCode         string
 }
 
 type DoctorFee struct {
@@ -268,4 +290,5 @@ type User struct {
 	PinLockedUntil *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	BirthDateEnc   []byte
 }

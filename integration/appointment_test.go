@@ -106,7 +106,7 @@ func TestVideoAppointmentEndToEnd(t *testing.T) {
 
 	patient.do("POST", "/v1/consultations/"+b.ID+"/intake", map[string]any{"answers": map[string]any{
 		"complaint": "Itchy red patches on both hands", "location": "hands", "duration": "weeks", "question": "Is it eczema?",
-	}}).expect(t, http.StatusAccepted)
+	}, "birth_date": "1990-07-01"}).expect(t, http.StatusAccepted)
 
 	// The doctor cannot start before the patient waits.
 	doctor.do("POST", "/v1/doctor/consultations/"+b.ID+"/start", nil).expect(t, http.StatusConflict).problem(t)

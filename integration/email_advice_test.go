@@ -141,8 +141,14 @@ func (ac *adviceCase) submitIntake() {
 	newClient(ac.t).do("POST", ac.guestPath("/intake"), map[string]any{"answers": map[string]any{
 		"complaint": "A red, scaly patch on my elbow for two months",
 		"location":  "left elbow", "duration": "months", "question": "Is this psoriasis and what can I do?",
-	}}).expect(ac.t, http.StatusAccepted)
+	}, "patient_name": guestName, "birth_date": guestBirthDate}).expect(ac.t, http.StatusAccepted)
 }
+
+// The guest's name and date of birth, asked at intake for the invoice.
+const (
+	guestName      = "Gita Gast"
+	guestBirthDate = "1984-02-29"
+)
 
 const adviceText = "This looks like mild plaque psoriasis. Use a greasy emollient twice daily and see your GP if it spreads."
 

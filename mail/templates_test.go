@@ -44,6 +44,10 @@ var samples = map[string]any{
 	TemplateRefundFailedSupport:  RefundFailedSupportData{ConsultationID: "7f8c2a10-4e1b-4a9e-9b0c-1d2e3f405162", RefundID: "re_4qqhO89gsT", Amount: "€ 45,50"},
 	TemplateReviewRequest:        ReviewRequestData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", ReviewURL: "https://derma2go.test/c/c-1/review"},
 	TemplateInvoice:              InvoiceData{Name: "Sanne de Vries", InvoiceNumber: "2025-000042", Amount: "€ 55,00"},
+	TemplateCreditNote: CreditNoteData{Name: "Sanne de Vries", CreditNoteNumber: "D2G-CN-000003", InvoiceNumber: "D2G-000042",
+		Amount: "€ 45,00"},
+	TemplateInvoiceDue: InvoiceDueData{Name: "Sanne de Vries", InvoiceNumber: "D2G-000043", Amount: "€ 90,00", DueDate: "15-12-2026",
+		PaymentURL: "https://derma2go.test/pay/tr_1", PracticeName: "Huidpraktijk Jansen"},
 	TemplateAppointmentInvitation: AppointmentInvitationData{
 		PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30",
 		ConsultationType: "video", IntakeURL: "https://derma2go.test/c/c-1/intake",
@@ -104,8 +108,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 22 {
-		t.Errorf("got %d templates, want 22", len(names))
+	if len(names) != 24 {
+		t.Errorf("got %d templates, want 24", len(names))
 	}
 }
 

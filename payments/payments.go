@@ -49,6 +49,10 @@ const DefaultCurrency = "EUR"
 // metadataConsultationID is the metadata key holding the consultation id.
 const metadataConsultationID = "consultation_id"
 
+// metadataIdempotencyKey is the refund metadata key holding the
+// idempotency key the refund was created with.
+const metadataIdempotencyKey = "idempotency_key"
+
 // requestTimeout bounds one HTTP exchange with Mollie (the caller's context
 // may end it earlier).
 const requestTimeout = 30 * time.Second
@@ -138,6 +142,11 @@ type Refund struct {
 	Status string
 	// AmountCents is the refunded amount, in the payment's currency.
 	AmountCents int64
+	// IdempotencyKey is the key the refund was created with, read back
+	// from its metadata ("" for a refund made elsewhere). Mollie forgets
+	// Idempotency-Key headers after a while; the metadata stays, so a
+	// caller can find the refund a lost answer created (ListRefunds).
+	IdempotencyKey string
 }
 
 // Client calls Mollie. It is safe for concurrent use.
@@ -258,7 +267,9 @@ func (c *Client) CancelPayment(ctx context.Context, id string) error {
 // CreateRefund refunds amountCents of a paid payment, in the payment's
 // currency. Mollie refuses (an *APIError with status 422) more than the
 // amount paid minus what was already refunded. With an idempotencyKey, a
-// retried call returns the refund created by the first one.
+// retried call returns the refund created by the first one as long as
+// Mollie remembers the key; the key is also stored in the refund's
+// metadata (Refund.IdempotencyKey) for finding it later.
 func (c *Client) CreateRefund(ctx context.Context, paymentID string, amountCents int64, description, idempotencyKey string) (Refund, error) {
 	op := "create refund of " + paymentID
 	if !validID(paymentID, "tr_") {
@@ -279,6 +290,9 @@ func (c *Client) CreateRefund(ctx context.Context, paymentID string, amountCents
 	req := mollie.CreatePaymentRefund{
 		Amount:      &mollie.Amount{Currency: p.Amount.Currency, Value: FormatCents(amountCents)},
 		Description: description,
+	}
+	if idempotencyKey != "" {
+		req.Metadata = map[string]string{metadataIdempotencyKey: idempotencyKey}
 	}
 	res, rf, err := c.mc.Refunds.CreatePaymentRefund(withIdempotencyKey(ctx, idempotencyKey), paymentID, req, nil)
 	if err != nil {
@@ -442,6 +456,9 @@ func toRefund(op, paymentID string, rf *mollie.Refund) (Refund, error) {
 		return Refund{}, fmt.Errorf("payments: %s: refund %s: %w", op, rf.ID, err)
 	}
 	out := Refund{ID: rf.ID, PaymentID: rf.PaymentID, Status: string(rf.Status), AmountCents: amount}
+	if m, ok := rf.Metadata.(map[string]any); ok {
+		out.IdempotencyKey, _ = m[metadataIdempotencyKey].(string)
+	}
 	if out.PaymentID == "" {
 		out.PaymentID = paymentID
 	}

@@ -577,3 +577,36 @@ func TestContextCancellation(t *testing.T) {
 		t.Fatalf("GetPayment with a canceled context: %v", err)
 	}
 }
+
+// Mollie forgets Idempotency-Key headers after a while; the refund's
+// metadata keeps the key, so the refund created under it can be found by
+// listing the payment's refunds.
+func TestRefundKeyOutlivesMollieMemory(t *testing.T) {
+	e := newEnv(t, molliesandbox.Options{RefundSettleAfter: -1})
+	p := e.paid(t, 5000)
+	const key = "consultation/c-1/refund/cancellation"
+	first, err := e.client.CreateRefund(t.Context(), p.ID, 4000, "refund", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.IdempotencyKey != key {
+		t.Fatalf("created refund carries key %q, want %q", first.IdempotencyKey, key)
+	}
+	e.sandbox.ForgetIdempotencyKeys()
+	list, err := e.client.ListRefunds(t.Context(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].ID != first.ID || list[0].IdempotencyKey != key {
+		t.Fatalf("listed refunds %+v, want %s with key %q", list, first.ID, key)
+	}
+	// With the key forgotten, a repeated create is a new refund: the
+	// reason callers must look before they create.
+	second, err := e.client.CreateRefund(t.Context(), p.ID, 1000, "refund", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.ID == first.ID {
+		t.Fatalf("the sandbox still remembered the key after ForgetIdempotencyKeys")
+	}
+}

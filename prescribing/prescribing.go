@@ -23,6 +23,9 @@ type Rx struct {
 	Strength     string `json:"strength"`
 	Dosage       string `json:"dosage"`
 	DurationDays int    `json:"duration_days"`
+	// Quantity is what the pharmacy hands out ("1 tube 30 g"); empty:
+	// enough for DurationDays.
+	Quantity     string `json:"quantity,omitempty"`
 	Instructions string `json:"instructions"`
 }
 
@@ -85,13 +88,14 @@ func PDF(ctx context.Context, q *db.Queries, f *secure.Fields, p db.Prescription
 	if err != nil {
 		return nil, fmt.Errorf("prescribing: %w", err)
 	}
-	patient, err := accounts.PatientContact(ctx, q, f, c)
+	patient, err := accounts.PatientIdentity(ctx, q, f, c)
 	if err != nil {
 		return nil, err
 	}
 	return documents.PrescriptionPDF(documents.Prescription{
-		ID: p.ID.String(), IssuedAt: p.CreatedAt, DoctorName: doctor.DisplayName, DoctorAddress: doctor.Address,
-		DoctorCity: doctor.City, PatientName: patient.Name, Medication: rx.Medication, Strength: rx.Strength,
-		Dosage: rx.Dosage, DurationDays: rx.DurationDays, Instructions: rx.Instructions,
+		ID: p.ID.String(), IssuedAt: p.CreatedAt, PracticeName: doctor.PracticeName, DoctorName: doctor.DisplayName,
+		DoctorAddress: doctor.Address, DoctorCity: doctor.City, BIGNumber: doctor.BigNumber, AGBCode: doctor.AgbCode,
+		PatientName: patient.Name, PatientBirthDate: patient.BirthDate, Medication: rx.Medication, Strength: rx.Strength,
+		Dosage: rx.Dosage, Quantity: rx.Quantity, DurationDays: rx.DurationDays, Instructions: rx.Instructions,
 	})
 }

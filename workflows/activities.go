@@ -329,6 +329,10 @@ type RecordTransitionInput struct {
 	// delay (UTC); nil for email advice. A delay is projected as a write
 	// with an unchanged Status.
 	ExpectedStart *time.Time `json:",omitempty"`
+	// PaidAt is when the workflow confirmed the payment (UTC): the video
+	// or email-advice payment at Mollie, or the in-person invoice. Nil
+	// while unpaid; the first value stored stays.
+	PaidAt *time.Time `json:",omitempty"`
 }
 
 // DeliverAdviceInput is the input of ActivityDeliverAdvice.

@@ -496,7 +496,7 @@ func (w *appointment) conclude(ctx workflow.Context) error {
 			until = w.st.CompletedAt.Add(w.in.InvoiceOpenFor)
 		}
 		for w.st.InvoicePaidAt == nil && workflow.Now(ctx).Before(until) {
-			if err := w.sleep(ctx, until, "invoice open"); err != nil {
+			if err := w.awaitInvoice(ctx, until); err != nil {
 				return err
 			}
 		}
@@ -828,6 +828,26 @@ func (w *appointment) markPaid(ctx workflow.Context) (ConsultationState, error) 
 			"the invoice of this consultation could not be issued; support has been alerted",
 			ErrTypeInvalidState, temporal.ApplicationErrorOptions{NonRetryable: true})
 	}
+	if err := w.recordInvoicePaid(ctx); err != nil {
+		return ConsultationState{}, err
+	}
+	if w.st.PaymentID != "" && !w.st.PaymentStatus.Final() {
+		// Paid at the desk: the online payment link must not take the
+		// money a second time.
+		var cancelled PaymentStatusResult
+		ref := PaymentRefInput{ConsultationID: w.st.ConsultationID, PaymentID: w.st.PaymentID}
+		if err := run(ctx, mollieOptions, ActivityCancelPayment, ref, &cancelled); err != nil {
+			w.noteError(ctx, fmt.Errorf("cancel the invoice's online payment: %w", err))
+		} else if cancelled.Status != "" {
+			w.st.PaymentStatus = cancelled.Status
+		}
+	}
+	return w.st, nil
+}
+
+// recordInvoicePaid records the payment of the in-person invoice
+// (MarkInvoicePaid, then InvoicePaidAt and PaidAt) and wakes the main loop.
+func (w *appointment) recordInvoicePaid(ctx workflow.Context) error {
 	w.markingPaid = true
 	defer func() { w.markingPaid = false }()
 	now := workflow.Now(ctx).UTC()
@@ -835,11 +855,52 @@ func (w *appointment) markPaid(ctx workflow.Context) (ConsultationState, error) 
 		MarkInvoicePaidInput{ConsultationID: w.st.ConsultationID, PaidAt: now}, nil)
 	if err != nil {
 		w.noteError(ctx, fmt.Errorf("mark invoice paid: %w", err))
-		return ConsultationState{}, err
+		return err
 	}
 	w.st.InvoicePaidAt = &now
+	w.st.PaidAt = &now
 	w.kick()
-	return w.st, nil
+	return nil
+}
+
+// awaitInvoice waits until at, an update kicks wake, or Mollie's word on
+// the invoice's online payment arrives (SignalPaymentUpdate, confirmed with
+// Mollie by takePaymentUpdate). Paid online, the invoice is recorded paid.
+func (w *appointment) awaitInvoice(ctx workflow.Context, at time.Time) error {
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	timer := workflow.NewTimerWithOptions(timerCtx, at.Sub(workflow.Now(ctx)), workflow.TimerOptions{Summary: "invoice open"})
+	var upd PaymentUpdate
+	signalled := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(w.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.ReceiveAsync(nil) })
+	sel.AddReceive(w.paymentCh, func(ch workflow.ReceiveChannel, _ bool) {
+		ch.Receive(ctx, &upd)
+		signalled = true
+	})
+	sel.AddFuture(timer, func(workflow.Future) {})
+	sel.Select(ctx)
+	if !signalled || w.st.PaymentID == "" {
+		return ctx.Err()
+	}
+	status, ok := w.takePaymentUpdate(ctx, upd)
+	if !ok {
+		return ctx.Err()
+	}
+	w.st.PaymentStatus = status
+	if status != PaymentPaid {
+		w.noteError(ctx, fmt.Errorf("the invoice's online payment ended %s", status))
+		return ctx.Err()
+	}
+	if err := workflow.Await(ctx, func() bool { return !w.markingPaid }); err != nil {
+		return err
+	}
+	if w.st.InvoicePaidAt == nil {
+		if err := w.recordInvoicePaid(ctx); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 func (w *appointment) validateRequestCancellation(ctx workflow.Context, in CancellationRequest) error {

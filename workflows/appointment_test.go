@@ -388,15 +388,25 @@ func TestAppointmentInPersonAttended(t *testing.T) {
 	assertAccepted(t, "paid again", paidAgain)
 
 	assertStatuses(t, h.statuses(), StatusScheduled, StatusCompleted)
-	if n := len(h.callsTo(ActivityCreatePayment)); n != 0 {
-		t.Errorf("CreatePayment called %d times for an in-person appointment", n)
+	// Nothing is paid at booking; the invoice gets an online payment link.
+	payments := h.callsTo(ActivityCreatePayment)
+	if len(payments) != 1 || !payments[0].At.Equal(marked) ||
+		payments[0].Input.(*CreatePaymentInput).IdempotencyKey != "consultation/c-123/payment/invoice" {
+		t.Errorf("CreatePayment calls %+v, want one for the invoice when attended", payments)
 	}
 	invoices := h.callsTo(ActivityIssueInvoice)
 	if len(invoices) != 1 {
 		t.Fatalf("IssueInvoice called %d times", len(invoices))
 	}
 	assertTime(t, "IssueInvoice", invoices[0].At, marked)
-	assertTime(t, "invoice email", h.emailAt(TemplateInvoice, RecipientPatient), marked)
+	assertTime(t, "invoice email", h.emailAt(TemplateInvoiceDue, RecipientPatient), marked)
+	if n := h.sent(TemplateInvoice); n != 0 {
+		t.Errorf("%d paid-invoice emails for an unpaid invoice", n)
+	}
+	// Paid at the desk: the online payment is cancelled.
+	if got := h.callsTo(ActivityCancelPayment); len(got) != 1 || !got[0].At.Equal(apptStart.Add(2*time.Hour)) {
+		t.Errorf("CancelPayment calls %+v, want one when marked paid", got)
+	}
 	assertTime(t, "review_request", h.emailAt(TemplateReviewRequest, RecipientPatient), marked.Add(DefaultReviewDelay))
 	assertTime(t, "appointment_invitation", h.emailAt(TemplateAppointmentInvitation, RecipientPatient), monday0900)
 	if in := h.emailsOf(TemplateAppointmentInvitation)[0].Input.(*SendEmailInput); in.Appointment.Type != TypeInPerson {
@@ -964,6 +974,52 @@ func TestAppointmentMarkPaidFailureCanBeRetried(t *testing.T) {
 		t.Errorf("MarkInvoicePaid called %d times, want 2", n)
 	}
 	if st.InvoicePaidAt == nil || !st.InvoicePaidAt.Equal(apptStart.Add(2*time.Hour)) {
+		t.Errorf("final state = %+v", st)
+	}
+}
+
+// An in-person invoice paid through its online link is marked paid once
+// Mollie confirms the payment; the doctor need not mark it.
+func TestAppointmentInPersonInvoicePaidOnline(t *testing.T) {
+	h := newHarness(t, monday0900)
+	marked := apptStart.Add(20 * time.Minute)
+	h.update(since(marked), UpdateMarkAttended)
+	h.forgePayment(since(marked)+time.Hour, PaymentPaid) // Mollie still says open
+	h.signalPayment(since(marked)+2*time.Hour, testPayment, PaymentPaid)
+	in := apptInput(TypeInPerson)
+	in.InvoiceOpenFor = 10 * 24 * time.Hour
+	st := h.runAppointment(in)
+
+	paid := marked.Add(2 * time.Hour)
+	marks := h.callsTo(ActivityMarkInvoicePaid)
+	if len(marks) != 1 || !marks[0].Input.(*MarkInvoicePaidInput).PaidAt.Equal(paid) {
+		t.Fatalf("MarkInvoicePaid calls %+v, want one at %s", marks, paid)
+	}
+	if st.InvoicePaidAt == nil || st.PaidAt == nil || !st.PaidAt.Equal(paid) || st.PaymentStatus != PaymentPaid {
+		t.Errorf("final state = %+v", st)
+	}
+	if n := len(h.callsTo(ActivityCancelPayment)); n != 0 {
+		t.Errorf("CancelPayment called %d times for a payment made online", n)
+	}
+	// Paid within the window: the workflow ends with the review request.
+	assertTime(t, "workflow end", h.env.Now(), marked.Add(DefaultReviewDelay))
+}
+
+// A refund of an invoiced consultation gets a credit note, emailed to the
+// patient, after the invoice exists.
+func TestRefundIssuesCreditNote(t *testing.T) {
+	h := paidVideo(t)
+	h.update(since(apptStart)-time.Hour, UpdateDoctorCancel, DoctorCancellation{})
+	st := h.runAppointment(apptInput(TypeVideo))
+	notes := h.callsTo(ActivityIssueCreditNote)
+	if len(notes) != 1 || notes[0].Input.(*IssueCreditNoteInput).RefundKey != "consultation/c-123/refund/doctor_cancellation" {
+		t.Fatalf("IssueCreditNote calls %+v", notes)
+	}
+	if !notes[0].At.After(h.callsTo(ActivityIssueInvoice)[0].At) && !notes[0].At.Equal(h.callsTo(ActivityIssueInvoice)[0].At) {
+		t.Errorf("credit note before the invoice")
+	}
+	h.emailAt(TemplateCreditNote, RecipientPatient)
+	if len(st.CreditNoteNumbers) != 1 {
 		t.Errorf("final state = %+v", st)
 	}
 }

@@ -29,8 +29,9 @@ type consultation struct {
 	// workflow waits for them before it completes.
 	background int
 	// invoiceSettled is set once the invoice step has an outcome (issued
-	// or failed).
+	// or failed); invoiceStarted once it began.
 	invoiceSettled bool
+	invoiceStarted bool
 }
 
 func newConsultation(ctx workflow.Context, typ ConsultationType, id, doctorID string, amountCents int64, language string) *consultation {
@@ -114,6 +115,7 @@ func (c *consultation) record(ctx workflow.Context) {
 		PaymentID:      c.st.PaymentID,
 		At:             workflow.Now(ctx).UTC(),
 		ExpectedStart:  c.st.ExpectedStart,
+		PaidAt:         c.st.PaidAt,
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, ConsultationStatusKey.ValueSet(string(in.Status))); err != nil {
 		c.noteError(ctx, fmt.Errorf("upsert %s: %w", SearchAttributeConsultationStatus, err))

@@ -74,6 +74,8 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		return CreatePaymentResult{PaymentID: testPayment, CheckoutURL: "https://pay.test/" + testPayment}, nil
 	}, ActivityCreatePayment)
 	reg(func(context.Context, PaymentRefInput) (PaymentStatusResult, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 		return PaymentStatusResult{Status: h.pollStatus}, nil
 	}, ActivityGetPaymentStatus)
 	reg(func(context.Context, PaymentRefInput) (PaymentStatusResult, error) {
@@ -93,6 +95,9 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	reg(func(context.Context, DeliverAdviceInput) error { return nil }, ActivityDeliverAdvice)
 	reg(func(context.Context, AlertSupportInput) error { return nil }, ActivityAlertSupport)
 	reg(func(context.Context, MarkInvoicePaidInput) error { return nil }, ActivityMarkInvoicePaid)
+	reg(func(_ context.Context, in IssueCreditNoteInput) (IssueCreditNoteResult, error) {
+		return IssueCreditNoteResult{Issued: true, Number: "D2G-CN-000001"}, nil
+	}, ActivityIssueCreditNote)
 
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(info.ActivityType.Name, args)
@@ -124,6 +129,8 @@ func (h *harness) record(name string, args converter.EncodedValues) {
 		in = new(AlertSupportInput)
 	case ActivityMarkInvoicePaid:
 		in = new(MarkInvoicePaidInput)
+	case ActivityIssueCreditNote:
+		in = new(IssueCreditNoteInput)
 	default:
 		h.t.Errorf("unexpected activity %s", name)
 		return
@@ -157,8 +164,31 @@ func (h *harness) at(y int, m time.Month, d, hh, mm int) time.Time {
 // after schedules fn at start+d.
 func (h *harness) after(d time.Duration, fn func()) { h.env.RegisterDelayedCallback(fn, d) }
 
+// signalPayment sends, at start+d, the payment-update signal the API sends
+// after a webhook: Mollie now reports status for the test payment (the fake
+// GetPaymentStatus returns it from then on).
 func (h *harness) signalPayment(d time.Duration, id string, status PaymentStatus) {
-	h.after(d, func() { h.env.SignalWorkflow(SignalPaymentUpdate, PaymentUpdate{PaymentID: id, Status: status}) })
+	h.after(d, func() {
+		if id == testPayment {
+			h.setPollStatus(status)
+		}
+		h.env.SignalWorkflow(SignalPaymentUpdate, PaymentUpdate{PaymentID: id, Status: status})
+	})
+}
+
+// forgePayment sends, at start+d, a payment-update signal that Mollie does
+// not back up (sent by hand through Temporal): GetPaymentStatus keeps
+// answering what it did.
+func (h *harness) forgePayment(d time.Duration, status PaymentStatus) {
+	h.after(d, func() {
+		h.env.SignalWorkflow(SignalPaymentUpdate, PaymentUpdate{PaymentID: testPayment, Status: status})
+	})
+}
+
+func (h *harness) setPollStatus(s PaymentStatus) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pollStatus = s
 }
 
 func (h *harness) signalIntake(d time.Duration) {

@@ -8,10 +8,12 @@ import (
 
 // invoice issues the invoice of the paid consultation (IssueInvoice, which
 // takes the doctor's next gap-free number once per consultation) and emails
-// it to the patient. It runs in the background so that a slow invoice never
+// it to the patient. An in-person invoice, unpaid, first gets a Mollie
+// payment and goes out as TemplateInvoiceDue with its link. It runs in the background so that a slow invoice never
 // delays the consultation; if it cannot be issued, support is alerted.
 // invoiceSettled is set when the step has an outcome.
 func (c *consultation) invoice(ctx workflow.Context) {
+	c.invoiceStarted = true
 	c.goBackground(ctx, func(ctx workflow.Context) {
 		defer func() { c.invoiceSettled = true }()
 		var res IssueInvoiceResult
@@ -26,6 +28,35 @@ func (c *consultation) invoice(ctx workflow.Context) {
 			return
 		}
 		c.st.InvoiceNumber = res.Number
+		if c.st.Type == TypeInPerson && c.st.PaidAt == nil &&
+			workflow.GetVersion(ctx, changeInvoicePaymentLink, workflow.DefaultVersion, versionInvoicePaymentLink) >= versionInvoicePaymentLink {
+			c.invoicePayment(ctx)
+			c.notify(ctx, TemplateInvoiceDue, RecipientPatient, "")
+			return
+		}
 		c.notify(ctx, TemplateInvoice, RecipientPatient, "")
 	})
+}
+
+// invoicePayment creates the Mollie payment an unpaid in-person invoice
+// links to (key "consultation/<id>/payment/invoice"). Without it the
+// invoice still goes out, naming the practice as the place to pay.
+func (c *consultation) invoicePayment(ctx workflow.Context) {
+	var created CreatePaymentResult
+	err := run(ctx, createPaymentOptions, ActivityCreatePayment, CreatePaymentInput{
+		ConsultationID: c.st.ConsultationID,
+		AmountCents:    c.st.AmountCents,
+		Description:    "Derma2Go " + c.st.InvoiceNumber,
+		Language:       c.language,
+		IdempotencyKey: c.key("payment", "invoice"),
+	}, &created)
+	if err != nil {
+		if !isCanceled(ctx, err) {
+			c.noteError(ctx, fmt.Errorf("create invoice payment: %w", err))
+		}
+		return
+	}
+	c.st.PaymentID = created.PaymentID
+	c.st.CheckoutURL = created.CheckoutURL
+	c.st.PaymentStatus = PaymentOpen
 }

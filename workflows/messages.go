@@ -135,7 +135,13 @@ type ConsultationState struct {
 	PaymentID     string
 	CheckoutURL   string
 	PaymentStatus PaymentStatus
+	// PaidAt is when the workflow confirmed the payment with Mollie (or,
+	// in person, when the invoice was paid); nil while unpaid.
+	PaidAt        *time.Time
 	InvoiceNumber string
+	// CreditNoteNumbers are the credit notes issued for refunds of the
+	// invoice, in order.
+	CreditNoteNumbers []string `json:",omitempty"`
 
 	// RefundedCents is the total of the refunds issued and not reported
 	// failed; RefundStatus is the status of the latest refund.

@@ -85,7 +85,7 @@ func (c *consultation) pay(ctx workflow.Context, description string, hold time.D
 	c.st.PaymentStatus = PaymentOpen
 
 	if status, ok := c.awaitPaymentUpdate(ctx, hold); ok {
-		return c.settlePayment(status)
+		return c.settlePayment(ctx, status)
 	}
 	if ctx.Err() != nil {
 		return paymentExpired, ReasonPaymentHoldElapsed
@@ -96,7 +96,7 @@ func (c *consultation) pay(ctx workflow.Context, description string, hold time.D
 	if err := run(ctx, mollieOptions, ActivityGetPaymentStatus, ref, &fetched); err != nil {
 		c.noteError(ctx, err)
 	} else if fetched.Status.Final() {
-		return c.settlePayment(fetched.Status)
+		return c.settlePayment(ctx, fetched.Status)
 	}
 
 	var cancelled PaymentStatusResult
@@ -105,7 +105,7 @@ func (c *consultation) pay(ctx workflow.Context, description string, hold time.D
 		return paymentExpired, ReasonPaymentHoldElapsed
 	}
 	if cancelled.Status == PaymentPaid {
-		return c.settlePayment(PaymentPaid)
+		return c.settlePayment(ctx, PaymentPaid)
 	}
 	if cancelled.Status != "" {
 		c.st.PaymentStatus = cancelled.Status
@@ -137,24 +137,58 @@ func (c *consultation) awaitPaymentUpdate(ctx workflow.Context, hold time.Durati
 }
 
 // takePaymentUpdate applies a payment signal: it reports a final status of
-// the current payment and ignores everything else.
+// the current payment and ignores everything else. A signal is only a hint
+// (anyone with access to Temporal can send one): from
+// versionConfirmPaymentSignal on, a final status it claims is confirmed
+// with Mollie (GetPaymentStatus) and Mollie's answer is what counts; a
+// non-final claim changes nothing.
 func (c *consultation) takePaymentUpdate(ctx workflow.Context, upd PaymentUpdate) (PaymentStatus, bool) {
 	if upd.PaymentID != c.st.PaymentID || upd.Status == "" {
 		workflow.GetLogger(ctx).Info("ignored payment update for another payment",
 			"payment", upd.PaymentID, "current", c.st.PaymentID)
 		return "", false
 	}
+	if workflow.GetVersion(ctx, changeConfirmPaymentSignal, workflow.DefaultVersion, versionConfirmPaymentSignal) == workflow.DefaultVersion {
+		if !upd.Status.Final() {
+			c.st.PaymentStatus = upd.Status
+			return "", false
+		}
+		return upd.Status, true
+	}
 	if !upd.Status.Final() {
-		c.st.PaymentStatus = upd.Status
 		return "", false
 	}
-	return upd.Status, true
+	status, ok := c.confirmPayment(ctx)
+	if !ok || !status.Final() {
+		workflow.GetLogger(ctx).Warn("payment update not confirmed by Mollie",
+			"payment", upd.PaymentID, "claimed", upd.Status, "mollie", status)
+		if status != "" {
+			c.st.PaymentStatus = status
+		}
+		return "", false
+	}
+	return status, true
 }
 
-func (c *consultation) settlePayment(status PaymentStatus) (paymentOutcome, string) {
+// confirmPayment asks Mollie for the current payment's status. A failure is
+// noted and reported as !ok.
+func (c *consultation) confirmPayment(ctx workflow.Context) (PaymentStatus, bool) {
+	var fetched PaymentStatusResult
+	ref := PaymentRefInput{ConsultationID: c.st.ConsultationID, PaymentID: c.st.PaymentID}
+	if err := run(ctx, mollieOptions, ActivityGetPaymentStatus, ref, &fetched); err != nil {
+		c.noteError(ctx, fmt.Errorf("confirm payment status: %w", err))
+		return "", false
+	}
+	return fetched.Status, true
+}
+
+// settlePayment applies the payment's final status; paid, it keeps the
+// moment in PaidAt.
+func (c *consultation) settlePayment(ctx workflow.Context, status PaymentStatus) (paymentOutcome, string) {
 	c.st.PaymentStatus = status
 	switch status {
 	case PaymentPaid:
+		c.markPaidNow(ctx)
 		return paymentPaid, ""
 	case PaymentFailed:
 		return paymentFailed, ReasonPaymentFailed
@@ -190,5 +224,13 @@ func (c *consultation) watchLatePayment(ctx workflow.Context, refundDescription 
 		workflow.GetLogger(ctx).Warn("payment completed after the consultation expired; refunding",
 			"consultation", c.st.ConsultationID, "payment", c.st.PaymentID)
 		c.refund(ctx, c.st.AmountCents, refundDescription, "late_payment", TemplateRefundIssued)
+	}
+}
+
+// markPaidNow sets PaidAt to the workflow time, once.
+func (c *consultation) markPaidNow(ctx workflow.Context) {
+	if c.st.PaidAt == nil {
+		now := workflow.Now(ctx).UTC()
+		c.st.PaidAt = &now
 	}
 }

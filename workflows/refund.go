@@ -56,6 +56,9 @@ func (c *consultation) refund(ctx workflow.Context, amountCents int64, reason, p
 	if notice != "" {
 		c.notify(ctx, notice, RecipientPatient, purpose)
 	}
+	if workflow.GetVersion(ctx, changeCreditNote, workflow.DefaultVersion, versionCreditNote) >= versionCreditNote {
+		c.creditNote(ctx, purpose)
+	}
 	c.followRefund(ctx, issued.RefundID, issued.Status, amountCents, purpose)
 }
 
@@ -90,11 +93,16 @@ func (c *consultation) followRefund(ctx workflow.Context, refundID string, statu
 		cancel()
 
 		if signalled {
-			if upd.RefundID == refundID && upd.Status != "" {
+			if upd.RefundID != refundID || upd.Status == "" {
+				continue
+			}
+			if workflow.GetVersion(ctx, changeConfirmRefundSignal, workflow.DefaultVersion, versionConfirmRefundSignal) == workflow.DefaultVersion {
 				status = upd.Status
 				c.st.RefundStatus = status
+				continue
 			}
-			continue
+			// From versionConfirmRefundSignal on, a signal only says
+			// "look now": the status is fetched from Mollie below.
 		}
 		var fetched RefundStatusResult
 		if err := run(ctx, mollieOptions, ActivityGetRefundStatus, ref, &fetched); err != nil {
@@ -103,7 +111,9 @@ func (c *consultation) followRefund(ctx workflow.Context, refundID string, statu
 			status = fetched.Status
 			c.st.RefundStatus = status
 		}
-		poll = min(2*poll, refundPollMax)
+		if !signalled {
+			poll = min(2*poll, refundPollMax)
+		}
 	}
 	if status == RefundRefunded {
 		return
@@ -117,4 +127,45 @@ func (c *consultation) refundFailed(ctx workflow.Context, purpose string, code A
 	c.noteError(ctx, cause)
 	c.alert(ctx, code, cause)
 	c.notify(ctx, TemplateRefundFailedSupport, RecipientSupport, purpose)
+}
+
+// creditNote issues, in the background, the credit note of the refund with
+// the given purpose once the invoice step has an outcome, and emails it to
+// the patient. Without an invoice nothing was invoiced and nothing is
+// credited. A credit note that cannot be issued raises a support alert.
+func (c *consultation) creditNote(ctx workflow.Context, purpose string) {
+	key := c.key("refund", purpose)
+	c.goBackground(ctx, func(ctx workflow.Context) {
+		if err := workflow.Await(ctx, func() bool { return !c.invoiceStarted || c.invoiceSettled }); err != nil {
+			return
+		}
+		if c.st.InvoiceNumber == "" {
+			return
+		}
+		var res IssueCreditNoteResult
+		err := run(ctx, moneyOptions, ActivityIssueCreditNote, IssueCreditNoteInput{ConsultationID: c.st.ConsultationID, RefundKey: key}, &res)
+		if err != nil {
+			if isCanceled(ctx, err) {
+				return
+			}
+			err = fmt.Errorf("issue credit note: %w", err)
+			c.noteError(ctx, err)
+			c.alert(ctx, AlertCreditNoteFailed, err)
+			return
+		}
+		if !res.Issued {
+			return
+		}
+		c.st.CreditNoteNumbers = append(c.st.CreditNoteNumbers, res.Number)
+		in := SendEmailInput{
+			ConsultationID: c.st.ConsultationID,
+			Template:       TemplateCreditNote,
+			Recipient:      RecipientPatient,
+			DedupKey:       c.key("email", string(TemplateCreditNote), string(RecipientPatient), purpose),
+			DocumentID:     res.CreditNoteID,
+		}
+		if err := run(ctx, emailOptions, ActivitySendEmail, in, nil); err != nil {
+			c.noteError(ctx, fmt.Errorf("email %s: %w", TemplateCreditNote, err))
+		}
+	})
 }

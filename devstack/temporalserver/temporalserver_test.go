@@ -179,6 +179,60 @@ func checkUI(t *testing.T, ctx context.Context, srv *Server, wantID string) {
 	}
 }
 
+// checkUIReadOnly sends a signal, a termination and a cancellation through
+// the UI's HTTP API (with an Authorization header, which passes the UI's
+// CSRF check) and expects each to be refused and none to reach the workflow.
+func checkUIReadOnly(t *testing.T, ctx context.Context, srv *Server, c client.Client, wfID string) {
+	t.Helper()
+	base := fmt.Sprintf("%s/api/v1/namespaces/%s/workflows/%s", srv.UIURL(), url.PathEscape(srv.Namespace()), url.PathEscape(wfID))
+	for path, body := range map[string]string{"/signal/payment-update": `{}`, "/terminate": `{"reason":"forged"}`, "/cancel": `{"reason":"forged"}`} {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer forged")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("UI POST %s: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("UI POST %s: status %d (%.200s), want 405", path, resp.StatusCode, body)
+		}
+	}
+	desc, err := c.DescribeWorkflowExecution(ctx, wfID, "")
+	if err != nil {
+		t.Fatalf("describe: %v", err)
+	}
+	if st := desc.GetWorkflowExecutionInfo().GetStatus(); st != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("after the UI writes the workflow is %s, want running", st)
+	}
+	iter := c.GetWorkflowHistory(ctx, wfID, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatalf("history: %v", err)
+		}
+		if ev.GetEventType() == enums.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED ||
+			ev.GetEventType() == enums.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED {
+			t.Fatalf("the UI delivered %s", ev.GetEventType())
+		}
+	}
+	status, body, err := httpGet(ctx, srv.UIURL()+"/api/v1/settings")
+	if err != nil || status != http.StatusOK {
+		t.Fatalf("UI settings: status %d, err %v", status, err)
+	}
+	var settings struct {
+		DisableWriteActions    bool
+		WorkflowSignalDisabled bool
+	}
+	if err := json.Unmarshal(body, &settings); err != nil || !settings.DisableWriteActions || !settings.WorkflowSignalDisabled {
+		t.Fatalf("UI settings %.300s (%v): write actions not disabled", body, err)
+	}
+}
+
 // TestWorkflowSurvivesRestart runs a workflow that waits for a signal, stops
 // the server, starts it again on the same file and finishes the workflow.
 func TestWorkflowSurvivesRestart(t *testing.T) {
@@ -224,6 +278,7 @@ func TestWorkflowSurvivesRestart(t *testing.T) {
 		t.Fatalf(`ConsultationType = "walk_in": got %v, err %v; want none`, ids, err)
 	}
 	checkUI(t, ctx, srv, wfID)
+	checkUIReadOnly(t, ctx, srv, c, wfID)
 	stopWorker()
 
 	uiURL := srv.UIURL()

@@ -61,6 +61,22 @@ func startUI(ctx context.Context, host string, port int, frontendGRPC, namespace
 		CORS:             uiconfig.CORS{CookieInsecure: true},
 		HideLogs:         true,
 		DisableNewsFetch: true,
+		// Read-only: nothing may be signalled, updated, started, cancelled,
+		// terminated, reset or paused through the UI. A signal sent there
+		// would reach a workflow without passing the API's checks. The UI
+		// server enforces DisableWriteActions itself (405 for every
+		// non-GET API call except queries); the other switches hide the
+		// buttons.
+		DisableWriteActions:       true,
+		WorkflowTerminateDisabled: true,
+		WorkflowCancelDisabled:    true,
+		WorkflowSignalDisabled:    true,
+		WorkflowUpdateDisabled:    true,
+		WorkflowResetDisabled:     true,
+		WorkflowPauseDisabled:     true,
+		BatchActionsDisabled:      true,
+		StartWorkflowDisabled:     true,
+		ActivityCommandsDisabled:  true,
 	}))
 	ui := &webUI{
 		srv:  srv,

@@ -311,6 +311,18 @@ func (s *Server) Close() {
 	s.persist()
 }
 
+// ForgetIdempotencyKeys drops every stored idempotent answer, as Mollie does
+// once a key is older than its retention period: a POST repeated with a
+// known key afterwards creates something new. Tests use it to check that
+// callers do not rely on Mollie remembering keys for ever.
+func (s *Server) ForgetIdempotencyKeys() {
+	s.mu.Lock()
+	clear(s.idem)
+	s.gen++
+	s.mu.Unlock()
+	s.persist()
+}
+
 // Payments returns a snapshot of every payment, oldest first, with its
 // refunds (oldest first) and webhook calls.
 func (s *Server) Payments() []Payment {
