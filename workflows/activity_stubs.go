@@ -39,6 +39,7 @@ var ActivityStubs = []ActivityStub{
 	stub[DeliverAdviceInput](ActivityDeliverAdvice),
 	stub[AlertSupportInput](ActivityAlertSupport),
 	stub[MarkInvoicePaidInput](ActivityMarkInvoicePaid),
+	stubWithResult[IssueCreditNoteInput, IssueCreditNoteResult](ActivityIssueCreditNote),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.
