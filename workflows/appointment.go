@@ -833,14 +833,17 @@ func (w *appointment) markPaid(ctx workflow.Context) (ConsultationState, error) 
 	}
 	if w.st.PaymentID != "" && !w.st.PaymentStatus.Final() {
 		// Paid at the desk: the online payment link must not take the
-		// money a second time.
-		var cancelled PaymentStatusResult
+		// money a second time. In the background, so that the doctor
+		// does not wait for Mollie.
 		ref := PaymentRefInput{ConsultationID: w.st.ConsultationID, PaymentID: w.st.PaymentID}
-		if err := run(ctx, mollieOptions, ActivityCancelPayment, ref, &cancelled); err != nil {
-			w.noteError(ctx, fmt.Errorf("cancel the invoice's online payment: %w", err))
-		} else if cancelled.Status != "" {
-			w.st.PaymentStatus = cancelled.Status
-		}
+		w.goBackground(ctx, func(ctx workflow.Context) {
+			var cancelled PaymentStatusResult
+			if err := run(ctx, mollieOptions, ActivityCancelPayment, ref, &cancelled); err != nil {
+				w.noteError(ctx, fmt.Errorf("cancel the invoice's online payment: %w", err))
+			} else if cancelled.Status != "" {
+				w.st.PaymentStatus = cancelled.Status
+			}
+		})
 	}
 	return w.st, nil
 }
