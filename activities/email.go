@@ -25,43 +25,47 @@ const guestLinkLifetime = 90 * 24 * time.Hour
 // duplicate; it never loses an email. A reminder whose SendBy has passed is
 // dropped, not sent late. Its errors never carry personal data (see
 // scrubEmailError): they end up in the workflow history.
-func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput) (err error) {
-	var personal []string
-	defer func() { err = scrubEmailError(ctx, in.Template, err, personal) }()
+func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput) error {
+	personal, err := a.sendEmail(ctx, in)
+	return scrubEmailError(ctx, in.Template, err, personal)
+}
+
+// sendEmail is SendEmail before its error is scrubbed; it returns the
+// personal data the email carried.
+func (a *Activities) sendEmail(ctx context.Context, in workflows.SendEmailInput) ([]string, error) {
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if appt := in.Appointment; appt != nil && appt.SendBy != nil && time.Now().After(*appt.SendBy) {
 		a.Logger.InfoContext(ctx, "email dropped: too late to be of use", "consultation_id", in.ConsultationID,
 			"template", in.Template, "send_by", appt.SendBy.UTC())
-		return nil
+		return nil, nil
 	}
 	sent, err := a.Store.EmailSent(ctx, in.DedupKey)
 	if err != nil {
-		return fmt.Errorf("send email: %w", err)
+		return nil, fmt.Errorf("send email: %w", err)
 	}
 	if sent {
-		return nil
+		return nil, nil
 	}
 	c, err := a.Store.GetConsultation(ctx, id)
 	if err != nil {
-		return fmt.Errorf("send email: %w", err)
+		return nil, fmt.Errorf("send email: %w", err)
 	}
-	msg, personalData, err := a.composeEmail(ctx, c, in)
-	personal = personalData
+	msg, personal, err := a.composeEmail(ctx, c, in)
 	if err != nil {
-		return err
+		return personal, err
 	}
 	if err := a.Mail.Send(ctx, msg); err != nil {
-		return fmt.Errorf("send email %s: %w", in.Template, err)
+		return personal, fmt.Errorf("send email %s: %w", in.Template, err)
 	}
 	if err := a.Store.RecordEmailSent(ctx, db.RecordEmailSentParams{
 		DedupKey: in.DedupKey, ConsultationID: uuid.NullUUID{UUID: id, Valid: true}, Template: string(in.Template),
 	}); err != nil {
-		return fmt.Errorf("send email: record: %w", err)
+		return personal, fmt.Errorf("send email: record: %w", err)
 	}
-	return nil
+	return personal, nil
 }
 
 // composeEmail builds the message; it also returns the personal data it
@@ -216,7 +220,12 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 			data = mail.CancellationRequestedData{DoctorName: doctorRow.DisplayName, PatientName: patient.Name, Start: start,
 				RefundAmount: moneyIf(lang, appt.RefundCents, c.Currency), ConsultationURL: doctorURL}
 		case workflows.TemplateCancellationRejected:
-			data = mail.CancellationRejectedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start, PortalURL: portal}
+			left := -1
+			if appt.CancellationRequests > 0 {
+				left = max(workflows.MaxCancellationRequests-appt.CancellationRequests, 0)
+			}
+			data = mail.CancellationRejectedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
+				PortalURL: portal, RequestsLeft: left}
 		default:
 			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
 		}

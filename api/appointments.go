@@ -101,6 +101,9 @@ type AppointmentStateView struct {
 	ScheduledStart          *string `json:"scheduled_start,omitempty"`
 	ExpectedStart           *string `json:"expected_start,omitempty"`
 	CancellationRefundCents *int64  `json:"cancellation_refund_cents,omitempty"`
+	// CancellationRequestsLeft is how many more cancellation requests the
+	// patient may make (workflows.MaxCancellationRequests).
+	CancellationRequestsLeft *int `json:"cancellation_requests_left,omitempty"`
 }
 
 func stateView(st workflows.ConsultationState) AppointmentStateView {
@@ -116,6 +119,10 @@ func stateView(st workflows.ConsultationState) AppointmentStateView {
 	if st.CancellationRequestedAt != nil {
 		n := st.CancellationRefundCents
 		v.CancellationRefundCents = &n
+	}
+	if st.ScheduledStart != nil {
+		left := max(workflows.MaxCancellationRequests-st.CancellationRequests, 0)
+		v.CancellationRequestsLeft = &left
 	}
 	return v
 }

@@ -172,3 +172,24 @@ func TestFormatTimeByLanguage(t *testing.T) {
 		t.Errorf("en summer: %q, want %q", got, want)
 	}
 }
+
+func TestCancellationRejectedSaysWhetherThePatientMayAskAgain(t *testing.T) {
+	base := CancellationRejectedData{PatientName: "Sanne", DoctorName: "dr. Jansen", Start: "morgen", PortalURL: "https://x.test/p"}
+	for _, tt := range []struct {
+		lang         string
+		left         int
+		want, absent []string
+	}{
+		{LangEN, 1, []string{"you may ask once more"}, []string{"cannot ask again"}},
+		{LangEN, 0, []string{"cannot ask again", "contact the practice"}, []string{"once more"}},
+		{LangEN, -1, nil, []string{"once more", "cannot ask again"}},
+		{LangNL, 1, []string{"nog één keer vragen"}, []string{"niet opnieuw"}},
+		{LangNL, 0, []string{"niet opnieuw om annulering vragen"}, []string{"nog één keer"}},
+	} {
+		d := base
+		d.RequestsLeft = tt.left
+		_, all := render(t, tt.lang, TemplateCancellationRejected, d)
+		assertHas(t, tt.lang, all, tt.want...)
+		assertLacks(t, tt.lang, all, tt.absent...)
+	}
+}

@@ -244,4 +244,8 @@ type CancellationRejectedData struct {
 	DoctorName  string
 	Start       string // formatted appointment start
 	PortalURL   string
+	// RequestsLeft is how many more cancellation requests the patient may
+	// make for this appointment: 1 after the first rejection, 0 after the
+	// second (the appointment stands); -1 when unknown (nothing is said).
+	RequestsLeft int
 }

@@ -90,7 +90,7 @@ var variants = []struct {
 
 // codeFields hold codes that templates translate rather than show verbatim.
 var codeFields = map[string]bool{"ConsultationType": true, "FormKind": true, "Cause": true, "DeclineReason": true,
-	TemplateConsultationDeclined + ".Reason": true}
+	TemplateConsultationDeclined + ".Reason": true, "RequestsLeft": true}
 
 // toMap turns a data struct into the equivalent map[string]any.
 func toMap(data any) map[string]any {

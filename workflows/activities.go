@@ -236,6 +236,9 @@ type AppointmentEmail struct {
 	// Reason (appointment_cancelled) is why the appointment ended: a
 	// Reason* constant or a DeclineReason.
 	Reason string `json:",omitempty"`
+	// CancellationRequests is how many cancellation requests the patient
+	// made so far (cancellation_rejected says whether one more is possible).
+	CancellationRequests int `json:",omitempty"`
 	// CancellationRequestedAt (appointment_cancelled) is when the patient
 	// asked to cancel; nil when the doctor ended the appointment. The
 	// email says whether the request came too late for a refund.

@@ -576,6 +576,9 @@ func (w *appointment) facts() *AppointmentEmail {
 		ExpectedStart: *w.st.ExpectedStart,
 		DelayMinutes:  w.st.DelayMinutes,
 		Sequence:      w.delays,
+		// CancellationRequests tells the rejection email whether the
+		// patient may ask again (MaxCancellationRequests).
+		CancellationRequests: w.cancelRequests,
 	}
 }
 

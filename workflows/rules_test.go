@@ -94,6 +94,15 @@ func TestAppointmentOneCancellationRequestAfterRejection(t *testing.T) {
 	if n := h.sent(TemplateCancellationRequested); n != 2 {
 		t.Errorf("%d cancellation_requested emails, want 2", n)
 	}
+	rejections := h.emailsOf(TemplateCancellationRejected)
+	if len(rejections) != 2 {
+		t.Fatalf("%d cancellation_rejected emails, want 2", len(rejections))
+	}
+	for i, c := range rejections {
+		if n := c.Input.(*SendEmailInput).Appointment.CancellationRequests; n != i+1 {
+			t.Errorf("rejection %d tells of %d requests, want %d", i+1, n, i+1)
+		}
+	}
 	if st.Status != StatusCompleted {
 		t.Errorf("final state = %+v", st)
 	}
