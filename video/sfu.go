@@ -9,6 +9,7 @@
 package video
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,6 +39,11 @@ type Options struct {
 	IncludeLoopback bool
 	// Tokens checks room tokens.
 	Tokens *Tokens
+	// Admitted asks the authority (the consultation's workflow) whether the
+	// session of a consultation is running, when a room opens that Admit
+	// has not been called for (after a restart of this process, or on
+	// another instance). nil means only Admit admits.
+	Admitted func(ctx context.Context, consultationID uuid.UUID) bool
 	// Registry receives the SFU's metrics; nil registers none.
 	Registry prometheus.Registerer
 	// Logger; nil means slog.Default().
@@ -169,7 +175,13 @@ func (s *SFU) End(consultationID uuid.UUID) {
 }
 
 // join puts a new peer of role into its consultation's room.
-func (s *SFU) join(g Grant, sig signaller) (*room, *peer, error) {
+func (s *SFU) join(ctx context.Context, g Grant, sig signaller) (*room, *peer, error) {
+	s.mu.Lock()
+	known := s.admitted[g.ConsultationID]
+	s.mu.Unlock()
+	if !known && s.opts.Admitted != nil && s.opts.Admitted(ctx, g.ConsultationID) {
+		s.Admit(g.ConsultationID)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed || s.ended[g.ConsultationID] {

@@ -25,9 +25,14 @@ import (
 // testSFU starts an SFU on loopback with its signalling endpoint.
 func testSFU(t *testing.T, now func() time.Time) (*SFU, *Tokens, string, *prometheus.Registry) {
 	t.Helper()
+	return testSFUWith(t, now, nil)
+}
+
+func testSFUWith(t *testing.T, now func() time.Time, admitted func(context.Context, uuid.UUID) bool) (*SFU, *Tokens, string, *prometheus.Registry) {
+	t.Helper()
 	tokens := NewTokens(secure.NewLinks([]byte("0123456789abcdef0123456789abcdef")), now)
 	reg := prometheus.NewRegistry()
-	s, err := New(Options{UDPAddr: "127.0.0.1:0", TCPAddr: "127.0.0.1:0", IncludeLoopback: true, Tokens: tokens, Registry: reg})
+	s, err := New(Options{UDPAddr: "127.0.0.1:0", TCPAddr: "127.0.0.1:0", IncludeLoopback: true, Tokens: tokens, Registry: reg, Admitted: admitted})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,10 +332,11 @@ func TestRelayOnlyClientReachesTheSFUThroughTURN(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = tr.Close() })
-	ice, err := tr.Credentials("patient-1", time.Minute)
-	if err != nil {
-		t.Fatal(err)
+	servers, err := ICE{URLs: []string{"stun:stun.example.org:3478", tr.URL()}, Secret: "turn-secret-for-tests"}.For("patient-1", time.Minute)
+	if err != nil || len(servers) != 2 || servers[1].Username == "" {
+		t.Fatalf("ICE servers = %+v, %v", servers, err)
 	}
+	ice := servers[1]
 	relay := webrtc.Configuration{ICEServers: []webrtc.ICEServer{ice}, ICETransportPolicy: webrtc.ICETransportPolicyRelay}
 	c, _, err := dialWith(t, url, tokens.Sign(grant(uuid.New(), RolePatient)), relay)
 	if err != nil {
@@ -356,4 +362,22 @@ func TestRelayOnlyClientReachesTheSFUThroughTURN(t *testing.T) {
 	if n := c2.count(RolePatient); n != 0 {
 		t.Fatalf("a client with a wrong TURN password received %d packets", n)
 	}
+}
+
+// TestRoomAsksTheAuthorityWhenItOpens: a room that opens while the session
+// already runs (this process restarted, the peers rejoin) is admitted on the
+// authority's word, without a new Admit.
+func TestRoomAsksTheAuthorityWhenItOpens(t *testing.T) {
+	running := uuid.New()
+	_, tokens, url, _ := testSFUWith(t, nil, func(_ context.Context, id uuid.UUID) bool { return id == running })
+	patient, _, err := dial(t, url, tokens.Sign(grant(running, RolePatient)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doctor, _, err := dial(t, url, tokens.Sign(grant(running, RoleDoctor)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "patient receives the doctor", func() bool { return patient.count(RoleDoctor) > 20 })
+	eventually(t, 10*time.Second, "doctor receives the patient", func() bool { return doctor.count(RolePatient) > 20 })
 }

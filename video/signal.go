@@ -67,6 +67,11 @@ func (s *SFU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// A signalling channel lives as long as the session: the HTTP server's
+	// read and write deadlines must not cut it; pings detect a dead client.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	conn, err := websocket.Accept(w, r, nil)
 	if err != nil {
 		return
@@ -74,7 +79,7 @@ func (s *SFU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	conn.SetReadLimit(maxMessage)
 	ws := newWSSignaller(conn)
 	defer ws.close("")
-	rm, p, err := s.join(g, ws)
+	rm, p, err := s.join(r.Context(), g, ws)
 	if err != nil {
 		code := closeRoomEnded
 		if errors.Is(err, ErrRoomFull) {
@@ -89,7 +94,34 @@ func (s *SFU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer p.pc.Close()
-	s.readLoop(r.Context(), conn, p)
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go keepAlive(ctx, conn, ws)
+	s.readLoop(ctx, conn, p)
+}
+
+// pingEvery is how often the signalling channel is pinged; a client that
+// does not answer within pingEvery is disconnected, which frees its role
+// for a rejoin.
+const pingEvery = 10 * time.Second
+
+func keepAlive(ctx context.Context, conn *websocket.Conn, ws *wsSignaller) {
+	t := time.NewTicker(pingEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, pingEvery)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				ws.close("")
+				return
+			}
+		}
+	}
 }
 
 // canJoin reports, before the upgrade, whether g's role could join now.

@@ -4,10 +4,8 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"time"
 
 	"github.com/pion/turn/v5"
-	"github.com/pion/webrtc/v4"
 )
 
 // TURNOptions configure the embedded TURN server.
@@ -78,15 +76,8 @@ func StartTURN(opts TURNOptions) (*TURN, error) {
 // Addr is the TURN server's host:port as clients reach it.
 func (t *TURN) Addr() string { return t.public }
 
-// Credentials returns an ICE server entry with credentials for user that
-// expire after ttl.
-func (t *TURN) Credentials(user string, ttl time.Duration) (webrtc.ICEServer, error) {
-	name, password, err := turn.GenerateLongTermTURNRESTCredentials(t.opts.Secret, user, ttl)
-	if err != nil {
-		return webrtc.ICEServer{}, fmt.Errorf("video: TURN credentials: %w", err)
-	}
-	return webrtc.ICEServer{URLs: []string{"turn:" + t.public + "?transport=udp"}, Username: name, Credential: password}, nil
-}
+// URL is the turn: URL of the server.
+func (t *TURN) URL() string { return "turn:" + t.public + "?transport=udp" }
 
 // Close stops the TURN server.
 func (t *TURN) Close() error { return t.srv.Close() }
