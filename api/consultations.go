@@ -34,6 +34,10 @@ const (
 	maxPhotoBody = media.MaxPhotoBytes + 64<<10
 	// photoDecodeWait bounds the wait for a free decode slot.
 	photoDecodeWait = 10 * time.Second
+	// photoHandlerTimeout leaves a photo upload time to arrive over a slow
+	// mobile uplink (the server's read timeout bounds that part) and still
+	// bounds what follows.
+	photoHandlerTimeout = 3 * time.Minute
 )
 
 // Engine drives consultation workflows. The API only starts, signals and
@@ -99,7 +103,7 @@ func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
 	c := v1.Group("/consultations/:id", s.consultationAccess())
 	c.GET("", s.audited("consultation", actionRead), s.requirePIN(), s.getConsultation)
 	c.POST("/intake", s.audited("intake", actionCreate), s.submitIntake)
-	c.POST("/photos", s.audited("photo", actionCreate), bodyLimit(maxPhotoBody), s.uploadPhoto)
+	c.POST("/photos", s.audited("photo", actionCreate), bodyLimit(maxPhotoBody), handlerTimeout(photoHandlerTimeout), s.uploadPhoto)
 	c.GET("/invoice.pdf", s.audited("invoice", actionExport), s.patientInvoicePDF)
 	v1.POST("/webhooks/mollie", s.mollieWebhook)
 }

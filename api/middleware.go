@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -142,6 +143,37 @@ func bodyLimit(max int64) gin.HandlerFunc {
 		if raw, ok := c.Get(ctxRawBody); ok {
 			c.Request.Body = http.MaxBytesReader(c.Writer, raw.(io.ReadCloser), max)
 		}
+		c.Next()
+	}
+}
+
+const ctxBaseContext = "derma.base_context"
+
+// deadline gives every handler at most d, so that a database or Temporal
+// that hangs ends the request (context.DeadlineExceeded, answered 503)
+// instead of holding it open; a route that needs longer, because it reads a
+// large body, sets its own with handlerTimeout.
+func deadline(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set(ctxBaseContext, c.Request.Context())
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}
+
+// handlerTimeout sets this route's deadline in place of deadline's default.
+func handlerTimeout(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		base, ok := c.Get(ctxBaseContext)
+		if !ok {
+			c.Next()
+			return
+		}
+		ctx, cancel := context.WithTimeout(base.(context.Context), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
 }

@@ -56,6 +56,9 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// PhotoDecodes caps the photos decoded at the same time (0: 2).
 	PhotoDecodes int
+	// HandlerTimeout bounds each request's handler (0: defaultHandlerTimeout);
+	// the photo upload has photoHandlerTimeout.
+	HandlerTimeout time.Duration
 }
 
 // Server holds the API's dependencies and limiters.
@@ -64,6 +67,9 @@ type Server struct {
 	limits *limiters
 	photos *media.Cleaner
 }
+
+// defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.
+const defaultHandlerTimeout = 30 * time.Second
 
 // maxJSONBody is the default cap of request bodies (JSON); routes that take
 // more set their own with bodyLimit.
@@ -81,6 +87,9 @@ func New(d Deps) http.Handler {
 		d.Registry = prometheus.NewRegistry()
 		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	if d.HandlerTimeout <= 0 {
+		d.HandlerTimeout = defaultHandlerTimeout
+	}
 	if d.PhotoDecodes <= 0 {
 		d.PhotoDecodes = 2
 	}
@@ -91,7 +100,8 @@ func New(d Deps) http.Handler {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(), securityHeaders(), limitBody(maxJSONBody))
+	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(), securityHeaders(), limitBody(maxJSONBody),
+		deadline(d.HandlerTimeout))
 	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("This resource")) })
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",

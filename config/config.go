@@ -78,12 +78,16 @@ type HTTPTimeouts struct {
 	Write time.Duration
 	// Idle bounds a keep-alive connection waiting for its next request (HTTP_IDLE_TIMEOUT).
 	Idle time.Duration
+	// Handler bounds each API handler, database and Temporal calls
+	// included (HTTP_HANDLER_TIMEOUT); photo uploads have their own, longer one.
+	Handler time.Duration
 }
 
 // DefaultHTTPTimeouts are the timeouts without configuration: reading a
 // 10 MB photo over a slow mobile uplink fits in Read, and Write leaves the
 // handler a minute more.
-var DefaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Write: 3 * time.Minute, Idle: 2 * time.Minute}
+var DefaultHTTPTimeouts = HTTPTimeouts{ReadHeader: 10 * time.Second, Read: 2 * time.Minute, Write: 3 * time.Minute, Idle: 2 * time.Minute,
+	Handler: 30 * time.Second}
 
 // DefaultTemporalCallTimeout bounds a call to Temporal without configuration.
 const DefaultTemporalCallTimeout = 10 * time.Second
@@ -128,6 +132,7 @@ func Parse(lookup Lookup) (Config, error) {
 			Read:       r.duration("HTTP_READ_TIMEOUT", DefaultHTTPTimeouts.Read),
 			Write:      r.duration("HTTP_WRITE_TIMEOUT", DefaultHTTPTimeouts.Write),
 			Idle:       r.duration("HTTP_IDLE_TIMEOUT", DefaultHTTPTimeouts.Idle),
+			Handler:    r.duration("HTTP_HANDLER_TIMEOUT", DefaultHTTPTimeouts.Handler),
 		},
 		TemporalCallTimeout: r.duration("TEMPORAL_CALL_TIMEOUT", DefaultTemporalCallTimeout),
 		PhotoDecodes:        r.positiveInt("PHOTO_DECODE_CONCURRENCY", 2),

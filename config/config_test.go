@@ -68,11 +68,12 @@ func TestParseTimeouts(t *testing.T) {
 	}
 	env := validEnv()
 	env["HTTP_READ_HEADER_TIMEOUT"], env["HTTP_READ_TIMEOUT"], env["HTTP_WRITE_TIMEOUT"], env["HTTP_IDLE_TIMEOUT"] = "1s", "2s", "3s", "4s"
+	env["HTTP_HANDLER_TIMEOUT"] = "5s"
 	env["TEMPORAL_CALL_TIMEOUT"], env["PHOTO_DECODE_CONCURRENCY"] = "1500ms", "4"
 	if c, err = parse(env); err != nil {
 		t.Fatal(err)
 	}
-	want := HTTPTimeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second}
+	want := HTTPTimeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second, Handler: 5 * time.Second}
 	if c.HTTP != want || c.TemporalCallTimeout != 1500*time.Millisecond || c.PhotoDecodes != 4 {
 		t.Fatalf("configured %+v %s %d", c.HTTP, c.TemporalCallTimeout, c.PhotoDecodes)
 	}

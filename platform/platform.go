@@ -108,7 +108,7 @@ func (p *Platform) APIHandler() http.Handler {
 	return api.New(api.Deps{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
-		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes,
+		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay,
 			noShowGrace: p.Config.NoShowGrace, callTimeout: p.Config.TemporalCallTimeout},
 		Temporal: func(ctx context.Context) error {
