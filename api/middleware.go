@@ -163,7 +163,9 @@ func deadline(d time.Duration) gin.HandlerFunc {
 	}
 }
 
-// handlerTimeout sets this route's deadline in place of deadline's default.
+// handlerTimeout sets this route's deadline in place of deadline's default;
+// d <= 0 takes it away, for a long-lived route such as WebSocket signalling
+// (mount it with handlerTimeout(0), or its connection ends after the default).
 func handlerTimeout(d time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		base, ok := c.Get(ctxBaseContext)
@@ -171,8 +173,12 @@ func handlerTimeout(d time.Duration) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		ctx, cancel := context.WithTimeout(base.(context.Context), d)
-		defer cancel()
+		ctx := base.(context.Context)
+		if d > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, d)
+			defer cancel()
+		}
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
