@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -53,7 +55,9 @@ var conditionTextFields = []weightedField{
 type Bleve struct {
 	dir string
 
-	mu         sync.RWMutex // guards the index handles (Reset swaps them)
+	rebuildMu  sync.Mutex   // one Rebuild at a time
+	mu         sync.RWMutex // guards the index handles and gen (Rebuild swaps them)
+	gen        string       // directory of the live generation ("" in memory)
 	doctors    bleve.Index
 	conditions bleve.Index
 	analyzer   analysis.Analyzer
@@ -70,6 +74,13 @@ func OpenBleve(dir string) (*Bleve, error) {
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("search: create index dir: %w", err)
+		}
+		var err error
+		if b.gen, err = liveGeneration(dir); err != nil {
+			return nil, err
+		}
+		if err := removeStaleGenerations(dir, b.gen); err != nil {
+			return nil, err
 		}
 	}
 	var err error
@@ -102,12 +113,7 @@ func (b *Bleve) NeedsReindex() bool {
 	return b.rebuilt
 }
 
-func (b *Bleve) path(name string) string {
-	if b.dir == "" {
-		return ""
-	}
-	return filepath.Join(b.dir, name+".bleve")
-}
+func (b *Bleve) path(name string) string { return indexPath(b.gen, name) }
 
 func runtimeConfig() map[string]interface{} {
 	return map[string]interface{}{"bolt_timeout": "5s"}
@@ -352,6 +358,25 @@ func (b *Bleve) readLock() (func(), error) {
 
 // UpsertDoctors adds or replaces doctors in batches.
 func (b *Bleve) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
+	unlock, err := b.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return upsertDoctors(ctx, b.doctors, docs)
+}
+
+// UpsertConditions adds or replaces condition pages in batches.
+func (b *Bleve) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+	unlock, err := b.readLock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return upsertConditions(ctx, b.conditions, docs)
+}
+
+func upsertDoctors(ctx context.Context, idx bleve.Index, docs []DoctorDoc) error {
 	recs := make([]doctorRecord, 0, len(docs))
 	for _, d := range docs {
 		r, err := newDoctorRecord(d)
@@ -360,18 +385,12 @@ func (b *Bleve) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
 		}
 		recs = append(recs, r)
 	}
-	unlock, err := b.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return indexBatches(ctx, b.doctors, len(recs), func(i int) (string, interface{}) {
+	return indexBatches(ctx, idx, len(recs), func(i int) (string, interface{}) {
 		return recs[i].id, recs[i].bleveDoc()
 	})
 }
 
-// UpsertConditions adds or replaces condition pages in batches.
-func (b *Bleve) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+func upsertConditions(ctx context.Context, idx bleve.Index, docs []ConditionDoc) error {
 	recs := make([]conditionRecord, 0, len(docs))
 	for _, d := range docs {
 		r, err := newConditionRecord(d)
@@ -380,12 +399,7 @@ func (b *Bleve) UpsertConditions(ctx context.Context, docs []ConditionDoc) error
 		}
 		recs = append(recs, r)
 	}
-	unlock, err := b.readLock()
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return indexBatches(ctx, b.conditions, len(recs), func(i int) (string, interface{}) {
+	return indexBatches(ctx, idx, len(recs), func(i int) (string, interface{}) {
 		return recs[i].id, recs[i].bleveDoc()
 	})
 }
@@ -426,41 +440,184 @@ func (b *Bleve) DeleteDoctor(ctx context.Context, id string) error {
 	return nil
 }
 
-// Reset drops every document by recreating both indexes empty.
-func (b *Bleve) Reset(ctx context.Context) error {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		return errors.New("search: index is closed")
+// Rebuild fills two new indexes through fill and swaps them in. On disk a
+// rebuild writes a new generation directory next to the live one and then
+// replaces the CURRENT file that names the live generation with a rename,
+// so a crash at any point leaves one complete generation in use; the old
+// generation is removed after the swap, and a half-built one at the next
+// open.
+func (b *Bleve) Rebuild(ctx context.Context, fill func(ctx context.Context, w Writer) error) error {
+	b.rebuildMu.Lock()
+	defer b.rebuildMu.Unlock()
+	unlock, err := b.readLock()
+	if err != nil {
+		return err
 	}
-	for _, x := range []struct {
-		name string
-		idx  *bleve.Index
-		m    func() (*mapping.IndexMappingImpl, error)
-	}{
-		{"doctors", &b.doctors, doctorMapping},
-		{"conditions", &b.conditions, conditionMapping},
-	} {
-		// On failure the Bleve is left closed rather than half-open.
-		err := (*x.idx).Close()
-		*x.idx = nil
-		if err != nil {
-			return errors.Join(fmt.Errorf("search: reset %s: close: %w", x.name, err), b.closeLocked())
+	unlock()
+	gen := ""
+	if b.dir != "" {
+		if gen, err = newGeneration(b.dir); err != nil {
+			return err
 		}
-		path := b.path(x.name)
-		if path != "" {
-			if err := os.RemoveAll(path); err != nil {
-				return errors.Join(fmt.Errorf("search: reset %s: %w", x.name, err), b.closeLocked())
+	}
+	discard := func(idxs ...bleve.Index) error {
+		var errs []error
+		for _, idx := range idxs {
+			if idx != nil {
+				errs = append(errs, idx.Close())
 			}
 		}
-		idx, err := createIndex(x.name, path, x.m)
-		if err != nil {
-			return errors.Join(fmt.Errorf("search: reset: %w", err), b.closeLocked())
+		if gen != "" {
+			errs = append(errs, os.RemoveAll(gen))
 		}
-		*x.idx = idx
+		return errors.Join(errs...)
 	}
+	w := &bleveWriter{}
+	if w.doctors, err = createIndex("doctors", indexPath(gen, "doctors"), doctorMapping); err != nil {
+		return errors.Join(err, discard())
+	}
+	if w.conditions, err = createIndex("conditions", indexPath(gen, "conditions"), conditionMapping); err != nil {
+		return errors.Join(err, discard(w.doctors))
+	}
+	if err := fill(ctx, w); err != nil {
+		return errors.Join(fmt.Errorf("search: rebuild: %w", err), discard(w.doctors, w.conditions))
+	}
+
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return errors.Join(errors.New("search: index is closed"), discard(w.doctors, w.conditions))
+	}
+	if gen != "" {
+		if err := writeCurrent(b.dir, filepath.Base(gen)); err != nil {
+			b.mu.Unlock()
+			return errors.Join(err, discard(w.doctors, w.conditions))
+		}
+	}
+	oldDoctors, oldConditions, oldGen := b.doctors, b.conditions, b.gen
+	b.doctors, b.conditions, b.gen = w.doctors, w.conditions, gen
 	b.rebuilt = false
-	return b.initAnalyzer()
+	err = b.initAnalyzer()
+	b.mu.Unlock()
+
+	errs := []error{err, oldDoctors.Close(), oldConditions.Close()}
+	if b.dir != "" {
+		errs = append(errs, removeGeneration(b.dir, oldGen))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("search: rebuild: after the swap: %w", err)
+	}
+	return nil
+}
+
+// currentFile, in the index directory, names the live generation: the
+// subdirectory holding doctors.bleve and conditions.bleve. Without it they
+// are in the directory itself (the layout before generations).
+const currentFile = "CURRENT"
+
+const genPrefix = "gen-"
+
+// liveGeneration returns the directory of the live generation under dir.
+func liveGeneration(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return dir, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("search: read %s: %w", currentFile, err)
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, genPrefix) || strings.ContainsAny(name, `/\`) {
+		return "", fmt.Errorf("search: %s names %q, not a generation", filepath.Join(dir, currentFile), name)
+	}
+	return filepath.Join(dir, name), nil
+}
+
+// removeStaleGenerations deletes generation directories other than the live
+// one (left by a rebuild that did not finish).
+func removeStaleGenerations(dir, live string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if e.IsDir() && strings.HasPrefix(e.Name(), genPrefix) && p != live {
+			if err := os.RemoveAll(p); err != nil {
+				return fmt.Errorf("search: remove stale generation: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func newGeneration(dir string) (string, error) {
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return "", fmt.Errorf("search: %w", err)
+	}
+	gen := filepath.Join(dir, genPrefix+hex.EncodeToString(r[:]))
+	if err := os.Mkdir(gen, 0o700); err != nil {
+		return "", fmt.Errorf("search: new generation: %w", err)
+	}
+	return gen, nil
+}
+
+// writeCurrent makes gen the live generation: it writes a temporary file,
+// syncs it and renames it over CURRENT.
+func writeCurrent(dir, gen string) error {
+	tmp := filepath.Join(dir, currentFile+".tmp")
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("search: swap: %w", err)
+	}
+	_, err = f.WriteString(gen + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, filepath.Join(dir, currentFile))
+	}
+	if err != nil {
+		return fmt.Errorf("search: swap: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return nil
+}
+
+// removeGeneration deletes a generation that is no longer live; the old
+// layout (indexes directly in dir) loses just its two index directories.
+func removeGeneration(dir, gen string) error {
+	if gen == "" || gen == dir {
+		return errors.Join(os.RemoveAll(indexPath(dir, "doctors")), os.RemoveAll(indexPath(dir, "conditions")))
+	}
+	return os.RemoveAll(gen)
+}
+
+func indexPath(gen, name string) string {
+	if gen == "" {
+		return ""
+	}
+	return filepath.Join(gen, name+".bleve")
+}
+
+// bleveWriter fills the indexes of a rebuild before they are swapped in.
+type bleveWriter struct {
+	doctors, conditions bleve.Index
+}
+
+func (w *bleveWriter) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
+	return upsertDoctors(ctx, w.doctors, docs)
+}
+
+func (w *bleveWriter) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+	return upsertConditions(ctx, w.conditions, docs)
 }
 
 // Close closes both indexes.

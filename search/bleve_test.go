@@ -1,6 +1,10 @@
 package search_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -117,7 +121,9 @@ func TestBleveConcurrentUse(t *testing.T) {
 				return
 			}
 			if i == 2 {
-				if err := b.Reset(t.Context()); err != nil {
+				if err := b.Rebuild(t.Context(), func(ctx context.Context, w search.Writer) error {
+					return w.UpsertDoctors(ctx, docs[:10])
+				}); err != nil {
 					errs <- err
 					return
 				}
@@ -128,5 +134,65 @@ func TestBleveConcurrentUse(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// A rebuild on disk writes a new generation and swaps it in with the CURRENT
+// file: the result survives a reopen, the old generation (here the layout
+// before generations, indexes directly in the directory) is gone, and a
+// generation left by an interrupted rebuild is removed at the next open.
+func TestBleveRebuildOnDiskSwapsGenerations(t *testing.T) {
+	dir := t.TempDir()
+	b, err := search.OpenBleve(dir)
+	if err != nil {
+		t.Fatalf("OpenBleve: %v", err)
+	}
+	if err := b.UpsertDoctors(t.Context(), searchtest.Doctors()); err != nil {
+		t.Fatalf("UpsertDoctors: %v", err)
+	}
+	if err := b.Rebuild(t.Context(), func(ctx context.Context, w search.Writer) error {
+		if res, err := b.SearchDoctors(ctx, search.DoctorQuery{}); err != nil || res.Total != 10 {
+			t.Errorf("while rebuilding: %d doctors, %v; want the old 10", res.Total, err)
+		}
+		return w.UpsertDoctors(ctx, []search.DoctorDoc{searchtest.Doctor("doc-04")})
+	}); err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "doctors.bleve")); !os.IsNotExist(err) {
+		t.Errorf("old layout index still there after the swap: %v", err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	// An interrupted rebuild leaves a generation behind.
+	if err := os.MkdirAll(filepath.Join(dir, "gen-deadbeef0000", "doctors.bleve"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	b, err = search.OpenBleve(dir)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer b.Close()
+	res, err := b.SearchDoctors(t.Context(), search.DoctorQuery{})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != "doc-04" {
+		t.Fatalf("after reopen: %+v, %v; want only doc-04", res, err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	cur, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if err != nil {
+		t.Fatalf("CURRENT: %v", err)
+	}
+	want := []string{"CURRENT", string(cur[:len(cur)-1])}
+	slices.Sort(want)
+	if !slices.Equal(names, want) {
+		t.Errorf("index dir holds %v, want %v", names, want)
 	}
 }

@@ -2,6 +2,8 @@ package search
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,10 +63,12 @@ func WithMeiliTaskWait(poll, timeout time.Duration) MeiliOption {
 // Meili is the Index backed by a Meilisearch server: indexes
 // <prefix>doctors and <prefix>conditions, both with primary key id.
 type Meili struct {
-	client     meilisearch.ServiceManager
-	doctors    meilisearch.IndexManager
-	conditions meilisearch.IndexManager
-	cfg        meiliConfig
+	client        meilisearch.ServiceManager
+	doctors       meilisearch.IndexManager
+	conditions    meilisearch.IndexManager
+	doctorsUID    string
+	conditionsUID string
+	cfg           meiliConfig
 }
 
 var _ Index = (*Meili)(nil)
@@ -84,28 +88,36 @@ func OpenMeili(ctx context.Context, url, apiKey, prefix string, opts ...MeiliOpt
 		return nil, errors.New("search: meilisearch url is empty")
 	}
 	client := meilisearch.New(url, meilisearch.WithAPIKey(apiKey), meilisearch.WithCustomClient(cfg.httpClient))
-	m := &Meili{client: client, cfg: cfg}
+	m := &Meili{client: client, cfg: cfg, doctorsUID: prefix + MeiliDoctorsIndex, conditionsUID: prefix + MeiliConditionsIndex}
 	specs := []struct {
 		uid      string
 		settings *meilisearch.Settings
 		dst      *meilisearch.IndexManager
 	}{
-		{prefix + MeiliDoctorsIndex, meiliDoctorSettings(), &m.doctors},
-		{prefix + MeiliConditionsIndex, meiliConditionSettings(), &m.conditions},
+		{m.doctorsUID, meiliDoctorSettings(), &m.doctors},
+		{m.conditionsUID, meiliConditionSettings(), &m.conditions},
 	}
 	for _, s := range specs {
-		if err := m.ensureIndex(ctx, s.uid); err != nil {
-			client.Close()
-			return nil, err
-		}
-		idx := client.Index(s.uid)
-		if err := m.applySettings(ctx, idx, s.uid, s.settings); err != nil {
+		idx, err := m.prepareIndex(ctx, s.uid, s.settings)
+		if err != nil {
 			client.Close()
 			return nil, err
 		}
 		*s.dst = idx
 	}
 	return m, nil
+}
+
+// prepareIndex creates the index uid when missing and applies settings.
+func (m *Meili) prepareIndex(ctx context.Context, uid string, settings *meilisearch.Settings) (meilisearch.IndexManager, error) {
+	if err := m.ensureIndex(ctx, uid); err != nil {
+		return nil, err
+	}
+	idx := m.client.Index(uid)
+	if err := m.applySettings(ctx, idx, uid, settings); err != nil {
+		return nil, err
+	}
+	return idx, nil
 }
 
 func meiliTypoTolerance() *meilisearch.TypoTolerance {
@@ -346,8 +358,8 @@ func emptyIfNil(s []string) []string {
 }
 
 // addDocuments sends docs in batches (add or replace, primary key id) and
-// waits for them unless writes are asynchronous.
-func (m *Meili) addDocuments(ctx context.Context, idx meilisearch.IndexManager, docs []map[string]any, what string) error {
+// waits for them unless writes are asynchronous and mayReturnEarly.
+func (m *Meili) addDocuments(ctx context.Context, idx meilisearch.IndexManager, docs []map[string]any, what string, mayReturnEarly bool) error {
 	pk := fID
 	var tasks []*meilisearch.TaskInfo
 	for start := 0; start < len(docs); start += meiliBatchSize {
@@ -358,11 +370,28 @@ func (m *Meili) addDocuments(ctx context.Context, idx meilisearch.IndexManager, 
 		}
 		tasks = append(tasks, t)
 	}
+	if !mayReturnEarly {
+		for _, t := range tasks {
+			if err := m.wait(ctx, t, what); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	return m.waitWrites(ctx, tasks, what)
 }
 
 // UpsertDoctors adds or replaces doctors.
 func (m *Meili) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
+	return m.upsertDoctors(ctx, m.doctors, docs, true)
+}
+
+// UpsertConditions adds or replaces condition pages.
+func (m *Meili) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+	return m.upsertConditions(ctx, m.conditions, docs, true)
+}
+
+func (m *Meili) upsertDoctors(ctx context.Context, idx meilisearch.IndexManager, docs []DoctorDoc, mayReturnEarly bool) error {
 	out := make([]map[string]any, 0, len(docs))
 	for _, d := range docs {
 		r, err := newDoctorRecord(d)
@@ -371,11 +400,10 @@ func (m *Meili) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
 		}
 		out = append(out, r.meiliDoc())
 	}
-	return m.addDocuments(ctx, m.doctors, out, "upsert doctors")
+	return m.addDocuments(ctx, idx, out, "upsert doctors", mayReturnEarly)
 }
 
-// UpsertConditions adds or replaces condition pages.
-func (m *Meili) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+func (m *Meili) upsertConditions(ctx context.Context, idx meilisearch.IndexManager, docs []ConditionDoc, mayReturnEarly bool) error {
 	out := make([]map[string]any, 0, len(docs))
 	for _, d := range docs {
 		r, err := newConditionRecord(d)
@@ -384,7 +412,7 @@ func (m *Meili) UpsertConditions(ctx context.Context, docs []ConditionDoc) error
 		}
 		out = append(out, r.meiliDoc())
 	}
-	return m.addDocuments(ctx, m.conditions, out, "upsert conditions")
+	return m.addDocuments(ctx, idx, out, "upsert conditions", mayReturnEarly)
 }
 
 // DeleteDoctor removes one doctor.
@@ -399,19 +427,80 @@ func (m *Meili) DeleteDoctor(ctx context.Context, id string) error {
 	return m.waitWrites(ctx, []*meilisearch.TaskInfo{t}, "delete doctor "+id)
 }
 
-// Reset deletes every document of both indexes; settings stay. It always
-// waits, so that a rebuild starts from empty indexes.
-func (m *Meili) Reset(ctx context.Context) error {
-	for _, idx := range []meilisearch.IndexManager{m.doctors, m.conditions} {
-		t, err := idx.DeleteAllDocuments(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("search: meilisearch reset: %w", err)
+// Rebuild creates two new indexes (the live names with a random suffix),
+// applies the settings, fills them through fill, waiting for every write,
+// and then swaps them with the live indexes in one swap-indexes task, which
+// Meilisearch applies atomically. The new indexes, which hold the old
+// documents after the swap, are deleted; on failure before the swap they are
+// deleted and the live indexes are untouched.
+func (m *Meili) Rebuild(ctx context.Context, fill func(ctx context.Context, w Writer) error) error {
+	var r [6]byte
+	if _, err := rand.Read(r[:]); err != nil {
+		return fmt.Errorf("search: meilisearch rebuild: %w", err)
+	}
+	suffix := "_rebuild_" + hex.EncodeToString(r[:])
+	tmpDoctors, tmpConditions := m.doctorsUID+suffix, m.conditionsUID+suffix
+	drop := func() error {
+		var errs []error
+		for _, uid := range []string{tmpDoctors, tmpConditions} {
+			if err := m.deleteIndex(context.WithoutCancel(ctx), uid); err != nil {
+				errs = append(errs, err)
+			}
 		}
-		if err := m.wait(ctx, t, "reset"); err != nil {
-			return err
+		return errors.Join(errs...)
+	}
+	w := &meiliWriter{m: m}
+	var err error
+	if w.doctors, err = m.prepareIndex(ctx, tmpDoctors, meiliDoctorSettings()); err != nil {
+		return errors.Join(err, drop())
+	}
+	if w.conditions, err = m.prepareIndex(ctx, tmpConditions, meiliConditionSettings()); err != nil {
+		return errors.Join(err, drop())
+	}
+	if err := fill(ctx, w); err != nil {
+		return errors.Join(fmt.Errorf("search: meilisearch rebuild: %w", err), drop())
+	}
+	task, err := m.client.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{
+		{Indexes: []string{m.doctorsUID, tmpDoctors}},
+		{Indexes: []string{m.conditionsUID, tmpConditions}},
+	})
+	if err != nil {
+		return errors.Join(fmt.Errorf("search: meilisearch swap indexes: %w", err), drop())
+	}
+	if err := m.wait(ctx, task, "swap indexes"); err != nil {
+		return errors.Join(err, drop())
+	}
+	return drop()
+}
+
+// deleteIndex deletes an index and waits; a missing index is no error.
+func (m *Meili) deleteIndex(ctx context.Context, uid string) error {
+	task, err := m.client.DeleteIndex(ctx, uid)
+	if err != nil {
+		if isMeiliCode(err, meilisearch.APIErrCodeIndexNotFound) {
+			return nil
 		}
+		return fmt.Errorf("search: meilisearch delete index %s: %w", uid, err)
+	}
+	if err := m.wait(ctx, task, "delete index "+uid); err != nil && !isTaskCode(err, meilisearch.APIErrCodeIndexNotFound) {
+		return err
 	}
 	return nil
+}
+
+// meiliWriter fills the new indexes of a rebuild; every write waits for its
+// task, so the swap only happens once all documents are in.
+type meiliWriter struct {
+	m                   *Meili
+	doctors, conditions meilisearch.IndexManager
+}
+
+func (w *meiliWriter) UpsertDoctors(ctx context.Context, docs []DoctorDoc) error {
+	return w.m.upsertDoctors(ctx, w.doctors, docs, false)
+}
+
+func (w *meiliWriter) UpsertConditions(ctx context.Context, docs []ConditionDoc) error {
+	return w.m.upsertConditions(ctx, w.conditions, docs, false)
 }
 
 // Close releases the client's idle connections.

@@ -35,6 +35,8 @@ type fakeMeili struct {
 type fakeIndex struct {
 	primaryKey string
 	settings   map[string]json.RawMessage
+	// docs holds the ids of the documents in the index.
+	docs map[string]bool
 }
 
 type fakeTask struct {
@@ -130,7 +132,7 @@ func (f *fakeMeili) newIndex(uid, pk string) *fakeIndex {
 	if err := json.Unmarshal([]byte(meiliDefaultSettings), &s); err != nil {
 		f.t.Fatalf("fake meilisearch: default settings: %v", err)
 	}
-	idx := &fakeIndex{primaryKey: pk, settings: s}
+	idx := &fakeIndex{primaryKey: pk, settings: s, docs: map[string]bool{}}
 	f.indexes[uid] = idx
 	return idx
 }
@@ -174,11 +176,71 @@ func (f *fakeMeili) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		f.newIndex(req.UID, req.PrimaryKey)
 		f.enqueue(w, req.UID, typ)
+	case r.Method == http.MethodPost && len(parts) == 1 && parts[0] == "swap-indexes":
+		f.swapIndexes(w, body)
 	case len(parts) >= 2 && parts[0] == "indexes":
 		f.serveIndex(w, r, parts[1], parts[2:], body)
 	default:
 		f.apiError(w, http.StatusNotFound, "not_found", "no route "+r.URL.Path)
 	}
+}
+
+// swapIndexes exchanges the documents and settings of index pairs, as
+// POST /swap-indexes does; a missing index fails the task.
+func (f *fakeMeili) swapIndexes(w http.ResponseWriter, body []byte) {
+	var pairs []struct {
+		Indexes []string `json:"indexes"`
+		Rename  bool     `json:"rename"`
+	}
+	if err := json.Unmarshal(body, &pairs); err != nil {
+		f.apiError(w, http.StatusBadRequest, "invalid_swap_indexes", err.Error())
+		return
+	}
+	for _, p := range pairs {
+		if len(p.Indexes) != 2 || p.Rename {
+			f.apiError(w, http.StatusBadRequest, "invalid_swap_indexes", fmt.Sprintf("bad pair %v", p))
+			return
+		}
+		if f.indexes[p.Indexes[0]] == nil || f.indexes[p.Indexes[1]] == nil {
+			f.failTasks, f.failCode = "indexSwap", "index_not_found"
+			f.enqueue(w, "", "indexSwap")
+			f.failTasks, f.failCode = "", ""
+			return
+		}
+	}
+	for _, p := range pairs {
+		a, b := p.Indexes[0], p.Indexes[1]
+		f.indexes[a], f.indexes[b] = f.indexes[b], f.indexes[a]
+	}
+	f.enqueue(w, "", "indexSwap")
+}
+
+// docIDs returns the sorted document ids of an index, nil when it does not exist.
+func (f *fakeMeili) docIDs(uid string) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	idx := f.indexes[uid]
+	if idx == nil {
+		return nil
+	}
+	ids := []string{}
+	for id := range idx.docs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// indexNames returns the sorted names of the indexes.
+func (f *fakeMeili) indexNames() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for uid := range f.indexes {
+		out = append(out, uid)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (f *fakeMeili) getTask(w http.ResponseWriter, id string) {
@@ -249,14 +311,35 @@ func (f *fakeMeili) serveIndex(w http.ResponseWriter, r *http.Request, uid strin
 			idx.settings[k] = v
 		}
 		f.enqueue(w, uid, "settingsUpdate")
+	case r.Method == http.MethodDelete && len(rest) == 0:
+		if !ok {
+			notFound()
+			return
+		}
+		delete(f.indexes, uid)
+		f.enqueue(w, uid, "indexDeletion")
 	case r.Method == http.MethodPost && len(rest) == 1 && rest[0] == "documents":
 		if !ok {
-			f.newIndex(uid, r.URL.Query().Get("primaryKey"))
+			idx = f.newIndex(uid, r.URL.Query().Get("primaryKey"))
+		}
+		var docs []map[string]any
+		if err := json.Unmarshal(body, &docs); err != nil {
+			f.apiError(w, http.StatusBadRequest, "malformed_payload", err.Error())
+			return
+		}
+		for _, d := range docs {
+			idx.docs[fmt.Sprint(d["id"])] = true
 		}
 		f.enqueue(w, uid, "documentAdditionOrUpdate")
 	case r.Method == http.MethodDelete && len(rest) == 1 && rest[0] == "documents":
+		if ok {
+			clear(idx.docs)
+		}
 		f.enqueue(w, uid, "documentDeletion")
 	case r.Method == http.MethodDelete && len(rest) == 2 && rest[0] == "documents":
+		if ok {
+			delete(idx.docs, rest[1])
+		}
 		f.enqueue(w, uid, "documentDeletion")
 	case r.Method == http.MethodPost && len(rest) == 1 && rest[0] == "search":
 		if !ok {

@@ -1,9 +1,11 @@
 package search
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -452,7 +454,7 @@ func TestMeiliAsyncWritesDoNotWait(t *testing.T) {
 	}
 }
 
-func TestMeiliDeleteAndReset(t *testing.T) {
+func TestMeiliDelete(t *testing.T) {
 	f := newFakeMeili(t)
 	m := openFake(t, f)
 	f.requests()
@@ -462,16 +464,121 @@ func TestMeiliDeleteAndReset(t *testing.T) {
 	if err := m.DeleteDoctor(t.Context(), "../indexes"); err == nil {
 		t.Errorf("DeleteDoctor with a path in the id: no error")
 	}
-	if err := m.Reset(t.Context()); err != nil {
-		t.Fatalf("Reset: %v", err)
-	}
-	want := []string{
-		"DELETE /indexes/t_doctors/documents/doc-01", "GET /tasks/4",
-		"DELETE /indexes/t_doctors/documents", "GET /tasks/5",
-		"DELETE /indexes/t_conditions/documents", "GET /tasks/6",
-	}
+	want := []string{"DELETE /indexes/t_doctors/documents/doc-01", "GET /tasks/4"}
 	if got := reqLines(f.requests()); !slices.Equal(got, want) {
 		t.Errorf("requests:\n got %v\nwant %v", got, want)
+	}
+}
+
+// A rebuild fills new indexes and swaps them in: the live indexes keep their
+// documents until the swap and never receive a delete-all (which is what an
+// API start did before, emptying the index every other instance serves).
+func TestMeiliRebuildSwapsWithoutEmptying(t *testing.T) {
+	f := newFakeMeili(t)
+	m := openFake(t, f)
+	base := time.Now()
+	old := GenerateDoctors(3, 1, base)
+	if err := m.UpsertDoctors(t.Context(), old); err != nil {
+		t.Fatalf("UpsertDoctors: %v", err)
+	}
+	if err := m.UpsertConditions(t.Context(), []ConditionDoc{{Slug: "acne", Lang: "nl", Name: "Acne", Letter: "A"}}); err != nil {
+		t.Fatalf("UpsertConditions: %v", err)
+	}
+	oldIDs := f.docIDs("t_doctors")
+	f.requests()
+
+	fresh := fixtureDoctor(base)
+	err := m.Rebuild(t.Context(), func(ctx context.Context, w Writer) error {
+		if got := f.docIDs("t_doctors"); !slices.Equal(got, oldIDs) {
+			t.Errorf("live doctors while rebuilding = %v, want the old %v", got, oldIDs)
+		}
+		if err := w.UpsertDoctors(ctx, []DoctorDoc{fresh}); err != nil {
+			return err
+		}
+		if got := f.docIDs("t_doctors"); !slices.Equal(got, oldIDs) {
+			t.Errorf("live doctors after a rebuild write = %v, want the old %v", got, oldIDs)
+		}
+		return w.UpsertConditions(ctx, []ConditionDoc{{Slug: "eczeem", Lang: "nl", Name: "Eczeem", Letter: "E"}})
+	})
+	if err != nil {
+		t.Fatalf("Rebuild: %v", err)
+	}
+	if got := f.docIDs("t_doctors"); !slices.Equal(got, []string{fresh.ID}) {
+		t.Errorf("live doctors after the swap = %v, want [%s]", got, fresh.ID)
+	}
+	if got := f.docIDs("t_conditions"); !slices.Equal(got, []string{"nl_eczeem"}) {
+		t.Errorf("live conditions after the swap = %v", got)
+	}
+	if got := f.indexNames(); !slices.Equal(got, []string{"t_conditions", "t_doctors"}) {
+		t.Errorf("indexes after the rebuild = %v, want only the live two", got)
+	}
+	reqs := f.requests()
+	var swap *fakeReq
+	for i, r := range reqs {
+		if r.Method == http.MethodDelete && (r.Path == "/indexes/t_doctors/documents" || r.Path == "/indexes/t_conditions/documents") {
+			t.Errorf("rebuild sent %s", r)
+		}
+		if r.Method == http.MethodDelete && (r.Path == "/indexes/t_doctors" || r.Path == "/indexes/t_conditions") {
+			t.Errorf("rebuild deleted a live index: %s", r)
+		}
+		if r.Path == "/swap-indexes" {
+			swap = &reqs[i]
+		}
+	}
+	if swap == nil {
+		t.Fatalf("no swap-indexes request in %v", reqLines(reqs))
+	}
+	var pairs []struct {
+		Indexes []string `json:"indexes"`
+	}
+	if err := json.Unmarshal(swap.Body, &pairs); err != nil || len(pairs) != 2 {
+		t.Fatalf("swap body %s: %v", swap.Body, err)
+	}
+	for i, live := range []string{"t_doctors", "t_conditions"} {
+		if pairs[i].Indexes[0] != live || !strings.HasPrefix(pairs[i].Indexes[1], live+"_rebuild_") {
+			t.Errorf("swap pair %d = %v, want %s with its rebuild", i, pairs[i].Indexes, live)
+		}
+	}
+	// The new doctors index got the settings before any document.
+	var sawSettings bool
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Path, "/indexes/t_doctors_rebuild_") {
+			if strings.HasSuffix(r.Path, "/settings") && r.Method == http.MethodPatch {
+				jsonEqual(t, "settings of the new doctors index", r.Body, wantDoctorSettingsPatch)
+				sawSettings = true
+			}
+			if strings.HasSuffix(r.Path, "/documents") && !sawSettings {
+				t.Errorf("documents sent to the new index before its settings")
+			}
+		}
+	}
+	if !sawSettings {
+		t.Errorf("no settings for the new doctors index in %v", reqLines(reqs))
+	}
+}
+
+func TestMeiliRebuildFailureKeepsLiveIndex(t *testing.T) {
+	f := newFakeMeili(t)
+	m := openFake(t, f)
+	if err := m.UpsertDoctors(t.Context(), GenerateDoctors(2, 1, time.Now())); err != nil {
+		t.Fatalf("UpsertDoctors: %v", err)
+	}
+	oldIDs := f.docIDs("t_doctors")
+	boom := errors.New("database went away")
+	err := m.Rebuild(t.Context(), func(ctx context.Context, w Writer) error {
+		if err := w.UpsertDoctors(ctx, []DoctorDoc{fixtureDoctor(time.Now())}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Rebuild = %v, want the fill's error", err)
+	}
+	if got := f.docIDs("t_doctors"); !slices.Equal(got, oldIDs) {
+		t.Errorf("live doctors after a failed rebuild = %v, want %v", got, oldIDs)
+	}
+	if got := f.indexNames(); !slices.Equal(got, []string{"t_conditions", "t_doctors"}) {
+		t.Errorf("indexes after a failed rebuild = %v, want the new ones dropped", got)
 	}
 }
 

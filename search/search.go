@@ -7,7 +7,8 @@
 // derma2go/search/searchtest.
 //
 // Search documents are derived data: the caller keeps them in step with
-// Postgres and rebuilds them with Reset followed by the upserts.
+// Postgres and rebuilds them with Rebuild, which fills a new copy and swaps
+// it in, so searches never see an empty index.
 package search
 
 import (
@@ -165,24 +166,34 @@ type ConditionHit struct {
 	Slug, Name, Lang string
 }
 
+// Writer adds documents to an index: the live one, or the new copy being
+// filled by Index.Rebuild.
+type Writer interface {
+	// UpsertDoctors adds or replaces doctors (by ID). When it returns, the
+	// documents are searchable (in a copy being rebuilt: once it is swapped in).
+	UpsertDoctors(ctx context.Context, docs []DoctorDoc) error
+	// UpsertConditions adds or replaces condition pages (by Lang and Slug).
+	UpsertConditions(ctx context.Context, docs []ConditionDoc) error
+}
+
 // Index is the search index of doctors and conditions.
 type Index interface {
-	// UpsertDoctors adds or replaces doctors (by ID). When it returns, the
-	// documents are searchable.
-	UpsertDoctors(ctx context.Context, docs []DoctorDoc) error
+	Writer
 	// DeleteDoctor removes one doctor; deleting an unknown ID is not an error.
 	DeleteDoctor(ctx context.Context, id string) error
 	// SearchDoctors runs a doctor query. Invalid queries fail with *QueryError.
 	SearchDoctors(ctx context.Context, q DoctorQuery) (DoctorResult, error)
-	// UpsertConditions adds or replaces condition pages (by Lang and Slug).
-	UpsertConditions(ctx context.Context, docs []ConditionDoc) error
 	// SearchConditions finds condition pages in one language. Empty text
 	// lists them all by name. limit defaults to DefaultPerPage and is at most
 	// MaxPerPage.
 	SearchConditions(ctx context.Context, lang, text string, limit int) (ConditionResult, error)
-	// Reset drops every document and keeps the settings; used by reindex
-	// before a rebuild.
-	Reset(ctx context.Context) error
+	// Rebuild makes a new, empty copy of the index with the same settings,
+	// fills it through fill and then puts it in place of the live index in
+	// one atomic step. Until then searches answer from the live index, which
+	// is never emptied; when fill or the swap fails the live index stays as
+	// it was. Writes to the live index while fill runs are not carried over:
+	// the caller applies the changes made since the data fill read.
+	Rebuild(ctx context.Context, fill func(ctx context.Context, w Writer) error) error
 	// Close releases the index.
 	Close() error
 }

@@ -1,6 +1,7 @@
 package searchtest
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"math"
@@ -33,10 +34,10 @@ func RunContract(t *testing.T, open func(t *testing.T) search.Index) {
 		seed(t, idx)
 		testDelete(t, idx)
 	})
-	t.Run("reset and reupsert", func(t *testing.T) {
+	t.Run("rebuild and swap", func(t *testing.T) {
 		idx := open(t)
 		seed(t, idx)
-		testReset(t, idx)
+		testRebuild(t, idx)
 	})
 	t.Run("update changes results", func(t *testing.T) {
 		idx := open(t)
@@ -472,37 +473,82 @@ func testDelete(t *testing.T, idx search.Index) {
 	}
 }
 
-func testReset(t *testing.T, idx search.Index) {
-	if err := idx.Reset(t.Context()); err != nil {
-		t.Fatalf("Reset: %v", err)
-	}
-	if res := find(t, idx, search.DoctorQuery{}); res.Total != 0 || len(res.Hits) != 0 {
-		t.Errorf("after Reset: %d doctors", res.Total)
-	}
-	conds, err := idx.SearchConditions(t.Context(), "nl", "", 10)
+// testRebuild fills a new copy with part of the data and checks that
+// searches keep answering from the old documents until the swap, that the
+// new documents replace the old ones completely, and that a failed rebuild
+// leaves the live index as it was.
+func testRebuild(t *testing.T, idx search.Index) {
+	all := Doctors()
+	kept := []search.DoctorDoc{Doctor("doc-01"), Doctor("doc-03"), Doctor("doc-10")}
+	err := idx.Rebuild(t.Context(), func(ctx context.Context, w search.Writer) error {
+		if res := find(t, idx, search.DoctorQuery{}); res.Total != len(all) {
+			t.Errorf("while rebuilding, before writes: %d doctors, want the old %d", res.Total, len(all))
+		}
+		if err := w.UpsertDoctors(ctx, kept); err != nil {
+			return err
+		}
+		if err := w.UpsertConditions(ctx, Conditions()[:1]); err != nil {
+			return err
+		}
+		if res := find(t, idx, search.DoctorQuery{}); res.Total != len(all) {
+			t.Errorf("while rebuilding, after writes: %d doctors, want the old %d", res.Total, len(all))
+		}
+		return nil
+	})
 	if err != nil {
-		t.Fatalf("SearchConditions after Reset: %v", err)
+		t.Fatalf("Rebuild: %v", err)
 	}
-	if conds.Total != 0 {
-		t.Errorf("after Reset: %d conditions", conds.Total)
+	wantSet(t, "after rebuild", find(t, idx, search.DoctorQuery{}), "doc-01", "doc-03", "doc-10")
+	conds, err := idx.SearchConditions(t.Context(), Conditions()[0].Lang, "", 50)
+	if err != nil {
+		t.Fatalf("SearchConditions after rebuild: %v", err)
 	}
-	seed(t, idx)
-	if res := find(t, idx, search.DoctorQuery{}); res.Total != 10 {
-		t.Errorf("after reupsert: %d doctors, want 10", res.Total)
+	if conds.Total != 1 || conds.Hits[0].Slug != Conditions()[0].Slug {
+		t.Errorf("conditions after rebuild = %v, want only %s", condSlugs(conds), Conditions()[0].Slug)
 	}
 	// Settings survive: filters, sorts, geo and typo tolerance still work.
-	wantSet(t, "type after reset", find(t, idx, search.DoctorQuery{Type: search.TypeWalkIn}), "doc-03", "doc-06", "doc-10")
-	wantSet(t, "typo after reset", find(t, idx, search.DoctorQuery{Text: "Amstredam"}), "doc-01", "doc-02")
-	wantSet(t, "radius after reset", find(t, idx, search.DoctorQuery{Near: near(Dam), RadiusKm: 15}), "doc-01", "doc-02", "doc-10")
+	wantSet(t, "type after rebuild", find(t, idx, search.DoctorQuery{Type: search.TypeWalkIn}), "doc-03", "doc-10")
+	wantSet(t, "typo after rebuild", find(t, idx, search.DoctorQuery{Text: "Amstredam"}), "doc-01")
+	wantSet(t, "radius after rebuild", find(t, idx, search.DoctorQuery{Near: near(Dam), RadiusKm: 15}), "doc-01", "doc-10")
 	if got := ids(find(t, idx, search.DoctorQuery{Sort: search.SortRating, PerPage: 2})); !slices.Equal(got, []string{"doc-03", "doc-01"}) {
-		t.Errorf("rating sort after reset = %v", got)
+		t.Errorf("rating sort after rebuild = %v", got)
+	}
+	// The live index takes writes after the swap.
+	if err := idx.UpsertDoctors(t.Context(), []search.DoctorDoc{Doctor("doc-02")}); err != nil {
+		t.Fatalf("UpsertDoctors after rebuild: %v", err)
+	}
+	wantSet(t, "upsert after rebuild", find(t, idx, search.DoctorQuery{}), "doc-01", "doc-02", "doc-03", "doc-10")
+
+	boom := errors.New("the database went away")
+	err = idx.Rebuild(t.Context(), func(ctx context.Context, w search.Writer) error {
+		if err := w.UpsertDoctors(ctx, all[:1]); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("failed Rebuild = %v, want the fill's error", err)
+	}
+	wantSet(t, "after a failed rebuild", find(t, idx, search.DoctorQuery{}), "doc-01", "doc-02", "doc-03", "doc-10")
+
+	// A rebuild from everything restores the full index.
+	if err := idx.Rebuild(t.Context(), func(ctx context.Context, w search.Writer) error {
+		if err := w.UpsertDoctors(ctx, all); err != nil {
+			return err
+		}
+		return w.UpsertConditions(ctx, Conditions())
+	}); err != nil {
+		t.Fatalf("full Rebuild: %v", err)
+	}
+	if res := find(t, idx, search.DoctorQuery{}); res.Total != len(all) {
+		t.Errorf("after a full rebuild: %d doctors, want %d", res.Total, len(all))
 	}
 	conds, err = idx.SearchConditions(t.Context(), "nl", "psoriasus", 5)
 	if err != nil {
-		t.Fatalf("SearchConditions after reupsert: %v", err)
+		t.Fatalf("SearchConditions after full rebuild: %v", err)
 	}
 	if len(conds.Hits) == 0 || conds.Hits[0].Slug != "psoriasis" {
-		t.Errorf("condition after reupsert = %v", condSlugs(conds))
+		t.Errorf("condition after full rebuild = %v", condSlugs(conds))
 	}
 }
 
