@@ -48,6 +48,9 @@ type Deps struct {
 	PublicURL  string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
 	Temporal HealthChecker
+	// SearchReady reports whether the search index holds the data (for
+	// /readyz); nil means the API serves no search.
+	SearchReady HealthChecker
 	// PaymentHold is how long a slot is held while the patient pays.
 	PaymentHold time.Duration
 	// Now is the clock; nil means time.Now.
@@ -144,6 +147,13 @@ func (s *Server) readyz(c *gin.Context) {
 	} else if err := s.Temporal(ctx); err != nil {
 		logger(c).WarnContext(ctx, "readiness: temporal", "err", err)
 		checks["temporal"], ready = "unavailable", false
+	}
+	if s.SearchReady != nil {
+		checks["search"] = "ok"
+		if err := s.SearchReady(ctx); err != nil {
+			logger(c).WarnContext(ctx, "readiness: search", "err", err)
+			checks["search"], ready = "unavailable", false
+		}
 	}
 	status := http.StatusOK
 	if !ready {

@@ -335,55 +335,6 @@ func (q *Queries) ListFavourites(ctx context.Context, userID uuid.UUID) ([]uuid.
 	return items, nil
 }
 
-const outboxAfter = `-- name: OutboxAfter :many
-SELECT id, doctor_id FROM search_outbox WHERE id > $1 ORDER BY id LIMIT 1000
-`
-
-type OutboxAfterRow struct {
-	ID       int64
-	DoctorID uuid.UUID
-}
-
-func (q *Queries) OutboxAfter(ctx context.Context, id int64) ([]OutboxAfterRow, error) {
-	rows, err := q.db.Query(ctx, outboxAfter, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []OutboxAfterRow{}
-	for rows.Next() {
-		var i OutboxAfterRow
-		if err := rows.Scan(&i.ID, &i.DoctorID); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const outboxHead = `-- name: OutboxHead :one
-SELECT COALESCE(max(id), 0)::bigint FROM search_outbox
-`
-
-func (q *Queries) OutboxHead(ctx context.Context) (int64, error) {
-	row := q.db.QueryRow(ctx, outboxHead)
-	var column_1 int64
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
-const pruneOutbox = `-- name: PruneOutbox :exec
-DELETE FROM search_outbox WHERE enqueued_at < now() - interval '1 hour'
-`
-
-func (q *Queries) PruneOutbox(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, pruneOutbox)
-	return err
-}
-
 const removeFavourite = `-- name: RemoveFavourite :exec
 DELETE FROM favourites WHERE user_id = $1 AND doctor_id = $2
 `

@@ -258,6 +258,14 @@ type SearchOutbox struct {
 	ID         int64
 	DoctorID   uuid.UUID
 	EnqueuedAt time.Time
+	Xid        pgtype.Uint64
+}
+
+type SearchOutboxPrune struct {
+	Singleton   bool
+	PrunedBelow pgtype.Uint64
+	Snapshot    interface{}
+	TakenAt     time.Time
 }
 
 type SentEmail struct {

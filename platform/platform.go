@@ -105,8 +105,13 @@ func (p *Platform) Close() {
 
 // APIHandler builds the REST API.
 func (p *Platform) APIHandler() http.Handler {
+	var searchReady api.HealthChecker
+	if p.Indexer != nil {
+		searchReady = p.Indexer.Ready
+	}
 	return api.New(api.Deps{
-		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
+		SearchReady: searchReady,
+		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay,

@@ -1,12 +1,3 @@
--- name: OutboxAfter :many
-SELECT id, doctor_id FROM search_outbox WHERE id > $1 ORDER BY id LIMIT 1000;
-
--- name: OutboxHead :one
-SELECT COALESCE(max(id), 0)::bigint FROM search_outbox;
-
--- name: PruneOutbox :exec
-DELETE FROM search_outbox WHERE enqueued_at < now() - interval '1 hour';
-
 -- name: ListDoctorIDs :many
 SELECT user_id FROM doctors WHERE user_id > $1 ORDER BY user_id LIMIT $2;
 
