@@ -1,12 +1,15 @@
 // Package pgcluster runs a private PostgreSQL cluster from the system's
 // binaries (initdb, pg_ctl), for `derma dev` and for tests. When the process
 // runs as root the cluster runs as the `postgres` user, because PostgreSQL
-// refuses to run as root.
+// refuses to run as root; if that user cannot reach the directory (a
+// checkout under /root), the data lives under RelocateBase instead.
 package pgcluster
 
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -55,6 +58,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if os.Geteuid() == 0 {
 		if c.runAs, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("pgcluster: running as root needs the postgres user (apt-get install postgresql): %w", err)
+		}
+		if c.dir, err = c.reachableDir(ctx, dir); err != nil {
+			return nil, err
 		}
 	}
 	if err := c.initIfNeeded(ctx); err != nil {
@@ -128,6 +134,50 @@ func (c *Cluster) initIfNeeded(ctx context.Context) error {
 		return fmt.Errorf("pgcluster: initdb: %w: %s", err, out)
 	}
 	return nil
+}
+
+// RelocateBase holds the data of clusters whose directory the postgres user
+// cannot reach (a checkout under /root, whose mode is 0700).
+const RelocateBase = "/var/lib/derma2go"
+
+// reachableDir returns dir when the postgres user can reach it. Otherwise
+// the data goes to RelocateBase/<hash of dir>, and dir becomes a symbolic
+// link to it, so the state still appears under dir (and `make clean`
+// can follow the link).
+func (c *Cluster) reachableDir(ctx context.Context, dir string) (string, error) {
+	if target, err := os.Readlink(dir); err == nil {
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(dir), target)
+		}
+		return target, nil
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("pgcluster: %w", err)
+	}
+	if _, err := c.run(ctx, "/usr/bin/test", "-x", parent); err == nil {
+		return dir, nil
+	}
+	sum := sha256.Sum256([]byte(dir))
+	target := filepath.Join(RelocateBase, hex.EncodeToString(sum[:8]))
+	if _, err := os.Stat(filepath.Join(dir, "data", "PG_VERSION")); err == nil {
+		return "", fmt.Errorf("pgcluster: the postgres user cannot reach the cluster in %s: make its parent directories searchable (chmod o+x) or move the checkout out of a private directory", dir)
+	}
+	// A directory left by a start that failed for this very reason holds
+	// no cluster: replace it by the link.
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("pgcluster: %w", err)
+	}
+	if err := os.MkdirAll(target, 0o700); err != nil {
+		return "", fmt.Errorf("pgcluster: %w", err)
+	}
+	if err := os.Chmod(RelocateBase, 0o755); err != nil {
+		return "", fmt.Errorf("pgcluster: %w", err)
+	}
+	if err := os.Symlink(target, dir); err != nil {
+		return "", fmt.Errorf("pgcluster: link %s to %s: %w", dir, target, err)
+	}
+	return target, nil
 }
 
 // stopStale stops a cluster left running by a process that did not shut down.
@@ -224,7 +274,10 @@ func (c *Cluster) chown(path string) error {
 }
 
 func (c *Cluster) run(ctx context.Context, name string, args ...string) (string, error) {
-	bin := filepath.Join(c.bin, name)
+	bin := name
+	if !filepath.IsAbs(name) {
+		bin = filepath.Join(c.bin, name)
+	}
 	var cmd *exec.Cmd
 	if c.runAs != nil {
 		cmd = exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", bin}, args...)...)
