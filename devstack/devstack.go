@@ -120,7 +120,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 	s.stops = append(s.stops, s.Temporal.Stop)
 
-	if s.Mail, err = mailsink.Start("127.0.0.1:0", s.logger.With("component", "mailsink")); err != nil {
+	if s.Mail, err = mailsink.StartPersistent("127.0.0.1:0", filepath.Join(dir, "mail"), s.logger.With("component", "mailsink")); err != nil {
 		return nil, err
 	}
 	s.stops = append(s.stops, s.Mail.Close)

@@ -1,7 +1,8 @@
 // Package mailsink is the development SMTP sink: a real SMTP server
 // (github.com/emersion/go-smtp) that accepts every message, delivers none,
-// and keeps the most recent ones in memory for people (an HTML page) and
-// tests (Messages, WaitFor and a JSON API) to read.
+// and keeps the most recent ones for people (an HTML page) and tests
+// (Messages, WaitFor and a JSON API) to read: in memory, and with
+// StartPersistent also on disk, so caught mail survives a restart.
 //
 // It accepts mail without authentication; AUTH PLAIN and LOGIN are offered
 // too and accept any credentials, so a sender configured with a user name
@@ -96,6 +97,8 @@ type Sink struct {
 	srv    *smtp.Server
 	served chan struct{} // closed when Serve returns
 
+	dir string // where messages are kept on disk; "" keeps them in memory only
+
 	mu      sync.Mutex
 	msgs    []Message     // oldest first
 	nextID  int           // ID of the next message
@@ -107,23 +110,37 @@ type Sink struct {
 	closeErr  error
 }
 
-// Start listens on addr (e.g. "127.0.0.1:0") and serves SMTP until Close.
-// A nil logger discards log output.
+// Start listens on addr (e.g. "127.0.0.1:0") and serves SMTP until Close,
+// keeping messages in memory only. A nil logger discards log output.
 func Start(addr string, logger *slog.Logger) (*Sink, error) {
+	return StartPersistent(addr, "", logger)
+}
+
+// StartPersistent is Start with the messages also kept in dir (created when
+// missing): each one as <id>.eml, exactly as received, with its envelope in
+// <id>.json. The messages found there are loaded first, and IDs continue
+// after them. An empty dir keeps messages in memory only.
+func StartPersistent(addr, dir string, logger *slog.Logger) (*Sink, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Sink{
+		logger:  logger,
+		dir:     dir,
+		served:  make(chan struct{}),
+		nextID:  1,
+		changed: make(chan struct{}),
+	}
+	if dir != "" {
+		if err := s.load(); err != nil {
+			return nil, err
+		}
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("mailsink: listen on %s: %w", addr, err)
 	}
-	s := &Sink{
-		logger:  logger,
-		ln:      ln,
-		served:  make(chan struct{}),
-		nextID:  1,
-		changed: make(chan struct{}),
-	}
+	s.ln = ln
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true
@@ -200,11 +217,19 @@ func (s *Sink) Message(id int) (Message, bool) {
 	return Message{}, false
 }
 
-// Clear forgets all caught messages. IDs keep counting up.
+// Clear forgets all caught messages (on disk too). IDs keep counting up.
 func (s *Sink) Clear() {
 	s.mu.Lock()
+	dropped := s.msgs
 	s.msgs = nil
+	next := s.nextID
 	s.mu.Unlock()
+	if s.dir != "" {
+		s.saveNextID(next)
+		for _, m := range dropped {
+			s.remove(m.ID)
+		}
+	}
 }
 
 // WaitFor returns the oldest kept message for which match returns true,
@@ -253,8 +278,18 @@ func (s *Sink) store(envelopeFrom string, rcpts []string, raw []byte) Message {
 	s.mu.Lock()
 	m.ID = s.nextID
 	s.nextID++
+	if s.dir != "" {
+		// Written before it is visible, so what a reader saw survives a restart.
+		if err := s.save(envelopeFrom, m); err != nil {
+			s.logger.Warn("mail not kept on disk", "id", m.ID, "err", err)
+		}
+	}
 	s.msgs = append(s.msgs, m)
+	var dropped []int
 	if over := len(s.msgs) - MaxMessages; over > 0 {
+		for _, old := range s.msgs[:over] {
+			dropped = append(dropped, old.ID)
+		}
 		clear(s.msgs[:over]) // let the dropped messages be collected
 		s.msgs = s.msgs[over:]
 	}
@@ -263,6 +298,9 @@ func (s *Sink) store(envelopeFrom string, rcpts []string, raw []byte) Message {
 		s.changed = make(chan struct{})
 	}
 	s.mu.Unlock()
+	for _, id := range dropped {
+		s.remove(id)
+	}
 
 	attrs := []any{"id", m.ID, "to", strings.Join(m.To, ", "), "subject", m.Subject, "size", len(raw)}
 	if m.ParseError != "" {
