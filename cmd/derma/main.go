@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -38,14 +39,60 @@ Commands:
   migrate   apply pending database migrations (needs DATABASE_URL)
   seed      load demo data into the database (idempotent)
   reindex   rebuild the search index from PostgreSQL
-  help      show this text
+  help      show this text (derma <command> --help: that command's help)
 
 Environment variables are listed in the README (Configuration).
 `
 
+// commandHelp is the help of each command, printed by `derma <command> --help`.
+var commandHelp = map[string]string{
+	"dev": `Usage: derma dev
+
+Runs the whole platform on this machine with nothing to configure: a private
+PostgreSQL cluster, the Temporal server and Web UI, the SMTP sink, the Mollie
+sandbox, the API and the worker, with demo data. It prints every URL and the
+demo logins, and stops on Ctrl-C. State stays in .derma/ (PostgreSQL data
+under /var/lib/derma2go when the postgres user cannot reach .derma/, see
+.derma/pg); remove it with make clean.
+
+Environment: LOG_LEVEL (default warn; one line per API request is always
+written).
+`,
+	"api": `Usage: derma api
+
+Runs the REST API. It rebuilds its search index from PostgreSQL at start and
+then follows the changes. Configuration comes from environment variables (see
+the README, Configuration); a missing or malformed one stops the start.
+`,
+	"worker": `Usage: derma worker
+
+Runs the Temporal worker (workflows and activities). Configuration comes from
+environment variables (see the README, Configuration).
+`,
+	"migrate": `Usage: derma migrate
+
+Applies pending database migrations. Needs DATABASE_URL.
+`,
+	"seed": `Usage: derma seed
+
+Loads the demo doctors, an admin and two patients (idempotent) and prints
+their logins. Configuration comes from environment variables.
+`,
+	"reindex": `Usage: derma reindex
+
+Rebuilds the search index from PostgreSQL into a new index and swaps it in;
+searches keep answering from the old one meanwhile. Configuration comes from
+environment variables.
+`,
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "--help" || arg == "-help" || arg == "help"
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
+	err := run(ctx, os.Stdout, os.Args[1:])
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "derma:", err)
@@ -53,14 +100,22 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+func run(ctx context.Context, out io.Writer, args []string) error {
 	if len(args) == 0 {
-		fmt.Print(usage)
+		fmt.Fprint(out, usage)
 		return errors.New("a command is required")
+	}
+	if help, ok := commandHelp[args[0]]; ok && len(args) > 1 {
+		if isHelp(args[1]) {
+			fmt.Fprint(out, help)
+			return nil
+		}
+		fmt.Fprint(out, help)
+		return fmt.Errorf("%s takes no arguments (got %q)", args[0], args[1:])
 	}
 	switch args[0] {
 	case "dev":
-		return devstack.RunDev(ctx, devstack.DevOptions{Dir: ".derma", Out: os.Stdout})
+		return devstack.RunDev(ctx, devstack.DevOptions{Dir: ".derma", Out: out})
 	case "api":
 		return runAPI(ctx)
 	case "worker":
@@ -71,11 +126,17 @@ func run(ctx context.Context, args []string) error {
 		return runSeed(ctx)
 	case "reindex":
 		return runReindex(ctx)
-	case "help", "-h", "--help":
-		fmt.Print(usage)
+	case "help", "-h", "--help", "-help":
+		if len(args) > 1 {
+			if help, ok := commandHelp[args[1]]; ok {
+				fmt.Fprint(out, help)
+				return nil
+			}
+		}
+		fmt.Fprint(out, usage)
 		return nil
 	default:
-		fmt.Print(usage)
+		fmt.Fprint(out, usage)
 		return fmt.Errorf("unknown command %q", args[0])
 	}
 }
