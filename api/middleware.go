@@ -51,6 +51,10 @@ func logger(c *gin.Context) *slog.Logger {
 	return slog.Default()
 }
 
+// AccessLogMessage is the message of the one log line written per request
+// (at info, error for a 5xx).
+const AccessLogMessage = "http"
+
 // accessLog writes one structured line per request.
 func accessLog() gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -61,7 +65,7 @@ func accessLog() gin.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		logger(c).Log(c.Request.Context(), level, "http",
+		logger(c).Log(c.Request.Context(), level, AccessLogMessage,
 			"method", c.Request.Method, "route", c.FullPath(), "status", status,
 			"duration_ms", time.Since(start).Milliseconds(), "bytes", c.Writer.Size())
 	}

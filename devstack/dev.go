@@ -30,7 +30,7 @@ const (
 // RunDev runs the whole platform until ctx ends (Ctrl-C), then shuts down cleanly.
 func RunDev(ctx context.Context, opts DevOptions) error {
 	started := time.Now()
-	logger := platform.NewLogger(os.Stderr, envOr("LOG_LEVEL", "warn"))
+	logger := platform.NewDevLogger(os.Stderr, envOr("LOG_LEVEL", "warn"))
 	s, err := Start(ctx, Options{
 		Dir: opts.Dir, APIAddr: devAPIAddr, TemporalUIAddr: devUIAddr, MailAddr: devMailAddr, MollieAddr: devMollieAddr,
 		Logger: logger,
@@ -40,6 +40,10 @@ func RunDev(ctx context.Context, opts DevOptions) error {
 	}
 	logins, err := demodata.Seed(ctx, s.Platform.Store, s.Platform.Fields)
 	if err != nil {
+		return fmt.Errorf("%w (and stop: %v)", err, s.Stop())
+	}
+	// "Running" means the API finds the doctors just seeded (/readyz agrees).
+	if err := waitSearchReady(ctx, s, time.Minute); err != nil {
 		return fmt.Errorf("%w (and stop: %v)", err, s.Stop())
 	}
 	fmt.Fprintf(opts.Out, `
@@ -64,6 +68,23 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
 	}
 	fmt.Fprintln(opts.Out, "Stopped.")
 	return nil
+}
+
+// waitSearchReady waits until the search index has applied every change.
+func waitSearchReady(ctx context.Context, s *Stack, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	for {
+		err := s.Platform.Indexer.Ready(ctx)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("devstack: search index not ready: %w", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 func envOr(k, def string) string {
