@@ -140,6 +140,8 @@ func doctorQuery(c *gin.Context) (search.DoctorQuery, error) {
 	}
 	intParam("page", 1, 10_000, &q.Page)
 	intParam("per_page", 1, 100, &q.PerPage)
+	// limit is per_page under the name the other lists use; it wins.
+	intParam("limit", 1, 100, &q.PerPage)
 	q.Text = c.Query("q")
 	if len(q.Text) > 200 {
 		bad("q", "must be at most 200 characters")
