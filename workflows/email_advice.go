@@ -99,6 +99,8 @@ func (in EmailAdviceInput) validate() error {
 //     and 1 h before the due time; at the due time the patient and support
 //     are told (the doctor may still answer); one working day later the
 //     patient is refunded in full and the request expires;
+//     UpdateAddPhoto is valid during steps 2 and 3, until the doctor
+//     answers or declines (the API keeps a photo only if it is accepted);
 //  4. UpdateAnswerAdvice: answered, DeliverAdvice, completed,
 //     advice_answered, review_request after ReviewDelay;
 //     UpdateDecline: declined, consultation_declined, full refund.
