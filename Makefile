@@ -49,5 +49,8 @@ generate:
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.6.1 ./...
 
+# .derma/pg is a link into /var/lib/derma2go when the postgres user could
+# not reach .derma (a checkout under /root): remove what it points to too.
 clean:
+	@if [ -L .derma/pg ]; then rm -rf "$$(readlink .derma/pg)"; fi
 	rm -rf bin .derma
