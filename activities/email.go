@@ -166,7 +166,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 		data = mail.InvoiceData{Name: patient.Name, InvoiceNumber: billing.Number(inv), Amount: amount}
 		attachments = append(attachments, mail.Attachment{Name: "invoice-" + billing.Number(inv) + ".pdf", ContentType: "application/pdf", Data: pdf})
 	case workflows.TemplateCreditNote, workflows.TemplateInvoiceDue:
-		data, attachments, err = a.moneyEmail(ctx, c, in, patient.Name)
+		data, attachments, err = a.moneyEmail(ctx, c, in, patient.Name, lang)
 		if err != nil {
 			return mail.Message{}, err
 		}

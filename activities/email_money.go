@@ -16,8 +16,8 @@ import (
 )
 
 // moneyEmail builds the data and PDF attachment of the credit-note and
-// unpaid-invoice emails.
-func (a *Activities) moneyEmail(ctx context.Context, c db.Consultation, in workflows.SendEmailInput, name string) (any, []mail.Attachment, error) {
+// unpaid-invoice emails; amounts are written the way readers of lang write them.
+func (a *Activities) moneyEmail(ctx context.Context, c db.Consultation, in workflows.SendEmailInput, name, lang string) (any, []mail.Attachment, error) {
 	inv, err := a.Store.GetInvoiceByConsultation(ctx, c.ID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("send email: invoice: %w", err)
@@ -39,7 +39,7 @@ func (a *Activities) moneyEmail(ctx context.Context, c db.Consultation, in workf
 		if doc.PayBy != nil {
 			due = doc.PayBy.In(zone).Format("02-01-2006")
 		}
-		data := mail.InvoiceDueData{Name: name, InvoiceNumber: billing.Number(inv), Amount: documents.FormatMoney(int64(inv.AmountCents), inv.Currency),
+		data := mail.InvoiceDueData{Name: name, InvoiceNumber: billing.Number(inv), Amount: mail.FormatMoney(lang, int64(inv.AmountCents), inv.Currency),
 			DueDate: due, PaymentURL: doc.PaymentURL, PracticeName: doc.PracticeName}
 		return data, []mail.Attachment{{Name: "invoice-" + billing.Number(inv) + ".pdf", ContentType: "application/pdf", Data: pdf}}, nil
 	}
@@ -59,6 +59,6 @@ func (a *Activities) moneyEmail(ctx context.Context, c db.Consultation, in workf
 		return nil, nil, err
 	}
 	data := mail.CreditNoteData{Name: name, CreditNoteNumber: billing.CreditNumber(cn), InvoiceNumber: billing.Number(inv),
-		Amount: documents.FormatMoney(int64(cn.AmountCents), cn.Currency)}
+		Amount: mail.FormatMoney(lang, int64(cn.AmountCents), cn.Currency)}
 	return data, []mail.Attachment{{Name: "credit-note-" + billing.CreditNumber(cn) + ".pdf", ContentType: "application/pdf", Data: pdf}}, nil
 }
