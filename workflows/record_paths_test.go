@@ -87,7 +87,8 @@ func TestRecordAppointmentPaths(t *testing.T) {
 			r.update(id, UpdateMarkAttended, nil)
 			r.update(id, UpdateMarkPaid, nil)
 		}},
-		{inPersonNoShowHistory, TypeInPerson, 10 * time.Minute, 0, false, StatusNoShow, func(r *recorder, id string) {
+		// A no-show may be marked only DefaultNoShowMarkGrace after the start: book one that began 15 minutes ago.
+		{inPersonNoShowHistory, TypeInPerson, -15 * time.Minute, 0, false, StatusNoShow, func(r *recorder, id string) {
 			r.update(id, UpdateMarkNoShow, nil)
 		}},
 		{cancelConfirmedHistory, TypeVideo, time.Hour, 0, true, StatusCancelled, func(r *recorder, id string) {
