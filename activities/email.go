@@ -12,13 +12,11 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/mail"
 	"derma2go/prescribing"
 	"derma2go/workflows"
 )
-
-// guestLinkLifetime is how long links in guest emails stay valid.
-const guestLinkLifetime = 90 * 24 * time.Hour
 
 // SendEmail renders and sends one email, at most once per dedup key. The key
 // is recorded after the send: a crash between the two may, rarely, send one
@@ -244,7 +242,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 func (a *Activities) portalURL(c db.Consultation) string {
 	u := a.PublicURL + "/v1/consultations/" + c.ID.String()
 	if !c.PatientID.Valid {
-		u += "?access=" + url.QueryEscape(a.Links.Sign("consultation", c.ID.String(), time.Now().Add(guestLinkLifetime)))
+		u += "?access=" + url.QueryEscape(a.Links.Sign(domain.LinkConsultation, c.ID.String(), time.Now().Add(domain.GuestLinkLifetime)))
 	}
 	return u
 }

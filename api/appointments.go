@@ -3,12 +3,12 @@ package api
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/prescribing"
 	"derma2go/workflows"
 )
@@ -39,7 +39,7 @@ func (s *Server) routeAppointments(v1 *gin.RouterGroup) {
 type actionBody func(c *gin.Context) (any, error)
 
 type cancellationRequest struct {
-	Reason string `json:"reason" validate:"omitempty,oneof=schedule_conflict feeling_better other_care other"`
+	Reason string `json:"reason" validate:"omitempty,patient_cancel_reason"`
 }
 
 func newCancellationRequest(c *gin.Context) (any, error) {
@@ -69,7 +69,7 @@ func newDelayRequest(c *gin.Context) (any, error) {
 func (s *Server) update(name string, body actionBody) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		row := consultationOf(c)
-		if row.ConsultationType != "video" && row.ConsultationType != "in_person" {
+		if !domain.ConsultationType(row.ConsultationType).Appointment() {
 			fail(c, errConflict("This action belongs to video and in-person appointments."))
 			return
 		}
@@ -81,13 +81,9 @@ func (s *Server) update(name string, body actionBody) gin.HandlerFunc {
 				return
 			}
 		}
-		state, err := s.Engine.Update(c, row.ID, name, arg)
-		if errors.Is(err, ErrRejected) {
-			fail(c, errConflict(strings.TrimPrefix(err.Error(), ErrRejected.Error()+": ")))
-			return
-		}
+		state, err := s.care.Act(c, row, name, arg)
 		if err != nil {
-			fail(c, err)
+			failCare(c, err)
 			return
 		}
 		c.JSON(http.StatusOK, stateView(state))

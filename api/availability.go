@@ -179,8 +179,8 @@ func (s *Server) doctorSlots(c *gin.Context) {
 	now := s.Now()
 	typ := c.Query("type")
 	var fields []FieldProblem
-	if !oneOf(typ, "video", "in_person", "walk_in") {
-		fields = append(fields, FieldProblem{Field: "type", Reason: "must be one of: video, in_person, walk_in"})
+	if !oneOf(typ, vocabularyTags["slot_type"]...) {
+		fields = append(fields, FieldProblem{Field: "type", Reason: vocabularyReason("slot_type")})
 	}
 	from, to := now, now.Add(7*24*time.Hour)
 	if v := c.Query("from"); v != "" {

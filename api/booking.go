@@ -13,6 +13,7 @@ import (
 
 	"derma2go/availability"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/schedule"
 )
 
@@ -81,8 +82,8 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 			LowerType: pgtype.Inclusive, UpperType: pgtype.Exclusive, Valid: true,
 		},
 	}
-	if req.Type == "in_person" {
-		params.Status = "scheduled"
+	if domain.ConsultationType(req.Type) == domain.TypeInPerson {
+		params.Status = string(domain.StatusScheduled)
 	} else {
 		hold := now.Add(s.PaymentHold)
 		params.HoldExpiresAt = &hold
@@ -107,5 +108,7 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 		fail(c, fmt.Errorf("start appointment %s: %w", params.ID, err))
 		return
 	}
-	c.JSON(http.StatusCreated, ConsultationCreated{ID: params.ID, Status: params.Status, CheckoutURL: checkout})
+	out := ConsultationCreated{ID: params.ID, Status: params.Status, CheckoutURL: checkout}
+	c.Set(ctxCreated, out)
+	c.JSON(http.StatusCreated, out)
 }

@@ -13,23 +13,16 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"derma2go/care"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/media"
 	"derma2go/secure"
-	"derma2go/workflows"
-)
-
-// Consultation statuses as projected into Postgres by the workflow.
-const (
-	statusAwaitingPayment = "awaiting_payment"
-	statusAwaitingIntake  = "awaiting_intake"
-	statusAwaitingAdvice  = "awaiting_advice"
 )
 
 const (
-	guestLinkPurpose  = "consultation"
-	guestLinkLifetime = 90 * 24 * time.Hour
-	maxPhotos         = 5
+	guestLinkPurpose  = domain.LinkConsultation
+	guestLinkLifetime = domain.GuestLinkLifetime
 	// maxPhotoBody is a photo plus the multipart framing around it.
 	maxPhotoBody = media.MaxPhotoBytes + 64<<10
 	// photoDecodeWait bounds the wait for a free decode slot.
@@ -37,42 +30,34 @@ const (
 	// photoHandlerTimeout leaves a photo upload time to arrive over a slow
 	// mobile uplink (the server's read timeout bounds that part) and still
 	// bounds what follows.
-	photoHandlerTimeout = 3 * time.Minute
+	photoHandlerTimeout   = 3 * time.Minute
+	statusAwaitingPayment = string(domain.StatusAwaitingPayment)
 )
 
-// Engine drives consultation workflows. The API only starts, signals and
-// updates them; it never waits on a business step itself.
+// Engine drives consultation workflows. The API only starts, signals,
+// updates and queries them; it never waits on a business step itself. The
+// consultation use cases (package care) need the part in care.Engine.
 type Engine interface {
+	care.Engine
 	// StartEmailAdvice starts the workflow and returns the checkout URL.
 	StartEmailAdvice(ctx context.Context, in EmailAdviceStart) (checkoutURL string, err error)
 	// StartAppointment starts a video or in-person appointment workflow and
 	// returns the checkout URL (video; "" for in-person, paid afterwards).
 	StartAppointment(ctx context.Context, in AppointmentStart) (checkoutURL string, err error)
-	// Update sends a named Update with arg to the consultation's workflow
-	// and returns the state after it; ErrRejected if the workflow refuses.
-	Update(ctx context.Context, consultationID uuid.UUID, name string, arg any) (workflows.ConsultationState, error)
-	// DeliverPrescription emails a stored prescription's PDF to the patient, durably.
-	DeliverPrescription(ctx context.Context, consultationID, prescriptionID uuid.UUID) error
 	// PaymentChanged tells the workflow that Mollie reports a new payment status.
 	PaymentChanged(ctx context.Context, consultationID uuid.UUID, paymentID, status string) error
 	// RefundChanged tells the workflow that Mollie reports a new refund status.
 	RefundChanged(ctx context.Context, consultationID uuid.UUID, refundID, status string) error
-	// IntakeSubmitted tells the workflow the form is in.
-	IntakeSubmitted(ctx context.Context, consultationID uuid.UUID) error
-	// AnswerAdvice asks the workflow to accept advice; ErrRejected if it may not.
-	AnswerAdvice(ctx context.Context, consultationID, adviceID uuid.UUID) error
-	// Decline asks the workflow to decline; ErrRejected if it may not.
-	Decline(ctx context.Context, consultationID uuid.UUID, reason string) error
 }
 
 // ErrRejected is returned by Engine when the workflow refuses an update in
 // its current state; the API answers 409.
-var ErrRejected = errors.New("api: rejected by the consultation workflow")
+var ErrRejected = care.ErrRejected
 
 // ErrUnavailable is returned by Engine when Temporal did not answer within
 // its bound (it is down, or the workflow's worker or database is); the API
 // answers 503 with Retry-After. The call may or may not have taken effect.
-var ErrUnavailable = errors.New("api: the workflow engine did not answer in time")
+var ErrUnavailable = care.ErrUnavailable
 
 // AppointmentStart is what the engine needs to start an appointment.
 type AppointmentStart struct {
@@ -109,11 +94,11 @@ func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
 }
 
 type createConsultationRequest struct {
-	Type       string     `json:"type" validate:"required,oneof=email_advice video walk_in in_person"`
+	Type       string     `json:"type" validate:"required,consultation_type"`
 	DoctorID   string     `json:"doctor_id" validate:"required,uuid"`
-	Form       string     `json:"form" validate:"required_if=Type email_advice,omitempty,oneof=short detailed"`
+	Form       string     `json:"form" validate:"required_if=Type email_advice,omitempty,form_kind"`
 	GuestEmail string     `json:"guest_email" validate:"omitempty,email,max=254"`
-	Language   string     `json:"language" validate:"omitempty,oneof=nl en"`
+	Language   string     `json:"language" validate:"omitempty,language"`
 	SlotStart  *time.Time `json:"slot_start"`
 	// AdviceDelivery (email advice): "email" (default) sends the written
 	// advice by email too; "notify_only" only says it is ready.
@@ -136,11 +121,22 @@ func (s *Server) createConsultation(c *gin.Context) {
 		return
 	}
 	p := currentPrincipal(c)
-	switch req.Type {
-	case "video", "in_person":
+	call, replay, err := s.claimIdempotency(c, p, req)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if replay != nil {
+		c.Header("Idempotent-Replayed", "true")
+		c.JSON(http.StatusCreated, replay)
+		return
+	}
+	defer s.finishIdempotency(c, call)
+	switch domain.ConsultationType(req.Type) {
+	case domain.TypeVideo, domain.TypeInPerson:
 		s.bookAppointment(c, req, p)
 		return
-	case "walk_in":
+	case domain.TypeWalkIn:
 		fail(c, newProblem(http.StatusUnprocessableEntity, "type-unavailable", "Walk-in not bookable here",
 			"Join a doctor's walk-in queue during their walk-in hours instead."))
 		return
@@ -175,7 +171,7 @@ func (s *Server) createConsultation(c *gin.Context) {
 		lang = p.Language
 	}
 	if lang == "" {
-		lang = "nl"
+		lang = string(domain.LanguageDutch)
 	}
 	params := db.CreateConsultationParams{
 		ID: uuid.New(), DoctorID: doctorID, ConsultationType: req.Type,
@@ -221,6 +217,7 @@ func (s *Server) createConsultation(c *gin.Context) {
 		out.AccessToken = s.Links.Sign(guestLinkPurpose, params.ID.String(), s.Now().Add(guestLinkLifetime))
 		out.AccessLink = s.PublicURL + "/v1/consultations/" + params.ID.String() + "?access=" + url.QueryEscape(out.AccessToken)
 	}
+	c.Set(ctxCreated, out)
 	c.JSON(http.StatusCreated, out)
 }
 
@@ -404,7 +401,8 @@ type intakeRequest struct {
 	identityRequest
 }
 
-// submitIntake stores the encrypted form once, then tells the workflow.
+// submitIntake validates the form and hands it to care.SubmitIntake, which
+// stores it and tells the workflow; a retry after any failure is safe.
 func (s *Server) submitIntake(c *gin.Context) {
 	row := consultationOf(c)
 	var req intakeRequest
@@ -412,13 +410,7 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	// Appointments take the short form before the visit; email advice takes
-	// the form chosen at booking, after payment.
-	kind, allowed := row.AdviceForm.String, []string{statusAwaitingIntake}
-	if row.ConsultationType != "email_advice" {
-		kind, allowed = "short", []string{"scheduled", "waiting"}
-	}
-	canonical, err := validateIntake(kind, req.Answers)
+	canonical, err := validateIntake(string(care.IntakeForm(row)), req.Answers)
 	if err != nil {
 		fail(c, err)
 		return
@@ -428,36 +420,14 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	enc, err := s.Fields.Encrypt(db.FieldIntake, canonical)
-	if err != nil {
-		fail(c, err)
+	if err := s.care.SubmitIntake(c, row, canonical); err != nil {
+		failCare(c, err)
 		return
 	}
-	err = s.Store.Tx(c, func(q *db.Queries) error {
-		locked, err := q.GetConsultationForUpdate(c, row.ID)
-		if err != nil {
-			return err
-		}
-		if !oneOf(locked.Status, allowed...) {
-			return errConflict("The form can be sent once, after payment and before the consultation; this consultation is " + locked.Status + ".")
-		}
-		if storeIdentity != nil {
-			if err := storeIdentity(q); err != nil {
-				return err
-			}
-		}
-		return q.CreateIntake(c, db.CreateIntakeParams{ConsultationID: row.ID, FormKind: kind, AnswersEnc: enc})
-	})
-	if errors.Is(err, db.ErrConflict) {
-		fail(c, errConflict("The form was sent already."))
-		return
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if row.ConsultationType == "email_advice" {
-		if err := s.Engine.IntakeSubmitted(c, row.ID); err != nil {
+	// Name and date of birth fill only what is missing, so storing them
+	// after the form is as safe to repeat as the form itself.
+	if storeIdentity != nil {
+		if err := s.Store.Tx(c, func(q *db.Queries) error { return storeIdentity(q) }); err != nil {
 			fail(c, err)
 			return
 		}
@@ -470,7 +440,7 @@ func (s *Server) submitIntake(c *gin.Context) {
 // metadata, encrypted, and kept if the workflow still takes photos.
 func (s *Server) uploadPhoto(c *gin.Context) {
 	row := consultationOf(c)
-	if row.ConsultationType != "email_advice" {
+	if domain.ConsultationType(row.ConsultationType) != domain.TypeEmailAdvice {
 		fail(c, errConflict("Photos are part of the email-advice form."))
 		return
 	}
@@ -504,43 +474,9 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	enc, err := s.Fields.Encrypt(db.FieldPhoto, photo.Data)
+	id, err := s.care.AddPhoto(c, row, photo)
 	if err != nil {
-		fail(c, err)
-		return
-	}
-	id := uuid.New()
-	err = s.Store.Tx(c, func(q *db.Queries) error {
-		if _, err := q.GetConsultationForUpdate(c, row.ID); err != nil {
-			return err
-		}
-		n, err := q.CountPhotos(c, row.ID)
-		if err != nil {
-			return err
-		}
-		if n >= maxPhotos {
-			return errConflict(fmt.Sprintf("At most %d photos per consultation.", maxPhotos))
-		}
-		return q.CreatePhoto(c, db.CreatePhotoParams{ID: id, ConsultationID: row.ID, ContentType: photo.ContentType,
-			SizeBytes: int32(len(photo.Data)), Width: int32(photo.Width), Height: int32(photo.Height), DataEnc: enc})
-	})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	// Stored first, then the workflow judges: it takes photos until the
-	// doctor answers. A photo it refuses, or whose fate is unknown, is
-	// removed again, so a retry never leaves one behind.
-	if _, err := s.Engine.Update(c, row.ID, workflows.UpdateAddPhoto, workflows.AddPhotoInput{PhotoID: id.String()}); err != nil {
-		ctx := context.WithoutCancel(c.Request.Context())
-		if delErr := s.Store.DeletePhoto(ctx, db.DeletePhotoParams{ID: id, ConsultationID: row.ID}); delErr != nil {
-			err = errors.Join(err, fmt.Errorf("remove refused photo %s: %w", id, delErr))
-		}
-		if errors.Is(err, ErrRejected) {
-			fail(c, errConflict("Photos can be added after payment and until the doctor answers; this consultation no longer takes them."))
-			return
-		}
-		fail(c, err)
+		failCare(c, err)
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": id, "content_type": photo.ContentType, "width": photo.Width, "height": photo.Height})

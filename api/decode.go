@@ -24,6 +24,7 @@ func newValidator() *validator.Validate {
 		}
 		return name
 	})
+	registerVocabulary(v)
 	return v
 }
 
@@ -118,6 +119,9 @@ func fieldPath(fe validator.FieldError) string {
 }
 
 func reason(fe validator.FieldError) string {
+	if r := vocabularyReason(fe.Tag()); r != "" {
+		return r
+	}
 	switch fe.Tag() {
 	case "required":
 		return "is required"

@@ -13,6 +13,7 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/prescribing"
 )
 
@@ -78,8 +79,8 @@ func (s *Server) doctorConsultations(c *gin.Context) {
 		params.Status = textOf(v)
 	}
 	if v := c.Query("type"); v != "" {
-		if !oneOf(v, "email_advice", "video", "walk_in", "in_person") {
-			fields = append(fields, FieldProblem{Field: "type", Reason: "must be one of: email_advice, video, walk_in, in_person"})
+		if !domain.ConsultationType(v).Valid() {
+			fields = append(fields, FieldProblem{Field: "type", Reason: vocabularyReason("consultation_type")})
 		}
 		params.ConsultationType = textOf(v)
 	}
@@ -171,9 +172,8 @@ type adviceRequest struct {
 	Text string `json:"text" validate:"required,min=20,max=20000"`
 }
 
-// answerAdvice stores the advice encrypted as a draft and asks the workflow
-// to accept it; when the workflow refuses (not awaiting advice) the draft is
-// removed again and the answer is 409.
+// answerAdvice hands the advice to care.AnswerAdvice: stored as a draft,
+// accepted (or refused: 409) by the workflow.
 func (s *Server) answerAdvice(c *gin.Context) {
 	row := consultationOf(c)
 	var req adviceRequest
@@ -181,43 +181,16 @@ func (s *Server) answerAdvice(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if row.ConsultationType != "email_advice" {
-		fail(c, errConflict("Written advice belongs to email-advice consultations."))
-		return
-	}
-	if row.Status != statusAwaitingAdvice {
-		fail(c, errConflict("This consultation is "+row.Status+": it is not waiting for advice."))
-		return
-	}
-	enc, err := s.Fields.EncryptString(db.FieldAdvice, strings.TrimSpace(req.Text))
+	id, err := s.care.AnswerAdvice(c, row, req.Text)
 	if err != nil {
-		fail(c, err)
+		failCare(c, err)
 		return
 	}
-	adviceID := uuid.New()
-	if err := s.Store.CreateAdvice(c, db.CreateAdviceParams{ID: adviceID, ConsultationID: row.ID, DoctorID: row.DoctorID, TextEnc: enc}); err != nil {
-		fail(c, err)
-		return
-	}
-	if err := s.Engine.AnswerAdvice(c, row.ID, adviceID); err != nil {
-		// Out of time, the workflow may still have taken the advice: keep it.
-		if !errors.Is(err, ErrUnavailable) {
-			if delErr := s.Store.DeleteDraftAdvice(c.Request.Context(), adviceID); delErr != nil {
-				logger(c).ErrorContext(c, "draft advice not removed", "advice_id", adviceID, "err", delErr)
-			}
-		}
-		if errors.Is(err, ErrRejected) {
-			fail(c, errConflict("The consultation no longer accepts advice."))
-			return
-		}
-		fail(c, err)
-		return
-	}
-	c.JSON(http.StatusAccepted, gin.H{"id": adviceID, "status": "accepted"})
+	c.JSON(http.StatusAccepted, gin.H{"id": id, "status": "accepted"})
 }
 
 type declineRequest struct {
-	Reason string `json:"reason" validate:"required,oneof=needs_physical_exam outside_expertise urgent_care_needed insufficient_information other"`
+	Reason string `json:"reason" validate:"required,decline_reason"`
 }
 
 func (s *Server) declineConsultation(c *gin.Context) {
@@ -227,12 +200,8 @@ func (s *Server) declineConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Engine.Decline(c, row.ID, req.Reason); err != nil {
-		if errors.Is(err, ErrRejected) {
-			fail(c, errConflict("This consultation can no longer be declined."))
-			return
-		}
-		fail(c, err)
+	if err := s.care.Decline(c, row, domain.DeclineReason(req.Reason)); err != nil {
+		failCare(c, err)
 		return
 	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "declining"})
@@ -248,9 +217,10 @@ type prescriptionRequest struct {
 	SendByEmail  bool   `json:"send_by_email"`
 }
 
-// issuePrescription stores a prescription for a video, walk-in or in-person
-// consultation in session or completed; email advice never gets one
-// (DESIGN §5). With send_by_email the PDF is emailed to the patient too.
+// issuePrescription hands the prescription to care.IssuePrescription, which
+// applies domain.PrescriptionRule to the live status (422 for email advice,
+// 409 before the patient was seen). With send_by_email the PDF is emailed
+// to the patient too.
 func (s *Server) issuePrescription(c *gin.Context) {
 	row := consultationOf(c)
 	var req prescriptionRequest
@@ -258,29 +228,15 @@ func (s *Server) issuePrescription(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if row.ConsultationType == "email_advice" {
-		fail(c, newProblem(http.StatusUnprocessableEntity, "no-prescription-for-email-advice", "No prescription for email advice",
-			"Prescriptions are only issued after a video, walk-in or in-person consultation."))
-		return
-	}
-	p, err := prescribing.Issue(c, s.Store, s.Fields, row.ID, row.DoctorID, prescribing.Rx{
+	id, err := s.care.IssuePrescription(c, row, prescribing.Rx{
 		Medication: req.Medication, Strength: req.Strength, Dosage: req.Dosage, DurationDays: req.DurationDays,
 		Quantity: req.Quantity, Instructions: req.Instructions,
 	}, req.SendByEmail)
-	if errors.Is(err, prescribing.ErrNotAllowed) {
-		fail(c, errConflict("A prescription needs a consultation in session or completed."))
-		return
-	} else if err != nil {
-		fail(c, err)
+	if err != nil {
+		failCare(c, err)
 		return
 	}
-	if req.SendByEmail {
-		if err := s.Engine.DeliverPrescription(c, row.ID, p.ID); err != nil {
-			fail(c, err)
-			return
-		}
-	}
-	c.JSON(http.StatusCreated, gin.H{"id": p.ID, "url": "/v1/consultations/" + row.ID.String() + "/documents/" + p.ID.String()})
+	c.JSON(http.StatusCreated, gin.H{"id": id, "url": "/v1/consultations/" + row.ID.String() + "/documents/" + id.String()})
 }
 
 // InvoiceView is an invoice in a list.

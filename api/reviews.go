@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/db"
+	"derma2go/domain"
 )
 
 func (s *Server) routeReviews(v1 *gin.RouterGroup) {
@@ -80,7 +81,7 @@ func (s *Server) createReview(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if row.Status != "completed" {
+	if domain.Status(row.Status) != domain.StatusCompleted {
 		fail(c, errConflict("Only a completed consultation can be reviewed."))
 		return
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"derma2go/care"
 	"derma2go/conditions"
 	"derma2go/db"
 	"derma2go/mail"
@@ -69,6 +70,7 @@ type Server struct {
 	Deps
 	limits *limiters
 	photos *media.Cleaner
+	care   *care.Service
 }
 
 // defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.
@@ -96,7 +98,8 @@ func New(d Deps) http.Handler {
 	if d.PhotoDecodes <= 0 {
 		d.PhotoDecodes = 2
 	}
-	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes)}
+	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes),
+		care: &care.Service{Store: care.PG{DB: d.Store}, Engine: d.Engine, Fields: d.Fields}}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

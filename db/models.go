@@ -186,6 +186,17 @@ type Favourite struct {
 	CreatedAt time.Time
 }
 
+type IdempotencyKey struct {
+	Scope          string
+	Key            string
+	RequestHash    []byte
+	ConsultationID uuid.NullUUID
+	ResponseStatus string
+	CheckoutUrl    string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time
+}
+
 type Invoice struct {
 	ID             uuid.UUID
 	DoctorID       uuid.UUID

@@ -9,6 +9,7 @@ import (
 
 	"derma2go/availability"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/schedule"
 	"derma2go/search"
 )
@@ -46,7 +47,7 @@ func doc(d *schedule.Doctor, now time.Time) search.DoctorDoc {
 	for _, f := range d.Fees {
 		out.Types = append(out.Types, f.ConsultationType)
 		out.PriceCents[f.ConsultationType] = int64(f.AmountCents)
-		if f.ConsultationType == "email_advice" {
+		if domain.ConsultationType(f.ConsultationType) == domain.TypeEmailAdvice {
 			continue // no slots: answered within the SLA
 		}
 		next, ok := availability.NextSlot(d.Query(f, now, now.Add(slotHorizon), now))

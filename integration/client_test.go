@@ -59,6 +59,8 @@ type apiClient struct {
 	want5xx bool
 	// timeout, when set, fails an exchange that takes longer.
 	timeout time.Duration
+	// header is sent with every request (e.g. Idempotency-Key).
+	header http.Header
 }
 
 func newClient(t *testing.T) *apiClient { return &apiClient{t: t} }
@@ -132,6 +134,9 @@ func (c *apiClient) exchange(method, path, contentType string, body []byte, vali
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range c.header {
+		req.Header[k] = v
 	}
 	route, pathParams, err := openAPIRouter(c.t).FindRoute(req)
 	if err != nil {

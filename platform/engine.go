@@ -13,6 +13,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"derma2go/api"
+	"derma2go/config"
+	"derma2go/domain"
 	"derma2go/workflows"
 )
 
@@ -56,6 +58,13 @@ func unavailable(ctx context.Context, err error) error {
 
 var _ api.Engine = (*engine)(nil)
 
+// NewEngine returns the api.Engine over a Temporal client, with the
+// durations of cfg the workflows are started with.
+func NewEngine(c client.Client, cfg config.Config) api.Engine {
+	return &engine{c: c, paymentHold: cfg.PaymentHold, reviewDelay: cfg.ReviewDelay, noShowGrace: cfg.NoShowGrace,
+		callTimeout: cfg.TemporalCallTimeout}
+}
+
 // StartEmailAdvice starts the workflow and, in the same call, sends the
 // checkout Update, which returns once the payment exists.
 func (e *engine) StartEmailAdvice(ctx context.Context, in api.EmailAdviceStart) (string, error) {
@@ -90,9 +99,26 @@ func (e *engine) RefundChanged(ctx context.Context, id uuid.UUID, refundID, stat
 		workflows.RefundUpdate{RefundID: refundID, Status: workflows.RefundStatus(status)})
 }
 
-// IntakeSubmitted signals that the form is stored.
-func (e *engine) IntakeSubmitted(ctx context.Context, id uuid.UUID) error {
+// SubmitIntake signals that the form is stored. A signal is durable even
+// while no worker runs; the workflow takes the first and ignores repeats.
+func (e *engine) SubmitIntake(ctx context.Context, id uuid.UUID) error {
 	return e.signal(ctx, id, workflows.SignalIntakeSubmitted, workflows.IntakeSubmitted{SubmittedAt: time.Now().UTC()})
+}
+
+// State queries the workflow's live state; a workflow that does not exist
+// (any more) is api.ErrRejected.
+func (e *engine) State(ctx context.Context, id uuid.UUID) (workflows.ConsultationState, error) {
+	ctx, cancel := e.bound(ctx)
+	defer cancel()
+	var st workflows.ConsultationState
+	v, err := e.c.QueryWorkflow(ctx, workflows.ConsultationWorkflowID(id.String()), "", workflows.QueryState)
+	if err == nil {
+		err = v.Get(&st)
+	}
+	if err != nil {
+		return st, rejected(workflows.QueryState, id, unavailable(ctx, err))
+	}
+	return st, nil
 }
 
 // signal sends a signal; a workflow that has already ended needs none, so
@@ -111,15 +137,18 @@ func (e *engine) signal(ctx context.Context, id uuid.UUID, name string, arg any)
 	return nil
 }
 
-// AnswerAdvice sends the answer-advice Update.
+// AnswerAdvice sends the answer-advice Update with an id derived from the
+// advice id: a repeat is deduplicated by the server and accepted again by
+// the workflow.
 func (e *engine) AnswerAdvice(ctx context.Context, id, adviceID uuid.UUID) error {
-	_, err := e.Update(ctx, id, workflows.UpdateAnswerAdvice, workflows.AnswerAdviceInput{AdviceID: adviceID.String()})
+	_, err := e.update(ctx, id, workflows.UpdateAnswerAdvice, "advice/"+adviceID.String(),
+		workflows.AnswerAdviceInput{AdviceID: adviceID.String()})
 	return err
 }
 
 // Decline sends the decline Update.
-func (e *engine) Decline(ctx context.Context, id uuid.UUID, reason string) error {
-	_, err := e.Update(ctx, id, workflows.UpdateDecline, workflows.DeclineInput{Reason: workflows.DeclineReason(reason)})
+func (e *engine) Decline(ctx context.Context, id uuid.UUID, reason domain.DeclineReason) error {
+	_, err := e.Update(ctx, id, workflows.UpdateDecline, workflows.DeclineInput{Reason: reason})
 	return err
 }
 
@@ -186,11 +215,16 @@ func (e *engine) startWithCheckout(ctx context.Context, id string, start client.
 
 // Update sends a named Update and returns the state after it.
 func (e *engine) Update(ctx context.Context, id uuid.UUID, name string, arg any) (workflows.ConsultationState, error) {
+	return e.update(ctx, id, name, "", arg)
+}
+
+// update sends a named Update with an update id ("" for a new one each time).
+func (e *engine) update(ctx context.Context, id uuid.UUID, name, updateID string, arg any) (workflows.ConsultationState, error) {
 	ctx, cancel := e.bound(ctx)
 	defer cancel()
 	var st workflows.ConsultationState
 	opts := client.UpdateWorkflowOptions{
-		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name,
+		WorkflowID: workflows.ConsultationWorkflowID(id.String()), UpdateName: name, UpdateID: updateID,
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	}
 	if arg != nil {

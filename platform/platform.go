@@ -114,8 +114,7 @@ func (p *Platform) APIHandler() http.Handler {
 		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
-		Engine: &engine{c: p.Temporal, paymentHold: p.Config.PaymentHold, reviewDelay: p.Config.ReviewDelay,
-			noShowGrace: p.Config.NoShowGrace, callTimeout: p.Config.TemporalCallTimeout},
+		Engine: NewEngine(p.Temporal, p.Config),
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

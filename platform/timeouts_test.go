@@ -60,7 +60,11 @@ func TestEngineCallsGiveUpWithinTheirBound(t *testing.T) {
 			_, err := e.Update(ctx, id, workflows.UpdateStartSession, nil)
 			return err
 		},
-		"signal": func(ctx context.Context) error { return e.IntakeSubmitted(ctx, id) },
+		"signal": func(ctx context.Context) error { return e.SubmitIntake(ctx, id) },
+		"query": func(ctx context.Context) error {
+			_, err := e.State(ctx, id)
+			return err
+		},
 		"start": func(ctx context.Context) error {
 			_, err := e.StartEmailAdvice(ctx, api.EmailAdviceStart{ConsultationID: id, DoctorID: id, AmountCents: 1, FormKind: "short", SLADays: 1})
 			return err

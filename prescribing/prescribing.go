@@ -1,15 +1,11 @@
-// Package prescribing stores prescriptions encrypted and renders them as
-// PDF. Prescriptions come only from video, walk-in and in-person
-// consultations, in session or completed; never from email advice.
+// Package prescribing renders stored prescriptions as PDF. Who may get a
+// prescription is domain.PrescriptionRule; package care stores them.
 package prescribing
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-
-	"github.com/google/uuid"
 
 	"derma2go/accounts"
 	"derma2go/db"
@@ -27,47 +23,6 @@ type Rx struct {
 	// enough for DurationDays.
 	Quantity     string `json:"quantity,omitempty"`
 	Instructions string `json:"instructions"`
-}
-
-// ErrNotAllowed is returned for a consultation that may not get a prescription.
-var ErrNotAllowed = errors.New("prescribing: not allowed for this consultation")
-
-// Allowed reports whether a consultation of typ in status may get a prescription.
-func Allowed(typ, status string) bool {
-	switch typ {
-	case "video", "walk_in", "in_person":
-		return status == "in_session" || status == "completed"
-	}
-	return false
-}
-
-// Issue stores a prescription encrypted, after checking in the same
-// transaction that the consultation may have one.
-func Issue(ctx context.Context, store *db.Store, f *secure.Fields, consultationID, doctorID uuid.UUID, rx Rx, byEmail bool) (db.Prescription, error) {
-	data, err := json.Marshal(rx)
-	if err != nil {
-		return db.Prescription{}, fmt.Errorf("prescribing: %w", err)
-	}
-	enc, err := f.Encrypt(db.FieldPrescription, data)
-	if err != nil {
-		return db.Prescription{}, err
-	}
-	id := uuid.New()
-	err = store.Tx(ctx, func(q *db.Queries) error {
-		c, err := q.GetConsultationForUpdate(ctx, consultationID)
-		if err != nil {
-			return err
-		}
-		if c.DoctorID != doctorID || !Allowed(c.ConsultationType, c.Status) {
-			return ErrNotAllowed
-		}
-		return q.CreatePrescription(ctx, db.CreatePrescriptionParams{ID: id, ConsultationID: consultationID, DoctorID: doctorID,
-			DataEnc: enc, SendByEmail: byEmail})
-	})
-	if err != nil {
-		return db.Prescription{}, err
-	}
-	return db.Prescription{ID: id, ConsultationID: consultationID, DoctorID: doctorID, SendByEmail: byEmail}, nil
 }
 
 // PDF renders a stored prescription.

@@ -6,19 +6,21 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"derma2go/domain"
 )
 
 // DefaultIntakeTimeout is how long after payment the patient has to submit
 // the form; later, the consultation expires and is refunded in full.
 const DefaultIntakeTimeout = 7 * 24 * time.Hour
 
-// FormKind is the size of the email-advice form the patient fills in.
-type FormKind string
+// FormKind is the size of the email-advice form the patient fills in (domain).
+type FormKind = domain.FormKind
 
-// Form kinds.
+// Form kinds (domain).
 const (
-	FormShort    FormKind = "short"
-	FormDetailed FormKind = "detailed"
+	FormShort    = domain.FormShort
+	FormDetailed = domain.FormDetailed
 )
 
 // EmailAdviceInput starts an EmailAdviceWorkflow. Zero durations, SLADays,
@@ -193,9 +195,14 @@ func (w *emailAdvice) register(ctx workflow.Context) error {
 	return nil
 }
 
+// validateAnswer accepts advice while awaiting advice, and the advice
+// already accepted again (a retry of the same advice id).
 func (w *emailAdvice) validateAnswer(_ workflow.Context, in AnswerAdviceInput) error {
 	if in.AdviceID == "" {
 		return invalidInput("AdviceID is required")
+	}
+	if w.decision == decisionAnswer && in.AdviceID == w.adviceID {
+		return nil
 	}
 	if w.st.Status != StatusAwaitingAdvice {
 		return invalidState("answering", w.st.Status)
@@ -209,6 +216,9 @@ func (w *emailAdvice) answer(ctx workflow.Context, in AnswerAdviceInput) (Consul
 	if err := w.validateAnswer(ctx, in); err != nil {
 		return ConsultationState{}, err
 	}
+	if w.decision == decisionAnswer {
+		return w.st, nil
+	}
 	w.adviceID = in.AdviceID
 	w.decision = decisionAnswer
 	w.setStatus(StatusAnswered, "")
@@ -220,7 +230,7 @@ func (w *emailAdvice) validateAddPhoto(_ workflow.Context, in AddPhotoInput) err
 	if in.PhotoID == "" {
 		return invalidInput("PhotoID is required")
 	}
-	if w.st.Status != StatusAwaitingIntake && w.st.Status != StatusAwaitingAdvice {
+	if !domain.PhotosOpen(TypeEmailAdvice, w.st.Status) {
 		return invalidState("adding a photo", w.st.Status)
 	}
 	return nil
@@ -306,6 +316,7 @@ func (w *emailAdvice) awaitIntake(ctx workflow.Context) (bool, error) {
 		var sig IntakeSubmitted
 		ch.Receive(ctx, &sig)
 		workflow.GetLogger(ctx).Info("intake taken", "submittedAt", sig.SubmittedAt)
+		w.st.IntakeTaken = true
 		took = true
 	})
 	sel.AddFuture(timer, func(workflow.Future) {})

@@ -1,6 +1,10 @@
 package workflows
 
-import "time"
+import (
+	"time"
+
+	"derma2go/domain"
+)
 
 // PaymentUpdate is the payload of SignalPaymentUpdate. Status is what the API
 // fetched from Mollie, never what a webhook body claimed.
@@ -52,27 +56,17 @@ type DeclineInput struct {
 	Reason DeclineReason
 }
 
-// DeclineReason is why a doctor declines a consultation.
-type DeclineReason string
+// DeclineReason is why a doctor declines a consultation (domain).
+type DeclineReason = domain.DeclineReason
 
-// Decline reasons.
+// Decline reasons (domain).
 const (
-	DeclineNeedsPhysicalExam       DeclineReason = "needs_physical_exam"
-	DeclineOutsideExpertise        DeclineReason = "outside_expertise"
-	DeclineUrgentCare              DeclineReason = "urgent_care_needed"
-	DeclineInsufficientInformation DeclineReason = "insufficient_information"
-	DeclineOther                   DeclineReason = "other"
+	DeclineNeedsPhysicalExam       = domain.DeclineNeedsPhysicalExam
+	DeclineOutsideExpertise        = domain.DeclineOutsideExpertise
+	DeclineUrgentCare              = domain.DeclineUrgentCare
+	DeclineInsufficientInformation = domain.DeclineInsufficientInformation
+	DeclineOther                   = domain.DeclineOther
 )
-
-// Valid reports whether r is one of the known decline reasons.
-func (r DeclineReason) Valid() bool {
-	switch r {
-	case DeclineNeedsPhysicalExam, DeclineOutsideExpertise, DeclineUrgentCare,
-		DeclineInsufficientInformation, DeclineOther:
-		return true
-	}
-	return false
-}
 
 // DoctorDelay is the argument of UpdateDoctorDelay: how many minutes
 // (1..MaxDoctorDelayMinutes) the doctor runs behind the scheduled start. It
@@ -99,26 +93,19 @@ type DoctorCancellation struct {
 	Reason string
 }
 
-// Cancellation reason codes (CancellationRequest, DoctorCancellation). Only
-// codes travel through Temporal, never free text.
+// Cancellation reason codes (CancellationRequest, DoctorCancellation;
+// domain). Only codes travel through Temporal, never free text.
 const (
-	CancelReasonScheduleConflict  = "schedule_conflict"
-	CancelReasonFeelingBetter     = "feeling_better"
-	CancelReasonOtherCare         = "other_care"
-	CancelReasonDoctorUnavailable = "doctor_unavailable"
-	CancelReasonOther             = "other"
+	CancelReasonScheduleConflict  = domain.CancelReasonScheduleConflict
+	CancelReasonFeelingBetter     = domain.CancelReasonFeelingBetter
+	CancelReasonOtherCare         = domain.CancelReasonOtherCare
+	CancelReasonDoctorUnavailable = domain.CancelReasonDoctorUnavailable
+	CancelReasonOther             = domain.CancelReasonOther
 )
 
 // ValidCancelReason reports whether r is empty or one of the CancelReason*
 // codes.
-func ValidCancelReason(r string) bool {
-	switch r {
-	case "", CancelReasonScheduleConflict, CancelReasonFeelingBetter, CancelReasonOtherCare,
-		CancelReasonDoctorUnavailable, CancelReasonOther:
-		return true
-	}
-	return false
-}
+func ValidCancelReason(r string) bool { return domain.ValidCancelReason(r) }
 
 // ConsultationState is the live state of a consultation workflow, returned by
 // QueryState (an operator reads it in the Temporal UI), by the answer and
@@ -151,6 +138,9 @@ type ConsultationState struct {
 
 	// TimeZone is the doctor's zone the deadlines were computed in.
 	TimeZone string
+	// IntakeTaken: the workflow took the patient's form (email advice,
+	// SignalIntakeSubmitted).
+	IntakeTaken bool
 	// IntakeAt is when the workflow took the intake (starts the SLA).
 	IntakeAt *time.Time
 	// DueAt is the advice deadline; ExpiresAt is one working day later,

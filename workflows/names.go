@@ -5,6 +5,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"derma2go/domain"
 )
 
 // TaskQueue is the task queue on which the consultation workflows and their
@@ -32,7 +34,9 @@ const (
 	// fetched the payment from Mollie in response to a webhook.
 	SignalPaymentUpdate = "payment-update"
 	// SignalIntakeSubmitted carries an IntakeSubmitted once the patient's
-	// form (and photos) are stored in Postgres.
+	// form (and photos) are stored in Postgres. It is durable without a
+	// running worker; the API sends it again on a retry, and the workflow
+	// takes the first while awaiting intake and ignores the others.
 	SignalIntakeSubmitted = "intake-submitted"
 	// SignalRefundUpdate carries a RefundUpdate. The API sends it after it
 	// fetched the refund from Mollie in response to a webhook.
@@ -48,7 +52,9 @@ const (
 	// payment exists. The API sends it with UpdateWithStartWorkflow.
 	UpdateCheckout = "checkout"
 	// UpdateAnswerAdvice takes an AnswerAdviceInput and returns the
-	// ConsultationState after the answer was accepted.
+	// ConsultationState after the answer was accepted. The advice already
+	// accepted is accepted again (a retry by advice id); other advice only
+	// while awaiting advice.
 	UpdateAnswerAdvice = "answer-advice"
 	// UpdateDecline takes a DeclineInput and returns the ConsultationState
 	// after the decline was accepted. Email advice: while awaiting intake or
@@ -189,15 +195,15 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(DeliverEmailWorkflow, workflow.RegisterOptions{Name: DeliverEmailWorkflowType})
 }
 
-// ConsultationType is one of the four kinds of consultation.
-type ConsultationType string
+// ConsultationType is one of the four kinds of consultation (domain).
+type ConsultationType = domain.ConsultationType
 
-// Consultation types.
+// Consultation types (domain).
 const (
-	TypeEmailAdvice ConsultationType = "email_advice"
-	TypeVideo       ConsultationType = "video"
-	TypeWalkIn      ConsultationType = "walk_in"
-	TypeInPerson    ConsultationType = "in_person"
+	TypeEmailAdvice = domain.TypeEmailAdvice
+	TypeVideo       = domain.TypeVideo
+	TypeWalkIn      = domain.TypeWalkIn
+	TypeInPerson    = domain.TypeInPerson
 )
 
 // Status is the lifecycle status of a consultation, as shown in the
@@ -232,80 +238,32 @@ const (
 // doctor's calendar with payment_failed, expired, declined and cancelled (the
 // no-overlap constraint ignores those statuses), which is how an unpaid hold
 // and a cancellation free it.
-type Status string
+type Status = domain.Status
 
-// Statuses.
+// Statuses (domain; see there for what each means).
 const (
-	// StatusAwaitingPayment: the payment is being created or the patient is
-	// at the checkout; the payment hold runs.
-	StatusAwaitingPayment Status = "awaiting_payment"
-	// StatusPaymentFailed (final): Mollie reported the payment failed or
-	// canceled, or it could not be created. Nothing was paid.
-	StatusPaymentFailed Status = "payment_failed"
-	// StatusExpired (final): a deadline passed. Reason tells which: the
-	// payment hold (nothing paid), the intake timeout or the advice SLA plus
-	// one working day (both refunded in full).
-	StatusExpired Status = "expired"
-	// StatusAwaitingIntake: paid; waiting for the patient's form.
-	StatusAwaitingIntake Status = "awaiting_intake"
-	// StatusAwaitingAdvice: the form is in; the doctor must answer by DueAt.
-	StatusAwaitingAdvice Status = "awaiting_advice"
-	// StatusAnswered: the doctor's advice was accepted; it is being
-	// delivered to the patient.
-	StatusAnswered Status = "answered"
-	// StatusCompleted (final): the advice (or, for other types, the
-	// session) was delivered. A review request may still follow.
-	StatusCompleted Status = "completed"
-	// StatusDeclined (final): the doctor declined; refunded in full.
-	StatusDeclined Status = "declined"
-	// StatusCancelled (final): an appointment was cancelled: a patient's
-	// request confirmed by the doctor or automatically at the start, a
-	// cancellation by the doctor, or a video session the doctor never
-	// started. Reason tells which (Reason* constants); email advice does not
-	// reach it.
-	StatusCancelled Status = "cancelled"
-	// StatusScheduled: an appointment is booked (video: paid); reminders
-	// run. In-person appointments start here.
-	StatusScheduled Status = "scheduled"
-	// StatusWaiting: the video patient checked in to the waiting room and
-	// waits for the doctor to start the session.
-	StatusWaiting Status = "waiting"
-	// StatusInSession: the video session runs.
-	StatusInSession Status = "in_session"
-	// StatusNoShow (final): the patient did not come: marked by the doctor
-	// (in person) or never checked in until 15 minutes after the expected
-	// end (video). Nothing is refunded.
-	StatusNoShow Status = "no_show"
-	// StatusCancellationRequested: the patient asked to cancel; the doctor
-	// confirms or rejects, and an undecided request is confirmed at the
-	// start. ConsultationState.CancellationRefundCents is the refund fixed
-	// at the request.
-	StatusCancellationRequested Status = "cancellation_requested"
+	StatusAwaitingPayment       = domain.StatusAwaitingPayment
+	StatusPaymentFailed         = domain.StatusPaymentFailed
+	StatusExpired               = domain.StatusExpired
+	StatusAwaitingIntake        = domain.StatusAwaitingIntake
+	StatusAwaitingAdvice        = domain.StatusAwaitingAdvice
+	StatusAnswered              = domain.StatusAnswered
+	StatusCompleted             = domain.StatusCompleted
+	StatusDeclined              = domain.StatusDeclined
+	StatusCancelled             = domain.StatusCancelled
+	StatusScheduled             = domain.StatusScheduled
+	StatusWaiting               = domain.StatusWaiting
+	StatusInSession             = domain.StatusInSession
+	StatusNoShow                = domain.StatusNoShow
+	StatusCancellationRequested = domain.StatusCancellationRequested
 )
 
-// Final reports whether no further transition follows s.
-func (s Status) Final() bool {
-	switch s {
-	case StatusPaymentFailed, StatusExpired, StatusCompleted, StatusDeclined, StatusCancelled, StatusNoShow:
-		return true
-	}
-	return false
-}
-
 // PrescriptionAllowed reports whether a doctor may write a prescription for
-// a consultation of type typ in status s (DESIGN §5: only from video, walk-in
-// or in-person consultations, and only once the patient has been seen: a
-// video or walk-in session in progress or completed, an in-person visit
-// marked attended). The API stores prescriptions and refuses others (409);
-// ConsultationState.PrescriptionAllowed carries the same answer.
+// a consultation of type typ in status s: domain.PrescriptionRule, the one
+// rule the API applies too. ConsultationState.PrescriptionAllowed carries
+// the answer.
 func PrescriptionAllowed(typ ConsultationType, s Status) bool {
-	switch typ {
-	case TypeVideo, TypeWalkIn:
-		return s == StatusInSession || s == StatusCompleted
-	case TypeInPerson:
-		return s == StatusCompleted
-	}
-	return false
+	return domain.PrescriptionAllowedFor(typ, s)
 }
 
 // Reasons explain final statuses (ConsultationState.Reason and
@@ -345,12 +303,13 @@ const (
 	ReasonAttendanceNotMarked = "attendance_not_marked"
 )
 
-// Application error types returned by update validators and handlers. The
-// API maps ErrTypeInvalidState to HTTP 409 and ErrTypeInvalidInput to 400.
+// Application error types returned by update validators and handlers
+// (domain). The API maps ErrTypeInvalidState to HTTP 409 and
+// ErrTypeInvalidInput to 400.
 const (
-	ErrTypeInvalidState       = "InvalidState"
-	ErrTypeInvalidInput       = "InvalidInput"
-	ErrTypePaymentUnavailable = "PaymentUnavailable"
+	ErrTypeInvalidState       = domain.ErrTypeInvalidState
+	ErrTypeInvalidInput       = domain.ErrTypeInvalidInput
+	ErrTypePaymentUnavailable = domain.ErrTypePaymentUnavailable
 )
 
 // Change IDs for workflow.GetVersion: each guards a change in the commands a

@@ -1,0 +1,69 @@
+package domain
+
+// The rules that follow from the vocabulary alone. They are asked with the
+// workflow's live status (or a final status from Postgres, which no longer
+// changes), never with a status that may lag.
+
+// Prescription says whether a consultation may get a prescription.
+type Prescription int
+
+// Answers of PrescriptionRule.
+const (
+	// PrescriptionAllowed: the patient has been seen.
+	PrescriptionAllowed Prescription = iota
+	// PrescriptionNeverForType: email advice never gets a prescription.
+	PrescriptionNeverForType
+	// PrescriptionNotNow: the type may, but not in this status.
+	PrescriptionNotNow
+)
+
+// PrescriptionRule is the one prescription rule (DESIGN §5): prescriptions
+// only from video, walk-in or in-person consultations, and only once the
+// patient has been seen: a video or walk-in session in progress or
+// completed, an in-person visit marked attended (completed; an in-person
+// visit has no in_session status).
+func PrescriptionRule(t ConsultationType, s Status) Prescription {
+	switch t {
+	case TypeVideo, TypeWalkIn:
+		if s == StatusInSession || s == StatusCompleted {
+			return PrescriptionAllowed
+		}
+		return PrescriptionNotNow
+	case TypeInPerson:
+		if s == StatusCompleted {
+			return PrescriptionAllowed
+		}
+		return PrescriptionNotNow
+	}
+	return PrescriptionNeverForType
+}
+
+// PrescriptionAllowedFor reports whether PrescriptionRule allows it.
+func PrescriptionAllowedFor(t ConsultationType, s Status) bool {
+	return PrescriptionRule(t, s) == PrescriptionAllowed
+}
+
+// IntakeForm is the form kind a consultation takes: the one chosen at
+// booking for email advice, the short form for appointments.
+func IntakeForm(t ConsultationType, chosen FormKind) FormKind {
+	if t == TypeEmailAdvice {
+		return chosen
+	}
+	return FormShort
+}
+
+// IntakeOpen reports whether the intake form is accepted now: email advice
+// after payment until the workflow took the form (awaiting_intake);
+// appointments before the visit (scheduled, waiting).
+func IntakeOpen(t ConsultationType, s Status) bool {
+	if t == TypeEmailAdvice {
+		return s == StatusAwaitingIntake
+	}
+	return t.Appointment() && (s == StatusScheduled || s == StatusWaiting)
+}
+
+// PhotosOpen reports whether photos may be added now: email advice, after
+// payment until the doctor answers (awaiting_intake, awaiting_advice).
+func PhotosOpen(t ConsultationType, s Status) bool {
+	return t == TypeEmailAdvice && (s == StatusAwaitingIntake || s == StatusAwaitingAdvice)
+}
