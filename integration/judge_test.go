@@ -72,16 +72,16 @@ func TestIntakeRetryAfterFailedTell(t *testing.T) {
 	}
 
 	guest := newClient(t)
-	guest.do("POST", ac.guestPath("/intake"), map[string]any{"answers": intakeAnswers}).expect(t, http.StatusAccepted)
+	guest.do("POST", ac.guestPath("/intake"), map[string]any{"answers": intakeAnswers, "patient_name": guestName, "birth_date": guestBirthDate}).expect(t, http.StatusAccepted)
 	if v := ac.waitStatus("awaiting_advice"); v.DueAt == nil {
 		t.Fatalf("after the retry: %+v", v)
 	}
 	// A repeat of the same request (its answer lost) is accepted again; a
 	// different form is not.
-	guest.do("POST", ac.guestPath("/intake"), map[string]any{"answers": intakeAnswers}).expect(t, http.StatusAccepted)
+	guest.do("POST", ac.guestPath("/intake"), map[string]any{"answers": intakeAnswers, "patient_name": guestName, "birth_date": guestBirthDate}).expect(t, http.StatusAccepted)
 	guest.do("POST", ac.guestPath("/intake"), map[string]any{"answers": map[string]any{
 		"complaint": "Another complaint entirely", "location": "knee", "duration": "days", "question": "Again?",
-	}}).expect(t, http.StatusConflict).problem(t)
+	}, "patient_name": guestName, "birth_date": guestBirthDate}).expect(t, http.StatusConflict).problem(t)
 	if st, err = engine.State(context.Background(), row.ID); err != nil || !st.IntakeTaken {
 		t.Fatalf("workflow state %+v, %v", st, err)
 	}
