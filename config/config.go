@@ -56,8 +56,6 @@ type Config struct {
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
 	LogLevel string
-	// Video configures the SFU (VIDEO_* variables).
-	Video Video
 	// HTTP are the timeouts of every HTTP server the platform starts.
 	HTTP HTTPTimeouts
 	// TemporalCallTimeout bounds each call the API makes to Temporal
@@ -136,7 +134,6 @@ func Parse(lookup Lookup) (Config, error) {
 		},
 		TemporalCallTimeout: r.duration("TEMPORAL_CALL_TIMEOUT", DefaultTemporalCallTimeout),
 		PhotoDecodes:        r.positiveInt("PHOTO_DECODE_CONCURRENCY", 2),
-		Video:               r.video(),
 	}
 	return c, r.err
 }
