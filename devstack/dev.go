@@ -33,16 +33,12 @@ func RunDev(ctx context.Context, opts DevOptions) error {
 	logger := platform.NewDevLogger(os.Stderr, envOr("LOG_LEVEL", "warn"))
 	s, err := Start(ctx, Options{
 		Dir: opts.Dir, APIAddr: devAPIAddr, TemporalUIAddr: devUIAddr, MailAddr: devMailAddr, MollieAddr: devMollieAddr,
-		Logger: logger,
+		Logger: logger, Seed: true,
 	})
 	if err != nil {
 		return err
 	}
-	logins, err := demodata.Seed(ctx, s.Platform.Store, s.Platform.Fields)
-	if err != nil {
-		return fmt.Errorf("%w (and stop: %v)", err, s.Stop())
-	}
-	// "Running" means the API finds the doctors just seeded (/readyz agrees).
+	// "Running" means the API finds the doctors (/readyz agrees).
 	if err := waitSearchReady(ctx, s, time.Minute); err != nil {
 		return fmt.Errorf("%w (and stop: %v)", err, s.Stop())
 	}
@@ -60,7 +56,7 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
 
 `, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.APIURL,
 		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"))
-	demodata.PrintLogins(opts.Out, logins)
+	demodata.PrintLogins(opts.Out, s.Logins)
 	<-ctx.Done()
 	fmt.Fprintln(opts.Out, "\nStopping…")
 	if err := s.Stop(); err != nil {

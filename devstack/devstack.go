@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"derma2go/config"
+	"derma2go/demodata"
 	"derma2go/devstack/mailsink"
 	"derma2go/devstack/pgcluster"
 	"derma2go/devstack/temporalserver"
@@ -43,6 +44,10 @@ type Options struct {
 	PaymentHold time.Duration
 	// ReviewDelay overrides the delay of the review request after completion.
 	ReviewDelay time.Duration
+	// Seed loads the demo data after the migrations, before the search index
+	// is built and the API listens, so the API is never up without the
+	// doctors (derma dev). Stack.Logins holds the demo logins.
+	Seed bool
 }
 
 // Stack is a running development platform.
@@ -56,6 +61,8 @@ type Stack struct {
 
 	// APIURL, MailURL, MollieURL are the base URLs of the HTTP listeners.
 	APIURL, MailURL, MollieURL string
+	// Logins are the demo logins, when Options.Seed was set.
+	Logins []demodata.Login
 
 	logger  *slog.Logger
 	servers []*http.Server
@@ -166,6 +173,11 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	s.stops = append(s.stops, func() error { s.Platform.Close(); return nil })
 	if err := s.Platform.Store.Migrate(ctx); err != nil {
 		return nil, err
+	}
+	if opts.Seed {
+		if s.Logins, err = demodata.Seed(ctx, s.Platform.Store, s.Platform.Fields); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.Platform.OpenSearch(ctx); err != nil {
 		return nil, err
