@@ -3,7 +3,6 @@ package activities
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"time"
 
 	"github.com/google/uuid"
@@ -15,6 +14,7 @@ import (
 	"derma2go/domain"
 	"derma2go/mail"
 	"derma2go/prescribing"
+	"derma2go/web"
 	"derma2go/workflows"
 )
 
@@ -107,8 +107,9 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 	if c.DueAt != nil {
 		due = mail.FormatTime(lang, *c.DueAt, zone)
 	}
-	portal := a.portalURL(c)
-	doctorURL := a.PublicURL + "/v1/doctor/consultations/" + c.ID.String()
+	links, access, id := web.Links{Base: a.PublicURL}, a.guestAccess(c), c.ID.String()
+	portal := links.Consultation(id, access)
+	doctorURL := links.DoctorConsultation(id)
 	var data any
 	var attachments []mail.Attachment
 	switch in.Template {
@@ -151,7 +152,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 	case workflows.TemplateRefundFailedSupport:
 		data = mail.RefundFailedSupportData{ConsultationID: c.ID.String(), Amount: amount}
 	case workflows.TemplateReviewRequest:
-		data = mail.ReviewRequestData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, ReviewURL: portal}
+		data = mail.ReviewRequestData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, ReviewURL: links.Review(id, access)}
 	case workflows.TemplateInvoice:
 		inv, err := a.Store.GetInvoiceByConsultation(ctx, c.ID)
 		if err != nil {
@@ -181,7 +182,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
 		}
 		start := mail.FormatTime(lang, appt.Start, zone)
-		waiting := waitingRoom(appt.Type, portal)
+		waiting := waitingRoom(appt.Type, links.WaitingRoom(id, access))
 		calendar := func(cancel bool, stamp time.Time) error {
 			att, err := a.calendarFile(c, appt, doctorRow, waiting, portal, patient.Email, lang, cancel, stamp)
 			if err != nil {
@@ -193,7 +194,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 		switch in.Template {
 		case workflows.TemplateAppointmentInvitation:
 			data = mail.AppointmentInvitationData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
-				ConsultationType: string(appt.Type), IntakeURL: portal, WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
+				ConsultationType: string(appt.Type), IntakeURL: links.Intake(id, access), WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
 			if err := calendar(false, c.CreatedAt); err != nil {
 				return mail.Message{}, err
 			}
@@ -238,13 +239,13 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 	return msg, nil
 }
 
-// portalURL is the consultation's page; guests get a signed access link.
-func (a *Activities) portalURL(c db.Consultation) string {
-	u := a.PublicURL + "/v1/consultations/" + c.ID.String()
-	if !c.PatientID.Valid {
-		u += "?access=" + url.QueryEscape(a.Links.Sign(domain.LinkConsultation, c.ID.String(), time.Now().Add(domain.GuestLinkLifetime)))
+// guestAccess is the signed access token a guest's links carry; account
+// consultations need none (their links lead through the login page).
+func (a *Activities) guestAccess(c db.Consultation) string {
+	if c.PatientID.Valid {
+		return ""
 	}
-	return u
+	return a.Links.Sign(domain.LinkConsultation, c.ID.String(), time.Now().Add(domain.GuestLinkLifetime))
 }
 
 func waitingRoom(t workflows.ConsultationType, portal string) string {

@@ -12,6 +12,7 @@ import (
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/payments"
+	"derma2go/web"
 	"derma2go/workflows"
 )
 
@@ -36,7 +37,7 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 	}
 	p, err := a.Payments.CreatePayment(ctx, payments.CreatePayment{
 		AmountCents: in.AmountCents, Currency: "EUR", Description: in.Description,
-		RedirectURL:    a.PublicURL + "/payment-return?consultation=" + in.ConsultationID + "&lang=" + mail.NormalizeLang(c.Language),
+		RedirectURL:    web.Links{Base: a.PublicURL}.PaymentReturn(in.ConsultationID, mail.NormalizeLang(c.Language), a.guestAccess(c)),
 		WebhookURL:     a.PublicURL + "/v1/webhooks/mollie",
 		ConsultationID: in.ConsultationID, IdempotencyKey: in.IdempotencyKey,
 	})

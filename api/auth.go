@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/secure"
+	"derma2go/web"
 )
 
 const (
@@ -55,7 +55,9 @@ func (s *Server) authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		if h == "" {
-			c.Next()
+			if s.authenticateCookie(c) {
+				c.Next()
+			}
 			return
 		}
 		token, ok := strings.CutPrefix(h, "Bearer ")
@@ -174,7 +176,7 @@ func (s *Server) register(c *gin.Context) {
 		return
 	}
 	auditSubject(c, sess.User.ID, sess.User.ID.String())
-	c.JSON(http.StatusCreated, sess)
+	s.respondSession(c, http.StatusCreated, sess)
 }
 
 func (s *Server) openSession(c *gin.Context, q *db.Queries, u db.User) (sessionView, error) {
@@ -246,7 +248,7 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sess)
+	s.respondSession(c, http.StatusOK, sess)
 }
 
 func (s *Server) rateLimited(c *gin.Context, p limitPolicy, key string) bool {
@@ -263,6 +265,7 @@ func (s *Server) logout(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.clearSessionCookies(c)
 	c.Status(http.StatusNoContent)
 }
 
@@ -309,7 +312,7 @@ func (s *Server) forgotPassword(c *gin.Context) {
 	}
 	msg, err := mail.Render(u.Language, mail.TemplatePasswordReset, mail.PasswordResetData{
 		Name:           view.Name,
-		ResetURL:       s.PublicURL + "/reset-password?token=" + url.QueryEscape(token),
+		ResetURL:       web.Links{Base: s.PublicURL}.ResetPassword(token),
 		ExpiresMinutes: int(resetLifetime.Minutes()),
 	})
 	if err != nil {

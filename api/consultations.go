@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -18,6 +17,7 @@ import (
 	"derma2go/domain"
 	"derma2go/media"
 	"derma2go/secure"
+	"derma2go/web"
 )
 
 const (
@@ -215,7 +215,7 @@ func (s *Server) createConsultation(c *gin.Context) {
 	out := ConsultationCreated{ID: params.ID, Status: statusAwaitingPayment, CheckoutURL: checkout}
 	if p == nil {
 		out.AccessToken = s.Links.Sign(guestLinkPurpose, params.ID.String(), s.Now().Add(guestLinkLifetime))
-		out.AccessLink = s.PublicURL + "/v1/consultations/" + params.ID.String() + "?access=" + url.QueryEscape(out.AccessToken)
+		out.AccessLink = web.Links{Base: s.PublicURL}.Consultation(params.ID.String(), out.AccessToken)
 	}
 	c.Set(ctxCreated, out)
 	c.JSON(http.StatusCreated, out)
@@ -305,6 +305,8 @@ type ConsultationView struct {
 	DoctorName string `json:"doctor_name,omitempty"`
 	// AdviceDelivery (email advice): email or notify_only.
 	AdviceDelivery string `json:"advice_delivery,omitempty"`
+	// Language is the consultation's language (its emails and pages).
+	Language string `json:"language"`
 }
 
 // Advice delivery choices (createConsultationRequest.AdviceDelivery).
@@ -316,7 +318,7 @@ const (
 func (s *Server) consultationView(ctx context.Context, row db.Consultation, withDetails bool) (ConsultationView, error) {
 	v := ConsultationView{ID: row.ID, Type: row.ConsultationType, Status: row.Status, DoctorID: row.DoctorID,
 		AmountCents: row.AmountCents, Currency: row.Currency, DueAt: utc(row.DueAt), PaidAt: utc(row.PaidAt),
-		CreatedAt: row.CreatedAt.UTC()}
+		CreatedAt: row.CreatedAt.UTC(), Language: row.Language}
 	if row.AdviceForm.Valid {
 		v.Form = &row.AdviceForm.String
 	}

@@ -108,7 +108,7 @@ func New(d Deps) http.Handler {
 	metrics := newHTTPMetrics(d.Registry)
 	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(), securityHeaders(), limitBody(maxJSONBody),
 		deadline(d.HandlerTimeout))
-	r.NoRoute(func(c *gin.Context) { fail(c, errNotFound("This resource")) })
+	r.NoRoute(s.webClient())
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
 			"This resource does not accept "+c.Request.Method+"."))
@@ -127,8 +127,6 @@ func New(d Deps) http.Handler {
 	s.routeConditions(v1)
 	s.routeReviews(v1)
 	s.routeAppointments(v1)
-	r.GET("/payment-return", s.paymentReturn)
-	r.GET("/reset-password", s.resetPage)
 	return r
 }
 

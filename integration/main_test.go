@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,7 +56,18 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	fmt.Fprintf(os.Stderr, "integration: stack up in %s\n", time.Since(started).Round(time.Millisecond))
-	return m.Run()
+	code := m.Run()
+	// The guard behind "every link in an email opens a page": whatever the
+	// tests that ran sent, each link to our site must answer a page.
+	msgs := stack.Mail.Messages()
+	problems := mailLinkProblems(msgs)
+	fmt.Fprintf(os.Stderr, "integration: mail link guard checked the links of %d mail(s)\n", len(msgs))
+	if len(problems) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: %d mail link(s) open no page of the web client:\n  %s\n",
+			len(problems), strings.Join(problems, "\n  "))
+		return 1
+	}
+	return code
 }
 
 // newStackDir makes a state directory the postgres user can traverse.

@@ -1,0 +1,141 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { api, type User } from "./api/client";
+import { Link } from "./components";
+import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
+import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from "./pages/auth";
+import { ConsultationPage, PortalPage } from "./pages/consultation";
+import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
+import { HomePage, NotFoundPage, PaymentReturnPage, ReviewPage, WaitingRoomPage } from "./pages/misc";
+import { navigate, useRoute } from "./router";
+import { SessionContext } from "./session";
+
+const langKey = "derma.lang";
+
+export function App() {
+  const route = useRoute();
+  const [lang, setLangState] = useState<Lang>(() =>
+    pickLang(new URLSearchParams(location.search).get("lang"), localStorage.getItem(langKey)),
+  );
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  const setLang = useCallback((l: Lang) => {
+    localStorage.setItem(langKey, l);
+    setLangState(l);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+
+  const refresh = useCallback(async () => {
+    try {
+      const { data } = await api.GET("/v1/me");
+      setUser(data ?? null);
+    } catch {
+      setUser(null);
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const adopt = useCallback((l: string) => {
+    if (
+      (l === "nl" || l === "en") &&
+      !localStorage.getItem(langKey) &&
+      !new URLSearchParams(location.search).get("lang")
+    ) {
+      setLangState(l);
+    }
+  }, []);
+  const i18n = useMemo(
+    () => ({ lang, setLang, adopt, t: (k: string) => translate(lang, k) }),
+    [lang, setLang, adopt],
+  );
+  const session = useMemo(() => ({ user, refresh }), [user, refresh]);
+  const t = i18n.t;
+
+  const logout = async () => {
+    await api.POST("/v1/auth/logout");
+    setUser(null);
+    navigate("/");
+  };
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <SessionContext.Provider value={session}>
+        <header className="top">
+          <Link href="/" className="brand">
+            Derma2Go
+          </Link>
+          <nav aria-label="account">
+            {user ? (
+              <>
+                <Link href={user.role === "doctor" ? "/doctor" : "/consultations"}>
+                  {user.role === "doctor" ? t("doctorDashboard") : t("myConsultations")}
+                </Link>
+                <button type="button" className="link" onClick={() => void logout()}>
+                  {t("logout")}
+                </button>
+              </>
+            ) : user === null ? (
+              <Link href="/login">{t("login")}</Link>
+            ) : null}
+            <fieldset className="langs">
+              <legend className="visually-hidden">{t("language")}</legend>
+              {languages.map((l) => (
+                <button
+                  key={l}
+                  type="button"
+                  className={l === lang ? "lang active" : "lang"}
+                  aria-pressed={l === lang}
+                  onClick={() => setLang(l)}
+                >
+                  {l.toUpperCase()}
+                </button>
+              ))}
+            </fieldset>
+          </nav>
+        </header>
+        <main id="main">
+          <Page name={route.name} params={route.params} query={route.query} />
+        </main>
+      </SessionContext.Provider>
+    </I18nContext.Provider>
+  );
+}
+
+function Page({ name, params, query }: ReturnType<typeof useRoute>) {
+  const id = params.id ?? "";
+  switch (name) {
+    case "home":
+      return <HomePage />;
+    case "login":
+      return <LoginPage next={query.get("next")} />;
+    case "register":
+      return <RegisterPage next={query.get("next")} />;
+    case "forgotPassword":
+      return <ForgotPasswordPage />;
+    case "resetPassword":
+      return <ResetPasswordPage token={query.get("token") ?? ""} />;
+    case "paymentReturn":
+      return <PaymentReturnPage id={query.get("consultation") ?? ""} access={query.get("access") ?? ""} />;
+    case "portal":
+      return <PortalPage />;
+    case "consultation":
+      return <ConsultationPage key={id} id={id} access={query.get("access") ?? ""} focus="overview" />;
+    case "intake":
+      return (
+        <ConsultationPage key={`${id}/intake`} id={id} access={query.get("access") ?? ""} focus="intake" />
+      );
+    case "review":
+      return <ReviewPage id={id} access={query.get("access") ?? ""} />;
+    case "waitingRoom":
+      return <WaitingRoomPage id={id} access={query.get("access") ?? ""} />;
+    case "doctorHome":
+      return <DoctorHomePage />;
+    case "doctorConsultation":
+      return <DoctorConsultationPage key={id} id={id} />;
+    default:
+      return <NotFoundPage />;
+  }
+}

@@ -1,0 +1,248 @@
+import { type FormEvent, useState } from "react";
+import { api } from "../api/client";
+import { Field, Link, Notice } from "../components";
+import { useI18n } from "../i18n";
+import { navigate, safeNext } from "../router";
+import { useSession } from "../session";
+
+function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const { t } = useI18n();
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError("");
+    try {
+      await fn();
+    } catch {
+      setError(t("offline"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}
+
+export function LoginPage({ next }: { next: string | null }) {
+  const { t } = useI18n();
+  const { refresh } = useSession();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const { busy, error, setError, run } = useSubmit();
+  const target = safeNext(next);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const { data, error: problem } = await api.POST("/v1/auth/login", { body: { email, password } });
+      if (!data) {
+        setError(problem?.detail ?? t("errorGeneric"));
+        return;
+      }
+      await refresh();
+      navigate(data.user.role === "doctor" && !next ? "/doctor" : target, true);
+    });
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t("loginTitle")}</h1>
+      {next ? <Notice kind="info">{t("loginToContinue")}</Notice> : null}
+      <form onSubmit={submit} noValidate>
+        <Field label={t("email")} id="email">
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label={t("password")} id="password">
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <button type="submit" disabled={busy}>
+          {t("login")}
+        </button>
+      </form>
+      <p>
+        <Link href="/forgot-password">{t("forgotPassword")}</Link>
+      </p>
+      <p>
+        {t("noAccount")} <Link href={`/register?next=${encodeURIComponent(target)}`}>{t("register")}</Link>
+      </p>
+    </section>
+  );
+}
+
+export function RegisterPage({ next }: { next: string | null }) {
+  const { t, lang } = useI18n();
+  const { refresh } = useSession();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const { busy, error, setError, run } = useSubmit();
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const { data, error: problem } = await api.POST("/v1/auth/register", {
+        body: { name, email, password, language: lang },
+      });
+      if (!data) {
+        setError(
+          problem?.errors?.map((f) => `${f.field}: ${f.reason}`).join("; ") ||
+            problem?.detail ||
+            t("errorGeneric"),
+        );
+        return;
+      }
+      await refresh();
+      navigate(safeNext(next), true);
+    });
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t("register")}</h1>
+      <form onSubmit={submit} noValidate>
+        <Field label={t("name")} id="name">
+          <input
+            id="name"
+            autoComplete="name"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </Field>
+        <Field label={t("email")} id="email">
+          <input
+            id="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </Field>
+        <Field label={t("newPassword")} id="password">
+          <input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={10}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </Field>
+        {error ? <Notice kind="error">{error}</Notice> : null}
+        <button type="submit" disabled={busy}>
+          {t("register")}
+        </button>
+      </form>
+      <p>
+        {t("haveAccount")}{" "}
+        <Link href={`/login?next=${encodeURIComponent(safeNext(next))}`}>{t("login")}</Link>
+      </p>
+    </section>
+  );
+}
+
+export function ForgotPasswordPage() {
+  const { t } = useI18n();
+  const [email, setEmail] = useState("");
+  const [sent, setSent] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const { response, error: problem } = await api.POST("/v1/auth/password/forgot", { body: { email } });
+      if (response.ok) setSent(true);
+      else setError(problem?.detail ?? t("errorGeneric"));
+    });
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t("forgotPassword")}</h1>
+      {sent ? (
+        <Notice kind="ok">{t("resetSent")}</Notice>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Field label={t("email")} id="email">
+            <input
+              id="email"
+              type="email"
+              autoComplete="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </Field>
+          {error ? <Notice kind="error">{error}</Notice> : null}
+          <button type="submit" disabled={busy}>
+            {t("sendResetLink")}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+export function ResetPasswordPage({ token }: { token: string }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState("");
+  const [done, setDone] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(async () => {
+      const { response, error: problem } = await api.POST("/v1/auth/password/reset", {
+        body: { token, password },
+      });
+      if (response.ok) setDone(true);
+      else setError(problem?.detail ?? t("errorGeneric"));
+    });
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t("resetTitle")}</h1>
+      {!token ? (
+        <Notice kind="error">{t("resetNoToken")}</Notice>
+      ) : done ? (
+        <>
+          <Notice kind="ok">{t("resetDone")}</Notice>
+          <p>
+            <Link href="/login">{t("login")}</Link>
+          </p>
+        </>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Field label={t("newPassword")} id="password">
+            <input
+              id="password"
+              type="password"
+              autoComplete="new-password"
+              minLength={10}
+              maxLength={128}
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </Field>
+          {error ? <Notice kind="error">{error}</Notice> : null}
+          <button type="submit" disabled={busy}>
+            {t("save")}
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

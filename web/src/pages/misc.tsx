@@ -1,0 +1,202 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { api, type Consultation, setGuestAccess } from "../api/client";
+import { Field, Link, Notice } from "../components";
+import { formatDateTime, useI18n } from "../i18n";
+import { useSession } from "../session";
+import { LoadState, PinGate, useConsultation } from "./consultation";
+
+export function HomePage() {
+  const { t } = useI18n();
+  const { user } = useSession();
+  return (
+    <section className="card hero">
+      <h1>{t("appName")}</h1>
+      <p>{t("tagline")}</p>
+      <p>
+        {user ? (
+          <Link className="button" href={user.role === "doctor" ? "/doctor" : "/consultations"}>
+            {user.role === "doctor" ? t("doctorDashboard") : t("myConsultations")}
+          </Link>
+        ) : (
+          <>
+            <Link className="button" href="/login">
+              {t("login")}
+            </Link>{" "}
+            <Link className="button secondary" href="/register">
+              {t("register")}
+            </Link>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}
+
+export function NotFoundPage() {
+  const { t } = useI18n();
+  return (
+    <section className="card narrow">
+      <h1>{t("notFoundTitle")}</h1>
+      <p>{t("notFoundText")}</p>
+      <p>
+        <Link href="/">{t("toHome")}</Link>
+      </p>
+    </section>
+  );
+}
+
+const settledUnpaid = new Set(["payment_failed", "expired", "cancelled"]);
+
+/** paymentState reads a consultation's status as the payer sees it. */
+export function paymentState(status: string | undefined): "checking" | "paid" | "failed" {
+  if (!status || status === "awaiting_payment") return "checking";
+  return settledUnpaid.has(status) ? "failed" : "paid";
+}
+
+/**
+ * PaymentReturnPage follows the payment (polling the consultation) until
+ * the webhook has settled it, in the language the link names (?lang=).
+ */
+export function PaymentReturnPage({ id, access }: { id: string; access: string }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  if (access) setGuestAccess(access);
+  const [status, setStatus] = useState<string | undefined>();
+  const [unknown, setUnknown] = useState(false);
+  useEffect(() => {
+    if (!id || (!access && user === undefined)) return;
+    let stop = false;
+    let tries = 0;
+    const poll = async () => {
+      tries++;
+      try {
+        const { data } = await api.GET("/v1/consultations/{id}", { params: { path: { id } } });
+        if (stop) return;
+        if (!data) {
+          setUnknown(true);
+          return;
+        }
+        setStatus(data.status);
+        if (paymentState(data.status) !== "checking" || tries > 60) return;
+      } catch {
+        if (stop) return;
+      }
+      setTimeout(() => void poll(), 1500);
+    };
+    void poll();
+    return () => {
+      stop = true;
+    };
+  }, [id, access, user]);
+  const state = paymentState(status);
+  const q = access ? `?access=${encodeURIComponent(access)}` : "";
+  return (
+    <section className="card narrow">
+      <h1>{t("paymentTitle")}</h1>
+      {unknown || !id ? (
+        <Notice kind="info">{t("paymentMail")}</Notice>
+      ) : state === "checking" ? (
+        <Notice kind="info">{t(status === "awaiting_payment" ? "paymentOpen" : "paymentChecking")}</Notice>
+      ) : state === "paid" ? (
+        <Notice kind="ok">
+          {t("paymentPaid")} {t("paymentMail")}
+        </Notice>
+      ) : (
+        <Notice kind="error">{t("paymentFailed")}</Notice>
+      )}
+      {id ? (
+        <p>
+          <Link className="button" href={`/consultations/${encodeURIComponent(id)}${q}`}>
+            {t("toConsultation")}
+          </Link>
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+const ratings = [5, 4, 3, 2, 1] as const;
+
+export function ReviewPage({ id, access }: { id: string; access: string }) {
+  const { t } = useI18n();
+  const { load, reload } = useConsultation(id, access);
+  const [rating, setRating] = useState<number>(5);
+  const [text, setText] = useState("");
+  const [done, setDone] = useState(false);
+  const [error, setError] = useState("");
+  if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
+  if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const { response, error: problem } = await api.POST("/v1/consultations/{id}/review", {
+      params: { path: { id } },
+      body: { rating, text },
+    });
+    if (response.ok) setDone(true);
+    else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
+  };
+  return (
+    <section className="card narrow">
+      <h1>{t("reviewTitle")}</h1>
+      {done ? (
+        <Notice kind="ok">{t("reviewThanks")}</Notice>
+      ) : (
+        <form onSubmit={(e) => void submit(e)}>
+          <Field label={t("rating")} id="rating">
+            <select id="rating" value={rating} onChange={(e) => setRating(Number(e.target.value))}>
+              {ratings.map((r) => (
+                <option key={r} value={r}>
+                  {"★".repeat(r)} ({r})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("reviewText")} id="review-text">
+            <textarea
+              id="review-text"
+              rows={4}
+              maxLength={2000}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+            />
+          </Field>
+          {error ? <Notice kind="error">{error}</Notice> : null}
+          <button type="submit">{t("send")}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** waitingOpensAt is ten minutes before the start. */
+export function waitingOpensAt(c: Pick<Consultation, "starts_at">): Date | undefined {
+  return c.starts_at ? new Date(new Date(c.starts_at).getTime() - 10 * 60 * 1000) : undefined;
+}
+
+export function WaitingRoomPage({ id, access }: { id: string; access: string }) {
+  const { t, lang } = useI18n();
+  const { load, reload } = useConsultation(id, access);
+  if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
+  if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
+  const c = load.value;
+  const opens = waitingOpensAt(c);
+  return (
+    <section className="card narrow">
+      <h1>{t("waitingTitle")}</h1>
+      {c.type !== "video" ? (
+        <Notice kind="info">{t("waitingNoVideo")}</Notice>
+      ) : opens && opens.getTime() > Date.now() ? (
+        <p data-testid="opens">
+          {t("waitingOpens")} {formatDateTime(opens.toISOString(), lang)}.
+        </p>
+      ) : (
+        <Notice kind="ok">{t("waitingOpen")}</Notice>
+      )}
+      <p>
+        <Link href={`/consultations/${c.id}${access ? `?access=${encodeURIComponent(access)}` : ""}`}>
+          {t("toConsultation")}
+        </Link>
+      </p>
+    </section>
+  );
+}
