@@ -3,8 +3,7 @@
 // Debian's Chromium, driven by playwright-core, follows links from mails
 // caught by the SMTP sink, as a guest (signed ?access= link), as the doctor
 // and as a patient with an account (through the login page and the PIN).
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -27,13 +26,17 @@ async function linkIn(to, pathPart) {
   for (const summary of list) {
     const full = await (await fetch(`${sink}/api/messages/${summary.id}`)).json();
     const links = `${full.text}\n${full.html}`.match(/https?:\/\/[^\s"'<>]+/g) ?? [];
-    const hit = links.map((l) => l.replaceAll("&amp;", "&")).find((l) => l.startsWith(base) && l.includes(pathPart));
+    const hit = links
+      .map((l) => l.replaceAll("&amp;", "&"))
+      .find((l) => l.startsWith(base) && l.includes(pathPart));
     if (hit) return { link: hit, subject: full.subject };
   }
   throw new Error(`no mail to ${to} with a link containing ${pathPart}`);
 }
 
-const profile = mkdtempSync(join(tmpdir(), "derma-chromium-"));
+// playwright-core starts Chromium with a fresh temporary --user-data-dir of
+// its own (it refuses the flag in launch()); each step then opens a new,
+// cookie-less browser context.
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   headless: true,
@@ -46,7 +49,6 @@ const browser = await chromium.launch({
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    `--user-data-dir=${profile}`,
   ],
 });
 const failures = [];
@@ -90,7 +92,8 @@ await step("guest follows the emailed link, adds a photo and sends the form", as
   if (res.status() !== 200 || !res.headers()["content-type"].startsWith("text/html")) {
     throw new Error(`${link} → ${res.status()} ${res.headers()["content-type"]}`);
   }
-  if (!res.headers()["content-security-policy"]?.includes("frame-ancestors 'none'")) throw new Error("no CSP");
+  if (!res.headers()["content-security-policy"]?.includes("frame-ancestors 'none'"))
+    throw new Error("no CSP");
   // The guest booked in English: the page speaks it.
   await expectText(page, "Fill in the form");
   await page.screenshot({ path: join(out, "guest-consultation.png"), fullPage: true });
@@ -108,7 +111,10 @@ await step("guest follows the emailed link, adds a photo and sends the form", as
 });
 
 await step("doctor follows the dashboard link through the login page and answers", async () => {
-  const { link } = await linkIn(env("E2E_DOCTOR_EMAIL"), `/doctor/consultations/${env("E2E_GUEST_CONSULTATION")}`);
+  const { link } = await linkIn(
+    env("E2E_DOCTOR_EMAIL"),
+    `/doctor/consultations/${env("E2E_GUEST_CONSULTATION")}`,
+  );
   const { context, page, problems } = await open({ width: 1280, height: 900 });
   await page.goto(link);
   await page.waitForURL(/\/login\?next=/, { timeout: 15000 });
@@ -119,7 +125,8 @@ await step("doctor follows the dashboard link through the login page and answers
   await expectText(page, "left elbow");
   const img = page.locator(".photos img").first();
   await img.waitFor({ timeout: 15000 });
-  if (!(await img.evaluate((el) => el.complete && el.naturalWidth > 0))) throw new Error("photo did not load");
+  if (!(await img.evaluate((el) => el.complete && el.naturalWidth > 0)))
+    throw new Error("photo did not load");
   await page.screenshot({ path: join(out, "doctor-consultation.png"), fullPage: true });
   await page.fill(
     "#advice-text",
@@ -132,7 +139,9 @@ await step("doctor follows the dashboard link through the login page and answers
   if (!sessionCookie?.httpOnly || sessionCookie.sameSite !== "Lax") {
     throw new Error(`session cookie ${JSON.stringify(sessionCookie)}`);
   }
-  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+  const stored = await page.evaluate(
+    () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+  );
   if (stored.includes(sessionCookie.value)) throw new Error("session token in web storage");
   expectClean(problems);
   await context.close();
@@ -155,14 +164,13 @@ await step("patient follows an account link through login and the PIN", async ()
   await expectText(page, "Vul het formulier in");
   await expectText(page, "€");
   await page.screenshot({ path: join(out, "patient-consultation.png"), fullPage: true });
-  await page.getByRole("button", { name: "EN" }).click();
+  await page.getByRole("button", { name: "EN", exact: true }).click();
   await expectText(page, "Fill in the form");
   expectClean(problems);
   await context.close();
 });
 
 await browser.close();
-rmSync(profile, { recursive: true, force: true });
 if (failures.length) {
   console.log(`${failures.length} browser step(s) failed; screenshots in ${out}`);
   process.exit(1);

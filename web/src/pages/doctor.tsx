@@ -4,6 +4,14 @@ import { Field, Link, Notice } from "../components";
 import { formatDateTime, formatMoney, useI18n } from "../i18n";
 import { type Load, LoadState, useLoginRequired } from "./consultation";
 
+/** answerText prints one intake answer; coded answers in the reader's language. */
+function answerText(t: (k: string) => string, key: string, v: unknown): string {
+  if (Array.isArray(v)) return v.join(", ");
+  if (key === "duration" && typeof v === "string") return t(`duration_${v}`);
+  if (typeof v === "boolean") return v ? "✓" : "—";
+  return String(v);
+}
+
 export function DoctorHomePage() {
   const { t, lang } = useI18n();
   const ready = useLoginRequired(true);
@@ -119,7 +127,7 @@ export function DoctorConsultationPage({ id }: { id: string }) {
           {Object.entries(intake).map(([k, v]) => (
             <div key={k} className="fact">
               <dt>{t(k)}</dt>
-              <dd className="prewrap">{Array.isArray(v) ? v.join(", ") : String(v)}</dd>
+              <dd className="prewrap">{answerText(t, k, v)}</dd>
             </div>
           ))}
         </dl>
