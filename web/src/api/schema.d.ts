@@ -598,6 +598,7 @@ export interface paths {
             parameters: {
                 query?: {
                     consultation?: string;
+                    /** @description The consultation's language, set in the redirect URL when the payment is created. */
                     lang?: "nl" | "en";
                     /** @description A guest's signed access token. */
                     access?: string;
@@ -608,7 +609,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The web client's page (index.html). */
+                /** @description The web client's page (index.html); it speaks the consultation's language. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -672,7 +673,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My consultations (patient) */
+        /**
+         * My consultations (patient)
+         * @description Each item names the doctor and, for appointments, the booked start and end.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -689,7 +693,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["Consultation"][];
+                            items: components["schemas"]["PatientConsultation"][];
                         };
                     };
                 };
@@ -730,6 +734,14 @@ export interface paths {
                          * @description required for video and in_person: a free slot from /v1/doctors/{id}/slots
                          */
                         slot_start?: string;
+                        /**
+                         * @description Email advice: `email` (default) sends the doctor's written advice by email as well as
+                         *     keeping it in the portal; `notify_only` emails only that the advice is ready, to be read
+                         *     in the portal. Ignored for other types.
+                         * @default email
+                         * @enum {string}
+                         */
+                        advice_delivery?: "email" | "notify_only";
                     };
                 };
             };
@@ -3253,6 +3265,7 @@ export interface components {
             };
             distance_km?: number;
         };
+        PatientConsultation: components["schemas"]["Consultation"] & Record<string, never>;
         Consultation: {
             /** Format: uuid */
             id: string;
@@ -3274,20 +3287,32 @@ export interface components {
             photos: number;
             has_intake: boolean;
             /**
-             * @description The consultation's language (its emails and pages).
-             * @enum {string}
-             */
-            language: "nl" | "en";
-            /**
              * Format: date-time
-             * @description An appointment's booked start; null for email advice.
+             * @description booked start of an appointment; null for email advice
              */
             starts_at: string | null;
             /**
              * Format: date-time
-             * @description An appointment's booked end; null for email advice.
+             * @description booked end of an appointment; null for email advice
              */
             ends_at: string | null;
+            /**
+             * Format: date-time
+             * @description start after the doctor's announced delay
+             */
+            expected_start: string | null;
+            /** @description the doctor's display name (patient views) */
+            doctor_name?: string;
+            /**
+             * @description email advice only
+             * @enum {string}
+             */
+            advice_delivery?: "email" | "notify_only";
+            /**
+             * @description The consultation's language (its emails and pages).
+             * @enum {string}
+             */
+            language: "nl" | "en";
         };
         DoctorConsultation: components["schemas"]["Consultation"] & {
             patient_name: string;

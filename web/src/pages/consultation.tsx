@@ -84,6 +84,7 @@ export function PortalPage() {
           <li key={c.id}>
             <Link href={`/consultations/${c.id}`}>
               {t(`type_${c.type}`)} — {t(`status_${c.status}`)}
+              {c.doctor_name ? ` — ${c.doctor_name}` : ""}
               {c.starts_at ? ` — ${formatDateTime(c.starts_at, lang)}` : ""}
             </Link>
           </li>
@@ -161,13 +162,21 @@ export function ConsultationPage({
 }) {
   const { t, lang } = useI18n();
   const { load, reload } = useConsultation(id, access);
+  const [sent, setSent] = useState(false);
+  const status = load.state === "ok" ? load.value.status : "";
+  // The workflow moves the status on shortly after the form is in: follow it.
+  useEffect(() => {
+    if (!sent || status !== "awaiting_intake") return;
+    const timer = setTimeout(() => void reload(), 700);
+    return () => clearTimeout(timer);
+  }, [sent, status, reload]);
   if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
   if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
   const c = load.value;
   const q = access ? `?access=${encodeURIComponent(access)}` : "";
   const appointment = c.type === "video" || c.type === "in_person";
   const intakeOpen =
-    (c.type === "email_advice" && c.status === "awaiting_intake") ||
+    (c.type === "email_advice" && c.status === "awaiting_intake" && !c.has_intake && !sent) ||
     (appointment && !c.has_intake && (c.status === "scheduled" || c.status === "waiting"));
   return (
     <section className="card">
@@ -179,6 +188,12 @@ export function ConsultationPage({
       <dl className="facts">
         <dt>{t("status")}</dt>
         <dd data-testid="status">{t(`status_${c.status}`)}</dd>
+        {c.doctor_name ? (
+          <>
+            <dt>{t("doctor")}</dt>
+            <dd>{c.doctor_name}</dd>
+          </>
+        ) : null}
         <dt>{t("amount")}</dt>
         <dd>{formatMoney(c.amount_cents, c.currency, lang)}</dd>
         {c.starts_at ? (
@@ -213,8 +228,14 @@ export function ConsultationPage({
         </article>
       ) : null}
       {intakeOpen ? (
-        <IntakeForm c={c} onSent={() => void reload()} />
-      ) : c.has_intake && focus === "intake" ? (
+        <IntakeForm
+          c={c}
+          onSent={() => {
+            setSent(true);
+            void reload();
+          }}
+        />
+      ) : sent || (c.has_intake && focus === "intake") ? (
         <Notice kind="ok">{t("intakeDone")}</Notice>
       ) : null}
       {appointment ? (
