@@ -103,6 +103,8 @@ await step("guest follows the emailed link, adds a photo and sends the form", as
   await page.fill("#location", "left elbow");
   await page.selectOption("#duration", "months");
   await page.fill("#question", "Is this psoriasis and what can I do?");
+  await page.fill("#patient_name", "Eva de Vries");
+  await page.fill("#birth_date", "1984-02-29");
   await page.getByRole("button", { name: "Send" }).click();
   await expectText(page, "With the dermatologist");
   await page.screenshot({ path: join(out, "guest-sent.png"), fullPage: true });

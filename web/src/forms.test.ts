@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildIntake, problemSlug } from "./forms";
+import { buildIdentity, buildIntake, problemSlug } from "./forms";
 
 const good = {
   complaint: "A red, scaly patch on my elbow",
@@ -36,5 +36,24 @@ describe("problemSlug", () => {
   it("is the last segment of the type", () => {
     expect(problemSlug("https://derma2go.nl/problems/pin-locked-session")).toBe("pin-locked-session");
     expect(problemSlug(undefined)).toBe("");
+  });
+});
+
+describe("buildIdentity", () => {
+  const today = new Date("2026-12-01T12:00:00Z");
+  it("asks a guest's name and everyone's date of birth", () => {
+    expect(buildIdentity(true, { patient_name: " Eva de Vries ", birth_date: "1984-02-29" }, today)).toEqual({
+      identity: { patient_name: "Eva de Vries", birth_date: "1984-02-29" },
+    });
+    expect(buildIdentity(false, { patient_name: "ignored", birth_date: "1984-02-29" }, today)).toEqual({
+      identity: { birth_date: "1984-02-29" },
+    });
+    const out = buildIdentity(true, {}, today);
+    expect("errors" in out && out.errors.map((e) => e.field)).toEqual(["patient_name", "birth_date"]);
+  });
+  it("refuses dates that do not exist or lie ahead", () => {
+    for (const bad of ["1985-02-29", "2027-01-01", "01-02-1984", "1850-01-01"]) {
+      expect("errors" in buildIdentity(false, { birth_date: bad }, today), bad).toBe(true);
+    }
   });
 });

@@ -63,3 +63,33 @@ export function problemSlug(type: string | undefined): string {
   if (!type) return "";
   return type.slice(type.lastIndexOf("/") + 1);
 }
+
+/**
+ * buildIdentity checks who the patient is, for invoices and prescriptions:
+ * a guest gives a name, everyone a date of birth (YYYY-MM-DD, not in the
+ * future). The API ignores what it knows already.
+ */
+export function buildIdentity(
+  guest: boolean,
+  v: IntakeValues,
+  today = new Date(),
+): { identity: { patient_name?: string; birth_date: string } } | { errors: FieldError[] } {
+  const errs: FieldError[] = [];
+  const name = (v.patient_name ?? "").trim();
+  if (guest && name === "") errs.push({ field: "patient_name", key: "required" });
+  else if (name.length > 200) errs.push({ field: "patient_name", key: "tooLong", limit: 200 });
+  const birth = (v.birth_date ?? "").trim();
+  const parsed = /^\d{4}-\d{2}-\d{2}$/.test(birth) ? new Date(`${birth}T00:00:00Z`) : undefined;
+  if (birth === "") errs.push({ field: "birth_date", key: "required" });
+  else if (
+    !parsed ||
+    Number.isNaN(parsed.getTime()) ||
+    parsed.toISOString().slice(0, 10) !== birth ||
+    parsed.getTime() > today.getTime() ||
+    parsed.getUTCFullYear() < 1900
+  ) {
+    errs.push({ field: "birth_date", key: "invalid" });
+  }
+  if (errs.length) return { errors: errs };
+  return { identity: guest ? { patient_name: name, birth_date: birth } : { birth_date: birth } };
+}

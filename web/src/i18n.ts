@@ -142,6 +142,10 @@ const nl = {
   medications: "Medicijnen die u gebruikt",
   allergies: "Allergieën",
   previous_treatment: "Eerdere behandeling",
+  patientName: "Uw volledige naam (voor factuur en recept)",
+  birthDate: "Geboortedatum",
+  patient_name: "Naam",
+  birth_date: "Geboortedatum",
 };
 
 export type MessageKey = keyof typeof nl;
@@ -285,6 +289,10 @@ const en: Record<MessageKey, string> = {
   medications: "Medicines you take",
   allergies: "Allergies",
   previous_treatment: "Previous treatment",
+  patientName: "Your full name (for the invoice and prescription)",
+  birthDate: "Date of birth",
+  patient_name: "Name",
+  birth_date: "Date of birth",
 };
 
 export const messages: Record<Lang, Record<MessageKey, string>> = { nl, en };

@@ -769,6 +769,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -858,6 +859,13 @@ export interface paths {
                     "application/json": {
                         /** @description The short or detailed question set, as chosen at booking. */
                         answers: components["schemas"]["ShortIntake"] | components["schemas"]["DetailedIntake"];
+                        /** @description The patient's name, printed on invoices and prescriptions. Required (422 without it) for a guest whose name the consultation does not know yet; ignored for an account. */
+                        patient_name?: string;
+                        /**
+                         * @description The patient's date of birth (YYYY-MM-DD), printed on invoices and prescriptions. Required (422 without it) while unknown: for a guest, and for an account that has none yet (it is then stored on the account). Stored encrypted.
+                         * @example 1984-02-29
+                         */
+                        birth_date?: string;
                     };
                 };
             };
@@ -880,6 +888,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -902,7 +911,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a photo (JPEG/PNG, ≤ 10 MB, at most 5; metadata stripped, stored encrypted) */
+        /**
+         * Add a photo (JPEG/PNG, ≤ 10 MB, at most 5; metadata stripped, stored encrypted)
+         * @description After payment and until the doctor answers, before or after the form (the consultation's workflow decides; 409 otherwise). The body may be up to 10 MB plus multipart framing (other routes take at most 1 MiB). A photo whose header declares more than 40 megapixels or more than 128 MiB once decoded (for example 16-bit PNGs) is refused with 422 before it is decoded; when every decode slot stays busy for 10 s the answer is 503.
+         */
         post: {
             parameters: {
                 query?: {
@@ -948,6 +960,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1231,6 +1244,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1288,6 +1302,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -1324,6 +1339,8 @@ export interface paths {
                         strength: string;
                         dosage: string;
                         duration_days: number;
+                        /** @description What the pharmacy hands out, e.g. "1 tube 30 g"; without it the prescription reads "for duration_days days". */
+                        quantity?: string;
                         instructions?: string;
                         send_by_email?: boolean;
                     };
@@ -1351,6 +1368,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2366,6 +2384,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2427,6 +2446,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2475,6 +2495,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2523,6 +2544,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2571,6 +2593,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2619,6 +2642,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2667,6 +2691,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2715,6 +2740,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2763,6 +2789,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2811,6 +2838,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2865,6 +2893,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
             };
         };
         delete?: never;
@@ -2990,7 +3019,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My public profile */
+        /** My profile (the public one plus the registration numbers on my invoices and prescriptions) */
         get: {
             parameters: {
                 query?: never;
@@ -3006,7 +3035,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Doctor"];
+                        "application/json": components["schemas"]["DoctorProfile"];
                     };
                 };
                 401: components["responses"]["Problem"];
@@ -3040,6 +3069,12 @@ export interface paths {
                         admin_fee_cents?: number;
                         /** @enum {integer} */
                         advice_sla_days: 1 | 2;
+                        /** @description Printed on invoices and prescriptions. */
+                        practice_name?: string;
+                        /** @description BIG registration: 11 digits, or empty (422 otherwise). */
+                        big_number?: string;
+                        /** @description AGB code: 8 digits, or empty (422 otherwise). */
+                        agb_code?: string;
                     };
                 };
             };
@@ -3050,7 +3085,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Doctor"];
+                        "application/json": components["schemas"]["DoctorProfile"];
                     };
                 };
                 400: components["responses"]["Problem"];
@@ -3266,6 +3301,14 @@ export interface components {
             distance_km?: number;
         };
         PatientConsultation: components["schemas"]["Consultation"] & Record<string, never>;
+        /** @description The doctor's own profile. */
+        DoctorProfile: components["schemas"]["Doctor"] & {
+            practice_name: string;
+            /** @description BIG registration number (11 digits) or empty */
+            big_number: string;
+            /** @description AGB code (8 digits) or empty */
+            agb_code: string;
+        };
         Consultation: {
             /** Format: uuid */
             id: string;
@@ -3539,6 +3582,16 @@ export interface components {
         /** @description An RFC 9457 problem. */
         Problem: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Temporal or PostgreSQL did not answer in time (TEMPORAL_CALL_TIMEOUT), or every photo decode slot stayed busy; nothing is known to have happened. Retry after Retry-After seconds. */
+        Unavailable: {
+            headers: {
+                "Retry-After": number;
                 [name: string]: unknown;
             };
             content: {

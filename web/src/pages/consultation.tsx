@@ -1,7 +1,14 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { api, type Consultation, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
-import { buildIntake, durations, type FieldError, type IntakeKind, problemSlug } from "../forms";
+import {
+  buildIdentity,
+  buildIntake,
+  durations,
+  type FieldError,
+  type IntakeKind,
+  problemSlug,
+} from "../forms";
 import { formatDateTime, formatMoney, useI18n } from "../i18n";
 import { loginHref, navigate } from "../router";
 import { useSession } from "../session";
@@ -230,6 +237,7 @@ export function ConsultationPage({
       {intakeOpen ? (
         <IntakeForm
           c={c}
+          guest={Boolean(access)}
           onSent={() => {
             setSent(true);
             void reload();
@@ -259,7 +267,7 @@ function fieldMessage(t: (k: string) => string, e: FieldError | undefined): stri
   return t(e.key).replace("{n}", String(e.limit ?? ""));
 }
 
-function IntakeForm({ c, onSent }: { c: Consultation; onSent: () => void }) {
+function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onSent: () => void }) {
   const { t } = useI18n();
   const kind: IntakeKind = c.type === "email_advice" && c.form === "detailed" ? "detailed" : "short";
   const [values, setValues] = useState<Record<string, string>>({});
@@ -292,14 +300,16 @@ function IntakeForm({ c, onSent }: { c: Consultation; onSent: () => void }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const built = buildIntake(kind, values);
-    if ("errors" in built) {
-      setErrors(built.errors);
+    const who = buildIdentity(guest, values);
+    const all = [...("errors" in built ? built.errors : []), ...("errors" in who ? who.errors : [])];
+    if ("errors" in built || "errors" in who) {
+      setErrors(all);
       return;
     }
     setErrors([]);
     const { response, error: problem } = await api.POST("/v1/consultations/{id}/intake", {
       params: { path: { id: c.id } },
-      body: { answers: built.answers },
+      body: { answers: built.answers, ...who.identity },
     });
     if (response.ok) onSent();
     else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
@@ -325,6 +335,25 @@ function IntakeForm({ c, onSent }: { c: Consultation; onSent: () => void }) {
       </Field>
       <Field label={t("question")} id="question" error={err("question")}>
         <textarea id="question" rows={3} value={values.question ?? ""} onChange={set("question")} />
+      </Field>
+      {guest ? (
+        <Field label={t("patientName")} id="patient_name" error={err("patient_name")}>
+          <input
+            id="patient_name"
+            autoComplete="name"
+            value={values.patient_name ?? ""}
+            onChange={set("patient_name")}
+          />
+        </Field>
+      ) : null}
+      <Field label={t("birthDate")} id="birth_date" error={err("birth_date")}>
+        <input
+          id="birth_date"
+          type="date"
+          autoComplete="bday"
+          value={values.birth_date ?? ""}
+          onChange={set("birth_date")}
+        />
       </Field>
       {kind === "detailed" ? (
         <>
