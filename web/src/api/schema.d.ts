@@ -3576,6 +3576,12 @@ export interface components {
             /** Format: date-time */
             expected_start?: string;
             cancellation_refund_cents?: number;
+            /**
+             * @description How many more cancellation requests the patient may make: 2 at first, 1 after a
+             *     request (the patient may ask once more after the doctor rejects it), 0 after the second
+             *     request; a request then gets 409.
+             */
+            cancellation_requests_left?: number;
         };
     };
     responses: {
