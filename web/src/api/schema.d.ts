@@ -50,7 +50,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (PostgreSQL and Temporal answer) */
+        /**
+         * Readiness (PostgreSQL and Temporal answer, the search index holds the data)
+         * @description Ready when PostgreSQL and Temporal answer and the search index has been built and has applied every committed change of the doctors (checks.search).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -506,6 +509,8 @@ export interface paths {
                     facets?: boolean;
                     page?: number;
                     per_page?: number;
+                    /** @description the same as per_page (the name the other lists use); when both are given, limit counts */
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -3223,6 +3228,7 @@ export interface components {
         };
         Readiness: {
             ready: boolean;
+            /** @description One entry per dependency (postgres, temporal, search) with "ok" or why not. */
             checks: {
                 [key: string]: string;
             };
