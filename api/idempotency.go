@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +14,7 @@ import (
 
 	"derma2go/db"
 	"derma2go/secure"
+	"derma2go/web"
 )
 
 // Idempotency-Key of POST /v1/consultations: a retried request with the same
@@ -103,7 +103,7 @@ func (s *Server) claimIdempotency(c *gin.Context, p *principal, req createConsul
 	out := &ConsultationCreated{ID: row.ConsultationID.UUID, Status: row.ResponseStatus, CheckoutURL: row.CheckoutUrl}
 	if p == nil {
 		out.AccessToken = s.Links.Sign(guestLinkPurpose, out.ID.String(), s.Now().Add(guestLinkLifetime))
-		out.AccessLink = s.PublicURL + "/v1/consultations/" + out.ID.String() + "?access=" + url.QueryEscape(out.AccessToken)
+		out.AccessLink = web.Links{Base: s.PublicURL}.Consultation(out.ID.String(), out.AccessToken)
 	}
 	return nil, out, nil
 }

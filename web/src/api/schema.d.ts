@@ -711,11 +711,20 @@ export interface paths {
          * Book a consultation; returns the Mollie checkout URL where payment is in advance
          * @description Logged-in patients book under their account; guests (no Authorization) give `guest_email`
          *     and receive a signed, expiring `access_token` (and `access_link`) for this consultation.
+         *
+         *     With an `Idempotency-Key`, a retried request (same key, same caller — the account, or the
+         *     guest's email — and the same body) within 24 hours answers 201 with the same consultation
+         *     and checkout (header `Idempotent-Replayed: true`) instead of booking and charging again. The
+         *     same key with a different body is a 422 problem; while the first request with the key is
+         *     still running, a retry gets a 409 problem with `Retry-After`.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A client-chosen key (1–255 printable ASCII characters) that makes the request safe to retry. */
+                    "Idempotency-Key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -754,6 +763,8 @@ export interface paths {
                 /** @description Created; pay at checkout_url (video, email advice). In-person is paid afterwards by invoice. */
                 201: {
                     headers: {
+                        /** @description `true` when this is the stored answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotent-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -846,7 +857,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send the intake form (once, after payment) */
+        /**
+         * Send the intake form (once, after payment)
+         * @description Safe to retry: sending the same answers again is accepted (202) and tells the consultation
+         *     again; different answers after a stored form are refused (409). Email advice takes the form
+         *     after payment, appointments before the visit; where the stored status may lag, the
+         *     consultation's workflow decides (503 with `Retry-After` if it does not answer in time).
+         */
         post: {
             parameters: {
                 query?: {
