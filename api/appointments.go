@@ -152,10 +152,17 @@ func (s *Server) listDocuments(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	credits, err := s.creditNoteDocuments(c, row.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	items = append(items, credits...)
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
-// getDocument serves a prescription as PDF to the consultation's patient.
+// getDocument serves a prescription or a credit note as PDF to the
+// consultation's patient.
 func (s *Server) getDocument(c *gin.Context) {
 	row := consultationOf(c)
 	id, err := uuid.Parse(c.Param("docId"))
@@ -165,7 +172,7 @@ func (s *Server) getDocument(c *gin.Context) {
 	}
 	p, err := s.Store.GetPrescription(c, db.GetPrescriptionParams{ID: id, ConsultationID: row.ID})
 	if errors.Is(db.Translate(err), db.ErrNotFound) {
-		fail(c, errNotFound("This document"))
+		s.sendCreditNote(c, row.ID, id)
 		return
 	} else if err != nil {
 		fail(c, err)

@@ -55,6 +55,32 @@ func (q *Queries) CreateCreditNote(ctx context.Context, arg CreateCreditNotePara
 	return i, err
 }
 
+const getConsultationCreditNote = `-- name: GetConsultationCreditNote :one
+SELECT id, doctor_id, number, invoice_id, consultation_id, refund_id, amount_cents, currency, issued_at FROM credit_notes WHERE id = $1 AND consultation_id = $2
+`
+
+type GetConsultationCreditNoteParams struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+}
+
+func (q *Queries) GetConsultationCreditNote(ctx context.Context, arg GetConsultationCreditNoteParams) (CreditNote, error) {
+	row := q.db.QueryRow(ctx, getConsultationCreditNote, arg.ID, arg.ConsultationID)
+	var i CreditNote
+	err := row.Scan(
+		&i.ID,
+		&i.DoctorID,
+		&i.Number,
+		&i.InvoiceID,
+		&i.ConsultationID,
+		&i.RefundID,
+		&i.AmountCents,
+		&i.Currency,
+		&i.IssuedAt,
+	)
+	return i, err
+}
+
 const getCreditNote = `-- name: GetCreditNote :one
 SELECT id, doctor_id, number, invoice_id, consultation_id, refund_id, amount_cents, currency, issued_at FROM credit_notes WHERE id = $1
 `
@@ -117,6 +143,40 @@ func (q *Queries) GetPaidPaymentOfConsultation(ctx context.Context, id uuid.UUID
 		&i.UpdatedAt,
 	)
 	return i, err
+}
+
+const listConsultationCreditNotes = `-- name: ListConsultationCreditNotes :many
+SELECT id, doctor_id, number, invoice_id, consultation_id, refund_id, amount_cents, currency, issued_at FROM credit_notes WHERE consultation_id = $1 ORDER BY number
+`
+
+func (q *Queries) ListConsultationCreditNotes(ctx context.Context, consultationID uuid.UUID) ([]CreditNote, error) {
+	rows, err := q.db.Query(ctx, listConsultationCreditNotes, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CreditNote{}
+	for rows.Next() {
+		var i CreditNote
+		if err := rows.Scan(
+			&i.ID,
+			&i.DoctorID,
+			&i.Number,
+			&i.InvoiceID,
+			&i.ConsultationID,
+			&i.RefundID,
+			&i.AmountCents,
+			&i.Currency,
+			&i.IssuedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listDoctorCreditNotes = `-- name: ListDoctorCreditNotes :many

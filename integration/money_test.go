@@ -246,6 +246,26 @@ func TestRefundGetsACreditNote(t *testing.T) {
 		if !strings.Contains(m.Subject, inv) || !pdfHas(pdf, cn) || !pdfHas(pdf, inv) {
 			t.Errorf("credit note mail %q does not name %s and %s", m.Subject, cn, inv)
 		}
+		// The credit note is among the patient's documents too.
+		var docs struct {
+			Items []struct {
+				Kind string `json:"kind"`
+				URL  string `json:"url"`
+			} `json:"items"`
+		}
+		newClient(t).do("GET", ac.guestPath("/documents"), nil).expect(t, http.StatusOK).decode(t, &docs)
+		found := false
+		for _, d := range docs.Items {
+			if d.Kind == "credit_note" {
+				u := d.URL + "?access=" + url.QueryEscape(ac.access)
+				if doc := newClient(t).do("GET", u, nil).expect(t, http.StatusOK).Body; pdfHas(doc, cn) {
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("credit note %s not among the documents %+v", cn, docs.Items)
+		}
 		invoice := newClient(t).do("GET", ac.guestPath("/invoice.pdf"), nil).expect(t, http.StatusOK).Body
 		for _, want := range []string{"Gecrediteerd / Credited", "Credited by credit note " + cn, "must not be claimed from a health insurer",
 			"Huidpraktijk Test", "BIG-nummer / BIG number: 12345678901", "AGB-code / AGB code: 03012345", guestName, "29-02-1984"} {

@@ -37,3 +37,9 @@ SELECT * FROM credit_notes WHERE invoice_id = $1 ORDER BY number;
 
 -- name: ListDoctorCreditNotes :many
 SELECT * FROM credit_notes WHERE doctor_id = $1 ORDER BY number DESC LIMIT 500;
+
+-- name: ListConsultationCreditNotes :many
+SELECT * FROM credit_notes WHERE consultation_id = $1 ORDER BY number;
+
+-- name: GetConsultationCreditNote :one
+SELECT * FROM credit_notes WHERE id = $1 AND consultation_id = $2;
