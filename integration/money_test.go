@@ -237,10 +237,10 @@ func TestRefundGetsACreditNote(t *testing.T) {
 	ctx := context.Background()
 	for _, ac := range cases {
 		var invoiceNumber, creditNumber int
-		if err := stack.Platform.Store.Pool.QueryRow(ctx, `SELECT i.number, c.number FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
-			WHERE c.consultation_id = $1`, ac.id).Scan(&invoiceNumber, &creditNumber); err != nil {
-			t.Fatalf("credit note of %s: %v", ac.id, err)
-		}
+		waitFor(t, "the credit note of "+ac.id, func() bool {
+			return stack.Platform.Store.Pool.QueryRow(ctx, `SELECT i.number, c.number FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
+				WHERE c.consultation_id = $1`, ac.id).Scan(&invoiceNumber, &creditNumber) == nil
+		})
 		cn, inv := fmt.Sprintf("D2G-CN-%06d", creditNumber), fmt.Sprintf("D2G-%06d", invoiceNumber)
 		m, pdf := mailWithAttachment(t, ac.id, cn)
 		if !strings.Contains(m.Subject, inv) || !pdfHas(pdf, cn) || !pdfHas(pdf, inv) {
