@@ -16,25 +16,6 @@ import (
 // Appointment actions are Temporal Updates: the workflow's validator gives
 // the immediate yes/no (a refusal is 409) and its handler changes the state.
 
-func (s *Server) routeAppointments(v1 *gin.RouterGroup) {
-	p := v1.Group("/consultations/:id", s.consultationAccess())
-	p.POST("/checkin", s.audited("consultation", actionUpdate), s.update(workflows.UpdatePatientJoined, nil))
-	p.POST("/cancellation", s.audited("consultation", actionUpdate), s.update(workflows.UpdateRequestCancellation, newCancellationRequest))
-	p.GET("/documents", s.audited("document", actionRead), s.requirePIN(), s.listDocuments)
-	p.GET("/documents/:docId", s.audited("document", actionExport), s.requirePIN(), s.getDocument)
-
-	d := v1.Group("/doctor/consultations/:id", requireRole(RoleDoctor), s.doctorConsultationAccess())
-	d.POST("/start", s.audited("consultation", actionUpdate), s.update(workflows.UpdateStartSession, nil))
-	d.POST("/end", s.audited("consultation", actionUpdate), s.update(workflows.UpdateEndSession, nil))
-	d.POST("/attended", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkAttended, nil))
-	d.POST("/no-show", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkNoShow, nil))
-	d.POST("/paid", s.audited("consultation", actionUpdate), s.update(workflows.UpdateMarkPaid, nil))
-	d.POST("/delay", s.audited("consultation", actionUpdate), s.update(workflows.UpdateDoctorDelay, newDelayRequest))
-	d.POST("/cancel", s.audited("consultation", actionUpdate), s.update(workflows.UpdateDoctorCancel, nil))
-	d.POST("/cancellation/confirm", s.audited("consultation", actionUpdate), s.update(workflows.UpdateConfirmCancellation, nil))
-	d.POST("/cancellation/reject", s.audited("consultation", actionUpdate), s.update(workflows.UpdateRejectCancellation, nil))
-}
-
 // actionBody decodes an action's optional JSON body into the Update argument.
 type actionBody func(c *gin.Context) (any, error)
 

@@ -102,19 +102,6 @@ func requireRole(roles ...string) gin.HandlerFunc {
 	}
 }
 
-func (s *Server) routeAuth(v1 *gin.RouterGroup) {
-	v1.POST("/auth/register", s.audited("user", actionCreate), s.register)
-	v1.POST("/auth/login", s.login)
-	v1.POST("/auth/logout", requireRole(RolePatient, RoleDoctor, RoleAdmin), s.logout)
-	v1.POST("/auth/password/forgot", s.forgotPassword)
-	v1.POST("/auth/password/reset", s.audited("user", actionUpdate), s.resetPassword)
-	me := v1.Group("/me", requireRole(RolePatient, RoleDoctor, RoleAdmin))
-	me.GET("", s.audited("user", actionRead), s.me)
-	me.GET("/access-log", s.audited("audit_log", actionRead), s.accessLog)
-	me.PUT("/pin", s.audited("user", actionUpdate), s.setPIN)
-	me.POST("/pin/unlock", s.audited("user", actionUpdate), s.unlockPIN)
-}
-
 type registerRequest struct {
 	Email    string `json:"email" validate:"required,email,max=254"`
 	Password string `json:"password" validate:"required,min=10,max=128"`

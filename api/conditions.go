@@ -40,20 +40,6 @@ const (
 	maxModerationItems = 200
 )
 
-// routeConditions registers the conditions A–Z, comments and DermaWizard routes.
-func (s *Server) routeConditions(v1 *gin.RouterGroup) {
-	v1.GET("/conditions", s.listConditions)
-	v1.GET("/conditions/:slug", s.getCondition)
-	v1.POST("/conditions/:slug/comments", requireRole(RolePatient, RoleDoctor, RoleAdmin), s.createConditionComment)
-	v1.POST("/doctor/conditions/:slug/review", requireRole(RoleDoctor), s.doctorReviewCondition)
-	admin := v1.Group("/admin", requireRole(RoleAdmin))
-	admin.POST("/conditions/:slug/review", s.adminResetConditionReview)
-	admin.GET("/comments", s.listModerationComments)
-	admin.POST("/comments/:id/approve", s.moderateComment(commentApproved))
-	admin.POST("/comments/:id/reject", s.moderateComment(commentRejected))
-	v1.POST("/wizard", s.wizard)
-}
-
 // ContentReviewView tells whether a dermatologist reviewed a condition text. Only
 // published content names a reviewer and a date; everything else carries
 // the demo-content label and is never presented as reviewed.

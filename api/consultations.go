@@ -82,17 +82,6 @@ type EmailAdviceStart struct {
 	Language       string
 }
 
-func (s *Server) routeConsultations(v1 *gin.RouterGroup) {
-	v1.POST("/consultations", s.audited("consultation", actionCreate), s.createConsultation)
-	v1.GET("/consultations", requireRole(RolePatient), s.audited("consultation", actionSearch), s.listConsultations)
-	c := v1.Group("/consultations/:id", s.consultationAccess())
-	c.GET("", s.audited("consultation", actionRead), s.requirePIN(), s.getConsultation)
-	c.POST("/intake", s.audited("intake", actionCreate), s.submitIntake)
-	c.POST("/photos", s.audited("photo", actionCreate), bodyLimit(maxPhotoBody), handlerTimeout(photoHandlerTimeout), s.uploadPhoto)
-	c.GET("/invoice.pdf", s.audited("invoice", actionExport), s.patientInvoicePDF)
-	v1.POST("/webhooks/mollie", s.mollieWebhook)
-}
-
 type createConsultationRequest struct {
 	Type       string     `json:"type" validate:"required,consultation_type"`
 	DoctorID   string     `json:"doctor_id" validate:"required,uuid"`
@@ -234,53 +223,6 @@ func (s *Server) fee(ctx context.Context, doctorID uuid.UUID, typ string) (db.Do
 	return db.DoctorFee{}, errValidation(FieldProblem{Field: "type", Reason: "is not offered by this doctor"})
 }
 
-const ctxConsultation = "derma.consultation"
-
-// consultationAccess loads the consultation of the path and lets the request
-// through only for its patient (logged in) or a guest holding its signed
-// access token (?access= or X-Access-Token). Anyone else gets 404, so ids of
-// other people's consultations reveal nothing.
-func (s *Server) consultationAccess() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, err := uuid.Parse(c.Param("id"))
-		if err != nil {
-			fail(c, errNotFound("This consultation"))
-			return
-		}
-		row, err := s.Store.GetConsultation(c, id)
-		if errors.Is(db.Translate(err), db.ErrNotFound) {
-			fail(c, errNotFound("This consultation"))
-			return
-		} else if err != nil {
-			fail(c, err)
-			return
-		}
-		p := currentPrincipal(c)
-		allowed := p != nil && p.Role == RolePatient && row.PatientID.Valid && row.PatientID.UUID == p.UserID
-		if !allowed {
-			token := c.Query("access")
-			if token == "" {
-				token = c.GetHeader("X-Access-Token")
-			}
-			if token != "" {
-				subject, err := s.Links.Verify(token, guestLinkPurpose, s.Now())
-				allowed = err == nil && subject == id.String()
-			}
-		}
-		if !allowed {
-			fail(c, errNotFound("This consultation"))
-			return
-		}
-		auditSubject(c, row.PatientID.UUID, id.String())
-		c.Set(ctxConsultation, row)
-		c.Next()
-	}
-}
-
-func consultationOf(c *gin.Context) db.Consultation {
-	return c.MustGet(ctxConsultation).(db.Consultation)
-}
-
 // ConsultationView is a consultation as its patient sees it.
 type ConsultationView struct {
 	ID          uuid.UUID  `json:"id"`
@@ -307,6 +249,8 @@ type ConsultationView struct {
 	AdviceDelivery string `json:"advice_delivery,omitempty"`
 	// Language is the consultation's language (its emails and pages).
 	Language string `json:"language"`
+	// MedicalLocked: the advice is left out until the patient unlocks the PIN.
+	MedicalLocked bool `json:"medical_locked,omitempty"`
 }
 
 // Advice delivery choices (createConsultationRequest.AdviceDelivery).
@@ -377,11 +321,14 @@ func (s *Server) listConsultations(c *gin.Context) {
 			return
 		}
 		v.DoctorName = r.DoctorName
+		auditListed(c, r.Consultation.PatientID, r.Consultation.ID.String())
 		items = append(items, v)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
 
+// getConsultation shows booking times and payment status to the patient
+// always, and the medical parts (the advice) only with the PIN unlocked.
 func (s *Server) getConsultation(c *gin.Context) {
 	row := consultationOf(c)
 	v, err := s.consultationView(c, row, true)
@@ -395,6 +342,9 @@ func (s *Server) getConsultation(c *gin.Context) {
 		return
 	}
 	v.DoctorName = doctor.DisplayName
+	if s.pinProblem(c) != nil {
+		v.Advice, v.MedicalLocked = nil, true
+	}
 	c.JSON(http.StatusOK, v)
 }
 

@@ -17,48 +17,6 @@ import (
 	"derma2go/prescribing"
 )
 
-func (s *Server) routeDoctor(v1 *gin.RouterGroup) {
-	d := v1.Group("/doctor", requireRole(RoleDoctor))
-	d.GET("/consultations", s.audited("consultation", actionSearch), s.doctorConsultations)
-	one := d.Group("/consultations/:id", s.doctorConsultationAccess())
-	one.GET("", s.audited("consultation", actionRead), s.doctorConsultation)
-	one.GET("/photos/:photoId", s.audited("photo", actionRead), s.doctorPhoto)
-	one.POST("/advice", s.audited("advice", actionCreate), s.answerAdvice)
-	one.POST("/decline", s.audited("consultation", actionUpdate), s.declineConsultation)
-	one.POST("/prescriptions", s.audited("prescription", actionCreate), s.issuePrescription)
-	d.GET("/profile", s.doctorProfile)
-	d.PUT("/profile", s.putDoctorProfile)
-	d.GET("/availability", s.getAvailability)
-	d.PUT("/availability", s.putAvailability)
-	d.GET("/fees", s.doctorFees)
-	d.PUT("/fees", s.putDoctorFees)
-	d.GET("/invoices", s.listDoctorInvoices)
-	d.GET("/invoices/:file", s.audited("invoice", actionExport), s.doctorInvoicePDF)
-}
-
-// doctorConsultationAccess lets a doctor reach only their own consultations;
-// any other id is a 404.
-func (s *Server) doctorConsultationAccess() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		id, err := uuid.Parse(c.Param("id"))
-		if err != nil {
-			fail(c, errNotFound("This consultation"))
-			return
-		}
-		row, err := s.Store.GetConsultation(c, id)
-		if errors.Is(db.Translate(err), db.ErrNotFound) || (err == nil && row.DoctorID != currentPrincipal(c).UserID) {
-			fail(c, errNotFound("This consultation"))
-			return
-		} else if err != nil {
-			fail(c, err)
-			return
-		}
-		auditSubject(c, row.PatientID.UUID, id.String())
-		c.Set(ctxConsultation, row)
-		c.Next()
-	}
-}
-
 // DoctorConsultationView is a consultation as its doctor sees it.
 type DoctorConsultationView struct {
 	ConsultationView
@@ -105,6 +63,7 @@ func (s *Server) doctorConsultations(c *gin.Context) {
 			fail(c, err)
 			return
 		}
+		auditListed(c, r.PatientID, r.ID.String())
 		items = append(items, DoctorConsultationView{ConsultationView: v, PatientName: patient.Name, Guest: !r.PatientID.Valid})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
@@ -254,6 +213,10 @@ type InvoiceView struct {
 func (s *Server) listDoctorInvoices(c *gin.Context) {
 	rows, err := s.Store.ListDoctorInvoices(c, currentPrincipal(c).UserID)
 	if err != nil {
+		fail(c, err)
+		return
+	}
+	if err := s.auditInvoices(c, rows); err != nil {
 		fail(c, err)
 		return
 	}

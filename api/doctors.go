@@ -15,12 +15,6 @@ import (
 	"derma2go/search"
 )
 
-func (s *Server) routeDoctors(v1 *gin.RouterGroup) {
-	v1.GET("/doctors", s.listDoctors)
-	v1.GET("/doctors/:id", s.getDoctor)
-	v1.GET("/doctors/:id/slots", s.doctorSlots)
-}
-
 // DoctorView is a doctor's public profile.
 type DoctorView struct {
 	ID            uuid.UUID `json:"id"`

@@ -127,24 +127,30 @@ func (s *Server) unlockPIN(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"unlocked_until": now.Add(pinUnlockLifetime).UTC().Truncate(time.Second)})
 }
 
-// requirePIN lets a logged-in patient read medical parts only with the PIN
-// unlocked in this session. Guests, who come with a signed per-consultation
-// link, and doctors are not asked.
+// pinProblem is why the caller may not see medical parts now, or nil. A
+// logged-in patient needs the PIN unlocked in this session; guests, who come
+// with a signed per-consultation link, and doctors are not asked.
+func (s *Server) pinProblem(c *gin.Context) error {
+	p := currentPrincipal(c)
+	switch {
+	case p == nil || p.Role != RolePatient:
+		return nil
+	case !p.hasPIN:
+		return newProblem(http.StatusForbidden, "pin-required", "PIN required",
+			"Medical records are protected by a personal PIN: set one (PUT /v1/me/pin), then unlock (POST /v1/me/pin/unlock).")
+	case p.pinUnlockedUntil == nil || !p.pinUnlockedUntil.After(s.Now()):
+		return newProblem(http.StatusForbidden, "pin-locked-session", "Unlock with your PIN",
+			"Unlock the medical part of your portal with your PIN (POST /v1/me/pin/unlock).")
+	}
+	return nil
+}
+
+// requirePIN guards a route of the medical parts (intake, photos, advice,
+// documents, prescriptions) with the PIN; see pinProblem.
 func (s *Server) requirePIN() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		p := currentPrincipal(c)
-		if p == nil || p.Role != RolePatient {
-			c.Next()
-			return
-		}
-		switch {
-		case !p.hasPIN:
-			fail(c, newProblem(http.StatusForbidden, "pin-required", "PIN required",
-				"Medical records are protected by a personal PIN: set one (PUT /v1/me/pin), then unlock (POST /v1/me/pin/unlock)."))
-			return
-		case p.pinUnlockedUntil == nil || !p.pinUnlockedUntil.After(s.Now()):
-			fail(c, newProblem(http.StatusForbidden, "pin-locked-session", "Unlock with your PIN",
-				"Unlock the medical part of your portal with your PIN (POST /v1/me/pin/unlock)."))
+		if err := s.pinProblem(c); err != nil {
+			fail(c, err)
 			return
 		}
 		c.Next()

@@ -13,15 +13,6 @@ import (
 	"derma2go/domain"
 )
 
-func (s *Server) routeReviews(v1 *gin.RouterGroup) {
-	v1.GET("/doctors/:id/reviews", s.doctorReviews)
-	v1.POST("/consultations/:id/review", s.consultationAccess(), s.audited("review", actionCreate), s.createReview)
-	me := v1.Group("/me/favourites", requireRole(RolePatient, RoleDoctor, RoleAdmin))
-	me.GET("", s.listFavourites)
-	me.PUT("/:doctorId", s.addFavourite)
-	me.DELETE("/:doctorId", s.removeFavourite)
-}
-
 // ReviewView is a published review. Reviews are anonymous: they show the
 // consultation type, never the patient.
 type ReviewView struct {

@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"derma2go/care"
 	"derma2go/conditions"
@@ -113,20 +112,7 @@ func New(d Deps) http.Handler {
 		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
 			"This resource does not accept "+c.Request.Method+"."))
 	})
-
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
-	r.GET("/openapi.yaml", func(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) })
-
-	v1 := r.Group("/v1", s.authenticate())
-	s.routeAuth(v1)
-	s.routeDoctors(v1)
-	s.routeConsultations(v1)
-	s.routeDoctor(v1)
-	s.routeConditions(v1)
-	s.routeReviews(v1)
-	s.routeAppointments(v1)
+	s.mount(r)
 	return r
 }
 

@@ -93,3 +93,32 @@ func (q *Queries) ListAuditEventsForPatient(ctx context.Context, arg ListAuditEv
 	}
 	return items, nil
 }
+
+const listConsultationPatients = `-- name: ListConsultationPatients :many
+SELECT id, patient_id FROM consultations WHERE id = ANY($1::uuid[])
+`
+
+type ListConsultationPatientsRow struct {
+	ID        uuid.UUID
+	PatientID uuid.NullUUID
+}
+
+func (q *Queries) ListConsultationPatients(ctx context.Context, ids []uuid.UUID) ([]ListConsultationPatientsRow, error) {
+	rows, err := q.db.Query(ctx, listConsultationPatients, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListConsultationPatientsRow{}
+	for rows.Next() {
+		var i ListConsultationPatientsRow
+		if err := rows.Scan(&i.ID, &i.PatientID); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"derma2go/config"
+	"derma2go/db"
 	"derma2go/demodata"
 	"derma2go/devstack/mailsink"
 	"derma2go/devstack/pgcluster"
@@ -171,7 +172,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 	s.stops = append(s.stops, func() error { s.Platform.Close(); return nil })
-	if err := s.Platform.Store.Migrate(ctx); err != nil {
+	if err := db.MigrateURL(ctx, s.PG.OwnerURL("derma")); err != nil {
 		return nil, err
 	}
 	if opts.Seed {

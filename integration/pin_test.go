@@ -28,15 +28,14 @@ func TestPINGuardsMedicalRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/v1/consultations/" + id
-	if p := c.do("GET", path, nil).expect(t, http.StatusForbidden).problem(t); p.Type != "https://derma2go.nl/problems/pin-required" {
+	if p := c.do("GET", path+"/documents", nil).expect(t, http.StatusForbidden).problem(t); p.Type != "https://derma2go.nl/problems/pin-required" {
 		t.Fatalf("without a PIN: %s", p.Type)
 	}
 	c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": "1234"}).expect(t, http.StatusConflict)
 	c.do("PUT", "/v1/me/pin", map[string]any{"pin": "1357", "password": "wrong-password"}).expect(t, http.StatusForbidden)
 	c.raw("PUT", "/v1/me/pin", "application/json", []byte(`{"pin":"12ab","password":"pin-password-1"}`)).expect(t, http.StatusUnprocessableEntity)
 	c.do("PUT", "/v1/me/pin", map[string]any{"pin": "1357", "password": "pin-password-1"}).expect(t, http.StatusNoContent)
-	c.do("GET", path, nil).expect(t, http.StatusForbidden) // set, not yet unlocked
-	c.do("GET", path+"/documents", nil).expect(t, http.StatusForbidden)
+	c.do("GET", path+"/documents", nil).expect(t, http.StatusForbidden) // set, not yet unlocked
 
 	for i := range 4 {
 		p := c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": "0000"}).expect(t, http.StatusForbidden).problem(t)
@@ -53,7 +52,7 @@ func TestPINGuardsMedicalRecords(t *testing.T) {
 	newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email, "password": "pin-password-1"}).
 		expect(t, http.StatusOK).decode(t, &second)
 	c2 := &apiClient{t: t, token: second.Token}
-	c2.do("GET", path, nil).expect(t, http.StatusForbidden)
+	c2.do("GET", path+"/documents", nil).expect(t, http.StatusForbidden)
 	for range 5 {
 		c2.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": "0000"}).expect(t, http.StatusForbidden)
 	}
@@ -65,5 +64,52 @@ func TestPINGuardsMedicalRecords(t *testing.T) {
 	// Setting a new PIN with the password lifts the lock.
 	c2.do("PUT", "/v1/me/pin", map[string]any{"pin": "8642", "password": "pin-password-1"}).expect(t, http.StatusNoContent)
 	c2.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": "8642"}).expect(t, http.StatusOK)
-	c2.do("GET", path, nil).expect(t, http.StatusOK)
+	c2.do("GET", path+"/documents", nil).expect(t, http.StatusOK)
+}
+
+// TestPINGuardsMedicalPartsNotBookingOrPayment (issue 8, item 9): without
+// the PIN unlocked a patient still sees a consultation's status, times and
+// payment, and may cancel or check in; the medical parts (advice, intake,
+// photos, documents, the invoice among them) need the PIN on every route
+// that reaches them.
+func TestPINGuardsMedicalPartsNotBookingOrPayment(t *testing.T) {
+	a := newAuditCase(t)
+	path := "/v1/consultations/" + a.id
+	var locked struct {
+		Status        string  `json:"status"`
+		PaidAt        *string `json:"paid_at"`
+		Advice        *string `json:"advice"`
+		MedicalLocked bool    `json:"medical_locked"`
+	}
+	a.locked.do("GET", path, nil).expect(t, http.StatusOK).decode(t, &locked)
+	if locked.Status == "" || locked.PaidAt == nil || locked.Advice != nil || !locked.MedicalLocked {
+		t.Fatalf("without the PIN: %+v, want status and payment but no advice", locked)
+	}
+	unlocked := locked
+	unlocked.MedicalLocked = false
+	a.patient.do("GET", path, nil).expect(t, http.StatusOK).decode(t, &unlocked)
+	if unlocked.Advice == nil || unlocked.MedicalLocked {
+		t.Fatalf("with the PIN: %+v, want the advice", unlocked)
+	}
+	var list struct {
+		Items []struct{ ID string } `json:"items"`
+	}
+	a.locked.do("GET", "/v1/consultations", nil).expect(t, http.StatusOK).decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].ID != a.id {
+		t.Fatalf("list without the PIN: %+v", list.Items)
+	}
+	for _, medical := range []struct{ method, suffix string }{
+		{"GET", "/documents"}, {"GET", "/documents/" + a.invoiceID}, {"GET", "/invoice.pdf"},
+		{"POST", "/intake"}, {"POST", "/photos"},
+	} {
+		res := a.locked.raw(medical.method, path+medical.suffix, "application/json", []byte(`{}`)).expect(t, http.StatusForbidden)
+		if p := res.problem(t); p.Type != "https://derma2go.nl/problems/pin-locked-session" {
+			t.Errorf("%s %s without the PIN: %s", medical.method, medical.suffix, p.Type)
+		}
+	}
+	for _, booking := range []string{"/cancellation", "/checkin"} {
+		if res := a.locked.raw("POST", path+booking, "application/json", []byte(`{}`)); res.Status == http.StatusForbidden {
+			t.Errorf("POST %s without the PIN → 403: %s", booking, res.Body)
+		}
+	}
 }

@@ -3,7 +3,7 @@
 //	derma dev       run the whole platform on this machine, nothing configured
 //	derma api       run the REST API (production; configuration from the environment)
 //	derma worker    run the Temporal worker (production)
-//	derma migrate   apply database migrations (DATABASE_URL)
+//	derma migrate   apply database migrations (MIGRATE_DATABASE_URL, else DATABASE_URL)
 //	derma seed      load demo data (doctors, an admin, two patients)
 //	derma reindex   rebuild the search index from PostgreSQL
 //	derma help      this text
@@ -36,7 +36,7 @@ Commands:
             Mollie sandbox, API and worker, with demo data (data in .derma/)
   api       run the REST API; configuration from environment variables
   worker    run the Temporal worker; configuration from environment variables
-  migrate   apply pending database migrations (needs DATABASE_URL)
+  migrate   apply pending database migrations as the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL)
   seed      load demo data into the database (idempotent)
   reindex   rebuild the search index from PostgreSQL
   help      show this text (derma <command> --help: that command's help)
@@ -174,17 +174,17 @@ func runWorker(ctx context.Context) error {
 	return platform.Run(ctx, p)
 }
 
+// runMigrate applies the migrations as the schema's owner role
+// (MIGRATE_DATABASE_URL), or through DATABASE_URL when that is unset.
 func runMigrate(ctx context.Context) error {
-	url := os.Getenv("DATABASE_URL")
+	url := os.Getenv("MIGRATE_DATABASE_URL")
 	if url == "" {
-		return errors.New("config: DATABASE_URL is required (see README, Configuration)")
+		url = os.Getenv("DATABASE_URL")
 	}
-	store, err := db.Open(ctx, url)
-	if err != nil {
-		return err
+	if url == "" {
+		return errors.New("config: MIGRATE_DATABASE_URL or DATABASE_URL is required (see README, Configuration)")
 	}
-	defer store.Close()
-	if err := store.Migrate(ctx); err != nil {
+	if err := db.MigrateURL(ctx, url); err != nil {
 		return err
 	}
 	fmt.Println("migrations applied")

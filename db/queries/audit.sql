@@ -5,3 +5,6 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12);
 
 -- name: ListAuditEventsForPatient :many
 SELECT * FROM audit_events WHERE patient_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2;
+
+-- name: ListConsultationPatients :many
+SELECT id, patient_id FROM consultations WHERE id = ANY(@ids::uuid[]);

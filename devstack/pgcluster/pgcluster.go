@@ -3,6 +3,12 @@
 // runs as root the cluster runs as the `postgres` user, because PostgreSQL
 // refuses to run as root; if that user cannot reach the directory (a
 // checkout under /root), the data lives under RelocateBase instead.
+//
+// The cluster has the two roles production has: OwnerRole owns the
+// databases and runs the migrations, AppRole is what the API and worker log
+// in as (it gets its table privileges from the migrations, and may only
+// insert into and read the audit log). The bootstrap superuser `derma` is
+// for the cluster's own housekeeping.
 package pgcluster
 
 import (
@@ -22,6 +28,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+)
+
+// Roles of the cluster (see the package doc).
+const (
+	OwnerRole = "derma_owner"
+	AppRole   = "derma_app"
+	superuser = "derma"
 )
 
 // Cluster is a running PostgreSQL cluster.
@@ -73,6 +86,10 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.start(ctx); err != nil {
 		return nil, err
 	}
+	if err := c.ensureRoles(ctx); err != nil {
+		_ = c.Stop()
+		return nil, err
+	}
 	if opts.Database != "" {
 		if err := c.ensureDatabase(ctx, opts.Database); err != nil {
 			_ = c.Stop()
@@ -82,9 +99,16 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	return c, nil
 }
 
-// URL returns the connection string of database name.
-func (c *Cluster) URL(name string) string {
-	return fmt.Sprintf("postgres://derma@127.0.0.1:%d/%s?sslmode=disable", c.port, name)
+// URL returns the connection string of database name for the
+// application's role (AppRole).
+func (c *Cluster) URL(name string) string { return c.urlAs(AppRole, name) }
+
+// OwnerURL returns the connection string of database name for the role
+// that owns it and runs the migrations (OwnerRole).
+func (c *Cluster) OwnerURL(name string) string { return c.urlAs(OwnerRole, name) }
+
+func (c *Cluster) urlAs(role, name string) string {
+	return fmt.Sprintf("postgres://%s@127.0.0.1:%d/%s?sslmode=disable", role, c.port, name)
 }
 
 // Port is the TCP port the cluster listens on.
@@ -129,7 +153,7 @@ func (c *Cluster) initIfNeeded(ctx context.Context) error {
 	if err := c.chown(c.dataDir()); err != nil {
 		return err
 	}
-	out, err := c.run(ctx, "initdb", "-D", c.dataDir(), "-U", "derma", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
+	out, err := c.run(ctx, "initdb", "-D", c.dataDir(), "-U", superuser, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
 	if err != nil {
 		return fmt.Errorf("pgcluster: initdb: %w: %s", err, out)
 	}
@@ -234,26 +258,92 @@ func (c *Cluster) start(ctx context.Context) error {
 	return nil
 }
 
-func (c *Cluster) ensureDatabase(ctx context.Context, name string) error {
-	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+// ensureRoles creates the owner and application roles when missing.
+func (c *Cluster) ensureRoles(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, c.urlAs(superuser, "postgres"))
 	if err != nil {
 		return fmt.Errorf("pgcluster: connect: %w", err)
 	}
 	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return fmt.Errorf("pgcluster: %w", err)
-	}
-	if exists {
-		return nil
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return fmt.Errorf("pgcluster: create database: %w", err)
+	for _, role := range []string{OwnerRole, AppRole} {
+		var exists bool
+		if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", role).Scan(&exists); err != nil {
+			return fmt.Errorf("pgcluster: %w", err)
+		}
+		if exists {
+			continue
+		}
+		if _, err := conn.Exec(ctx, "CREATE ROLE "+pgx.Identifier{role}.Sanitize()+" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"); err != nil {
+			return fmt.Errorf("pgcluster: create role %s: %w", role, err)
+		}
 	}
 	return nil
 }
 
-// CreateDatabase creates a fresh, empty database (for isolated tests).
+// ensureDatabase creates database name owned by OwnerRole. A database from
+// before the owner role existed (owned by the superuser) is handed over to
+// the owner, with the tables, sequences and functions in it.
+func (c *Cluster) ensureDatabase(ctx context.Context, name string) error {
+	conn, err := pgx.Connect(ctx, c.urlAs(superuser, "postgres"))
+	if err != nil {
+		return fmt.Errorf("pgcluster: connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	var owner string
+	err = conn.QueryRow(ctx, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = $1", name).Scan(&owner)
+	ident := pgx.Identifier{name}.Sanitize()
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		if _, err := conn.Exec(ctx, "CREATE DATABASE "+ident+" OWNER "+OwnerRole); err != nil {
+			return fmt.Errorf("pgcluster: create database: %w", err)
+		}
+	case err != nil:
+		return fmt.Errorf("pgcluster: %w", err)
+	case owner == OwnerRole:
+		return nil
+	default:
+		if _, err := conn.Exec(ctx, "ALTER DATABASE "+ident+" OWNER TO "+OwnerRole); err != nil {
+			return fmt.Errorf("pgcluster: hand database to %s: %w", OwnerRole, err)
+		}
+	}
+	db, err := pgx.Connect(ctx, c.urlAs(superuser, name))
+	if err != nil {
+		return fmt.Errorf("pgcluster: connect: %w", err)
+	}
+	defer db.Close(ctx)
+	if _, err := db.Exec(ctx, handOver); err != nil {
+		return fmt.Errorf("pgcluster: hand objects to %s: %w", OwnerRole, err)
+	}
+	return nil
+}
+
+// handOver gives the public schema and everything the superuser created in
+// it to the owner role.
+const handOver = `
+ALTER SCHEMA public OWNER TO ` + OwnerRole + `;
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT c.relname, c.relkind FROM pg_class c
+             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+               AND pg_get_userbyid(c.relowner) = '` + superuser + `'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i') AND c.relkind = 'S')
+    LOOP
+        EXECUTE format(CASE r.relkind WHEN 'S' THEN 'ALTER SEQUENCE %I OWNER TO ` + OwnerRole + `'
+                                      WHEN 'v' THEN 'ALTER VIEW %I OWNER TO ` + OwnerRole + `'
+                                      WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %I OWNER TO ` + OwnerRole + `'
+                                      ELSE 'ALTER TABLE %I OWNER TO ` + OwnerRole + `' END, r.relname);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_proc p
+             WHERE p.pronamespace = 'public'::regnamespace AND pg_get_userbyid(p.proowner) = '` + superuser + `'
+    LOOP
+        EXECUTE format('ALTER ROUTINE %s OWNER TO ` + OwnerRole + `', r.sig);
+    END LOOP;
+END $$;`
+
+// CreateDatabase creates a fresh, empty database owned by OwnerRole (for
+// isolated tests) and returns its URL for AppRole; migrate it through
+// OwnerURL.
 func (c *Cluster) CreateDatabase(ctx context.Context, name string) (string, error) {
 	if err := c.ensureDatabase(ctx, name); err != nil {
 		return "", err

@@ -27,7 +27,7 @@ func TestStartReuseStop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn, err := pgx.Connect(ctx, c.URL("derma"))
+	conn, err := pgx.Connect(ctx, c.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestStartReuseStop(t *testing.T) {
 	if c2.Port() != port {
 		t.Errorf("port after restart = %d, want the previous %d", c2.Port(), port)
 	}
-	conn, err = pgx.Connect(ctx, c2.URL("derma"))
+	conn, err = pgx.Connect(ctx, c2.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 	if !strings.HasPrefix(target, RelocateBase+"/") {
 		t.Errorf("data in %s, want under %s", target, RelocateBase)
 	}
-	conn, err := pgx.Connect(ctx, c.URL("derma"))
+	conn, err := pgx.Connect(ctx, c.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 		t.Fatalf("restart: %v", err)
 	}
 	defer func() { _ = c.Stop() }()
-	conn, err = pgx.Connect(ctx, c.URL("derma"))
+	conn, err = pgx.Connect(ctx, c.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,5 +117,79 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 	var v int
 	if err := conn.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 7 {
 		t.Fatalf("data after restart: v=%d err=%v", v, err)
+	}
+}
+
+// TestRoles: the cluster has the owner and the application role, neither a
+// superuser; databases belong to the owner, and a database the superuser
+// made before the roles existed (an old dev cluster) is handed over to the
+// owner with its tables, sequences and functions.
+func TestRoles(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "pgcluster-roles-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Stop() }()
+
+	app, err := pgx.Connect(ctx, c.URL("derma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close(ctx)
+	var user, dbOwner string
+	var super bool
+	if err := app.QueryRow(ctx, `SELECT current_user, rolsuper, pg_get_userbyid(d.datdba) FROM pg_roles r, pg_database d
+		WHERE r.rolname = current_user AND d.datname = current_database()`).Scan(&user, &super, &dbOwner); err != nil {
+		t.Fatal(err)
+	}
+	if user != AppRole || super || dbOwner != OwnerRole {
+		t.Fatalf("app connects as %s (superuser %v) to a database owned by %s", user, super, dbOwner)
+	}
+
+	admin, err := pgx.Connect(ctx, c.urlAs(superuser, "postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE legacy"); err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := pgx.Connect(ctx, c.urlAs(superuser, "legacy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := legacy.Exec(ctx, `CREATE TABLE old (id bigserial PRIMARY KEY);
+		CREATE SEQUENCE loose; CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'`); err != nil {
+		t.Fatal(err)
+	}
+	_ = legacy.Close(ctx)
+	if err := c.ensureDatabase(ctx, "legacy"); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := pgx.Connect(ctx, c.OwnerURL("legacy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close(ctx)
+	var notOwned int
+	if err := owner.QueryRow(ctx, `SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relowner <> current_user::regrole)
+		+ (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proowner <> current_user::regrole)`).Scan(&notOwned); err != nil {
+		t.Fatal(err)
+	}
+	if notOwned != 0 {
+		t.Fatalf("%d objects in the legacy database not handed to %s", notOwned, OwnerRole)
+	}
+	if _, err := owner.Exec(ctx, "ALTER TABLE old ADD COLUMN v text"); err != nil {
+		t.Fatalf("owner cannot alter a handed-over table: %v", err)
 	}
 }

@@ -1,0 +1,235 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"derma2go/workflows"
+)
+
+// Every route of the API is declared once, in routeTable: who may call it,
+// which object it reaches, what it writes to the audit log, whether the
+// patient's PIN must be unlocked, and its body limit. The router is built
+// from the table and nothing else (TestRouteTableIsTheRouter), so a route
+// cannot skip its access check or its audit row.
+
+// scope is how a route finds the object it works on and who may reach it.
+type scope int
+
+const (
+	// scopeNone: no object of a particular person (public data, own settings
+	// that hold no patient data).
+	scopeNone scope = iota
+	// scopeSelf: the caller's own account; the caller is the patient named
+	// in the audit row.
+	scopeSelf
+	// scopeConsultation: the consultation of the path (:id), reached by its
+	// logged-in patient or by a holder of its signed guest link; anyone
+	// else gets 404.
+	scopeConsultation
+	// scopeDoctorConsultation: the consultation of the path (:id), reached
+	// only by its doctor; anyone else gets 404.
+	scopeDoctorConsultation
+	// scopeDoctorInvoice: the invoice of the path (:file = <id>.pdf),
+	// reached only by the doctor who issued it.
+	scopeDoctorInvoice
+)
+
+// auditSpec is what an audited route writes: the kind of object and the
+// NEN 7513 action. A zero auditSpec means the route touches no patient data.
+type auditSpec struct {
+	object string
+	action string
+}
+
+func (a auditSpec) audited() bool { return a.object != "" }
+
+// routeSpec declares one route.
+type routeSpec struct {
+	method string
+	path   string
+	// roles may call the route; nil means anyone (a login is optional and the
+	// scope decides).
+	roles []string
+	scope scope
+	audit auditSpec
+	// pin: a logged-in patient must have unlocked the PIN in this session
+	// (guests with a signed link and doctors are not asked). It guards the
+	// medical parts: intake, photos, advice, documents, prescriptions.
+	pin bool
+	// maxBody raises the body cap of this route (bodyLimit); 0 keeps
+	// maxJSONBody, which every request gets first (limitBody).
+	maxBody int64
+	// timeout replaces the handler deadline of every request (HandlerTimeout)
+	// for this route; 0 keeps it.
+	timeout time.Duration
+	handler gin.HandlerFunc
+}
+
+var (
+	anyUser  = []string{RolePatient, RoleDoctor, RoleAdmin}
+	patients = []string{RolePatient}
+	doctors  = []string{RoleDoctor}
+	admins   = []string{RoleAdmin}
+)
+
+func audit(object, action string) auditSpec { return auditSpec{object: object, action: action} }
+
+// routeTable is every route of the API.
+func (s *Server) routeTable() []routeSpec {
+	consultationUpdate := audit("consultation", actionUpdate)
+	return []routeSpec{
+		// Operations.
+		{method: "GET", path: "/healthz", handler: s.healthz},
+		{method: "GET", path: "/readyz", handler: s.readyz},
+		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))},
+		{method: "GET", path: "/openapi.yaml", handler: serveSpec},
+
+		// Accounts.
+		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), handler: s.register},
+		{method: "POST", path: "/v1/auth/login", handler: s.login},
+		{method: "POST", path: "/v1/auth/logout", roles: anyUser, handler: s.logout},
+		{method: "POST", path: "/v1/auth/password/forgot", handler: s.forgotPassword},
+		{method: "POST", path: "/v1/auth/password/reset", audit: audit("user", actionUpdate), handler: s.resetPassword},
+		{method: "GET", path: "/v1/me", roles: anyUser, scope: scopeSelf, audit: audit("user", actionRead), handler: s.me},
+		{method: "GET", path: "/v1/me/access-log", roles: anyUser, scope: scopeSelf, audit: audit("audit_log", actionRead), handler: s.accessLog},
+		{method: "PUT", path: "/v1/me/pin", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.setPIN},
+		{method: "POST", path: "/v1/me/pin/unlock", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.unlockPIN},
+		{method: "GET", path: "/v1/me/favourites", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionRead), handler: s.listFavourites},
+		{method: "PUT", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionCreate), handler: s.addFavourite},
+		{method: "DELETE", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionDelete), handler: s.removeFavourite},
+
+		// Discovery: public.
+		{method: "GET", path: "/v1/doctors", handler: s.listDoctors},
+		{method: "GET", path: "/v1/doctors/:id", handler: s.getDoctor},
+		{method: "GET", path: "/v1/doctors/:id/slots", handler: s.doctorSlots},
+		{method: "GET", path: "/v1/doctors/:id/reviews", handler: s.doctorReviews},
+		{method: "GET", path: "/v1/conditions", handler: s.listConditions},
+		{method: "GET", path: "/v1/conditions/:slug", handler: s.getCondition},
+		{method: "POST", path: "/v1/conditions/:slug/comments", roles: anyUser, handler: s.createConditionComment},
+		{method: "POST", path: "/v1/wizard", handler: s.wizard},
+
+		// Patients (or guests with the signed link).
+		{method: "POST", path: "/v1/consultations", scope: scopeSelf, audit: audit("consultation", actionCreate), handler: s.createConsultation},
+		{method: "GET", path: "/v1/consultations", roles: patients, scope: scopeSelf, audit: audit("consultation", actionSearch), handler: s.listConsultations},
+		{method: "GET", path: "/v1/consultations/:id", scope: scopeConsultation, audit: audit("consultation", actionRead), handler: s.getConsultation},
+		{method: "POST", path: "/v1/consultations/:id/intake", scope: scopeConsultation, audit: audit("intake", actionCreate), pin: true, handler: s.submitIntake},
+		{method: "POST", path: "/v1/consultations/:id/photos", scope: scopeConsultation, audit: audit("photo", actionCreate), pin: true, maxBody: maxPhotoBody, timeout: photoHandlerTimeout, handler: s.uploadPhoto},
+		{method: "GET", path: "/v1/consultations/:id/invoice.pdf", scope: scopeConsultation, audit: audit("invoice", actionExport), pin: true, handler: s.patientInvoicePDF},
+		{method: "GET", path: "/v1/consultations/:id/documents", scope: scopeConsultation, audit: audit("document", actionRead), pin: true, handler: s.listDocuments},
+		{method: "GET", path: "/v1/consultations/:id/documents/:docId", scope: scopeConsultation, audit: audit("document", actionExport), pin: true, handler: s.getDocument},
+		{method: "POST", path: "/v1/consultations/:id/checkin", scope: scopeConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdatePatientJoined, nil)},
+		{method: "POST", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRequestCancellation, newCancellationRequest)},
+		{method: "POST", path: "/v1/consultations/:id/review", scope: scopeConsultation, audit: audit("review", actionCreate), handler: s.createReview},
+		{method: "POST", path: "/v1/webhooks/mollie", handler: s.mollieWebhook},
+
+		// Doctors.
+		{method: "GET", path: "/v1/doctor/consultations", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorConsultations},
+		{method: "GET", path: "/v1/doctor/consultations/:id", roles: doctors, scope: scopeDoctorConsultation, audit: audit("consultation", actionRead), handler: s.doctorConsultation},
+		{method: "GET", path: "/v1/doctor/consultations/:id/photos/:photoId", roles: doctors, scope: scopeDoctorConsultation, audit: audit("photo", actionRead), handler: s.doctorPhoto},
+		{method: "POST", path: "/v1/doctor/consultations/:id/advice", roles: doctors, scope: scopeDoctorConsultation, audit: audit("advice", actionCreate), handler: s.answerAdvice},
+		{method: "POST", path: "/v1/doctor/consultations/:id/decline", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.declineConsultation},
+		{method: "POST", path: "/v1/doctor/consultations/:id/prescriptions", roles: doctors, scope: scopeDoctorConsultation, audit: audit("prescription", actionCreate), handler: s.issuePrescription},
+		{method: "POST", path: "/v1/doctor/consultations/:id/start", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateStartSession, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/end", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateEndSession, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/attended", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkAttended, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/no-show", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkNoShow, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/paid", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkPaid, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/delay", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorDelay, newDelayRequest)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/cancel", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorCancel, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/confirm", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateConfirmCancellation, nil)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/reject", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRejectCancellation, nil)},
+		{method: "GET", path: "/v1/doctor/invoices", roles: doctors, audit: audit("invoice", actionSearch), handler: s.listDoctorInvoices},
+		{method: "GET", path: "/v1/doctor/invoices/:file", roles: doctors, scope: scopeDoctorInvoice, audit: audit("invoice", actionExport), handler: s.doctorInvoicePDF},
+		{method: "GET", path: "/v1/doctor/profile", roles: doctors, handler: s.doctorProfile},
+		{method: "PUT", path: "/v1/doctor/profile", roles: doctors, handler: s.putDoctorProfile},
+		{method: "GET", path: "/v1/doctor/availability", roles: doctors, handler: s.getAvailability},
+		{method: "PUT", path: "/v1/doctor/availability", roles: doctors, handler: s.putAvailability},
+		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
+		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, handler: s.putDoctorFees},
+		{method: "POST", path: "/v1/doctor/conditions/:slug/review", roles: doctors, handler: s.doctorReviewCondition},
+
+		// Administrators.
+		{method: "POST", path: "/v1/admin/conditions/:slug/review", roles: admins, handler: s.adminResetConditionReview},
+		{method: "GET", path: "/v1/admin/comments", roles: admins, handler: s.listModerationComments},
+		{method: "POST", path: "/v1/admin/comments/:id/approve", roles: admins, handler: s.moderateComment(commentApproved)},
+		{method: "POST", path: "/v1/admin/comments/:id/reject", roles: admins, handler: s.moderateComment(commentRejected)},
+	}
+}
+
+// chain is the handler chain of a route (after the engine's middleware,
+// which caps every body at maxJSONBody and sets the handler deadline), in
+// this order: open the audit entry (so refusals are written too), find the
+// object and name its patient, authenticate, check the role, check access
+// to the object, check the PIN, raise the body cap and deadline where the
+// route declares it, run the handler.
+func (s *Server) chain(r routeSpec) []gin.HandlerFunc {
+	var hs []gin.HandlerFunc
+	if r.audit.audited() {
+		hs = append(hs, s.audited(r))
+	}
+	if r.scope != scopeNone && r.scope != scopeSelf {
+		hs = append(hs, s.findSubject(r.scope))
+	}
+	if strings.HasPrefix(r.path, "/v1/") {
+		hs = append(hs, s.authenticate())
+	}
+	if r.roles != nil {
+		hs = append(hs, requireRole(r.roles...))
+	}
+	if r.scope != scopeNone && r.scope != scopeSelf {
+		hs = append(hs, s.authorize(r.scope))
+	}
+	if r.pin {
+		hs = append(hs, s.requirePIN())
+	}
+	if r.maxBody != 0 {
+		hs = append(hs, bodyLimit(r.maxBody))
+	}
+	if r.timeout != 0 {
+		hs = append(hs, handlerTimeout(r.timeout))
+	}
+	return append(hs, r.handler)
+}
+
+// mount adds every route of the table to the engine.
+func (s *Server) mount(e *gin.Engine) {
+	for _, r := range s.routeTable() {
+		e.Handle(r.method, r.path, s.chain(r)...)
+	}
+}
+
+func serveSpec(c *gin.Context) { c.Data(http.StatusOK, "application/yaml", OpenAPISpec) }
+
+// RouteInfo is the declaration of one route without its handler, for tests
+// and documentation.
+type RouteInfo struct {
+	Method, Path string
+	// Roles that may call it; empty means anyone (the scope decides).
+	Roles []string
+	// Scope is none, self, consultation, doctor-consultation or doctor-invoice.
+	Scope string
+	// AuditObject and AuditAction are what an access writes to the audit
+	// log; an empty AuditObject means the route touches no patient data.
+	AuditObject, AuditAction string
+	// PIN: a logged-in patient must have unlocked the PIN.
+	PIN bool
+}
+
+// Routes lists every route of the API as routeTable declares it.
+func Routes() []RouteInfo {
+	s := &Server{Deps: Deps{Registry: prometheus.NewRegistry()}}
+	names := map[scope]string{scopeNone: "none", scopeSelf: "self", scopeConsultation: "consultation",
+		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice"}
+	var out []RouteInfo
+	for _, r := range s.routeTable() {
+		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],
+			AuditObject: r.audit.object, AuditAction: r.audit.action, PIN: r.pin})
+	}
+	return out
+}
