@@ -106,7 +106,7 @@ func newAuditCase(t *testing.T) *auditCase {
 	a.patient.do("POST", "/v1/consultations/"+a.id+"/intake", map[string]any{"answers": map[string]any{
 		"complaint": "A red, scaly patch on my elbow for two months", "location": "left elbow",
 		"duration": "months", "question": "Is this psoriasis?",
-	}}).expect(t, http.StatusAccepted)
+	}, "birth_date": "1988-03-14"}).expect(t, http.StatusAccepted)
 	waitConsultation(t, a.patient, a.id, "awaiting_advice")
 	a.doctor.do("POST", "/v1/doctor/consultations/"+a.id+"/advice", map[string]any{"text": adviceText}).expect(t, http.StatusAccepted)
 	waitFor(t, "the advice to be published", func() bool {
