@@ -89,6 +89,10 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/readyz", handler: s.readyz},
 		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))},
 		{method: "GET", path: "/openapi.yaml", handler: serveSpec},
+		// Web-client pages that Mollie's redirect and emailed links open; every
+		// other page reaches the web client through NoRoute.
+		{method: "GET", path: "/payment-return", handler: s.webClient()},
+		{method: "GET", path: "/reset-password", handler: s.webClient()},
 
 		// Accounts.
 		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), handler: s.register},
