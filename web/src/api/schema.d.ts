@@ -206,6 +206,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
                 409: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
@@ -348,6 +349,7 @@ export interface paths {
                     };
                 };
                 400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
@@ -394,6 +396,7 @@ export interface paths {
                     content?: never;
                 };
                 400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
@@ -806,7 +809,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One consultation, with the published advice (its patient or a guest with the access token) */
+        /** One consultation (its patient or a guest with the access token); booking times and payment status always, the published advice only with the PIN unlocked */
         get: {
             parameters: {
                 query?: {
@@ -858,7 +861,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send the intake form (once, after payment)
+         * Send the intake form (once, after payment); a logged-in patient needs the PIN unlocked
          * @description Safe to retry: sending the same answers again is accepted (202) and tells the consultation
          *     again; different answers after a stored form are refused (409). Email advice takes the form
          *     after payment, appointments before the visit; where the stored status may lag, the
@@ -905,6 +908,7 @@ export interface paths {
                 };
                 400: components["responses"]["Problem"];
                 401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
                 404: components["responses"]["Problem"];
                 409: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
@@ -934,7 +938,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add a photo (JPEG/PNG, ≤ 10 MB, at most 5; metadata stripped, stored encrypted)
+         * Add a photo (JPEG/PNG, ≤ 10 MB, at most 5; metadata stripped, stored encrypted); a logged-in patient needs the PIN unlocked
          * @description After payment and until the doctor answers, before or after the form (the consultation's workflow decides; 409 otherwise). The body may be up to 10 MB plus multipart framing (other routes take at most 1 MiB). A photo whose header declares more than 40 megapixels or more than 128 MiB once decoded (for example 16-bit PNGs) is refused with 422 before it is decoded; when every decode slot stays busy for 10 s the answer is 503.
          */
         post: {
@@ -977,6 +981,7 @@ export interface paths {
                 };
                 400: components["responses"]["Problem"];
                 401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
                 404: components["responses"]["Problem"];
                 409: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
@@ -1003,7 +1008,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The consultation's invoice as PDF */
+        /** The consultation's invoice as PDF (a document, so a logged-in patient needs the PIN unlocked) */
         get: {
             parameters: {
                 query?: {
@@ -1028,6 +1033,7 @@ export interface paths {
                     };
                 };
                 401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
                 404: components["responses"]["Problem"];
             };
         };
@@ -1071,6 +1077,7 @@ export interface paths {
                     };
                     content?: never;
                 };
+                401: components["responses"]["Problem"];
                 404: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
@@ -2962,7 +2969,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @enum {string} */
-                                kind: "prescription" | "invoice";
+                                kind: "prescription" | "invoice" | "credit_note";
                                 /** Format: date-time */
                                 created_at: string;
                                 url: string;
@@ -2996,7 +3003,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A prescription as PDF */
+        /** A prescription or a credit note as PDF */
         get: {
             parameters: {
                 query?: {
@@ -3349,6 +3356,7 @@ export interface components {
             paid_at: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description The published advice; left out for a logged-in patient until the PIN is unlocked. */
             advice?: string;
             photos: number;
             has_intake: boolean;
@@ -3379,6 +3387,8 @@ export interface components {
              * @enum {string}
              */
             language: "nl" | "en";
+            /** @description True when the medical parts (the advice) are left out because the PIN is not unlocked in this session. */
+            medical_locked?: boolean;
         };
         DoctorConsultation: components["schemas"]["Consultation"] & {
             patient_name: string;
