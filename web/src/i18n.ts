@@ -31,6 +31,8 @@ const nl = {
   loginToContinue: "Log in om verder te gaan.",
   noAccount: "Nog geen account?",
   haveAccount: "Al een account?",
+  registerCheckEmail:
+    "We hebben een e-mail gestuurd naar {email}. Bevestig daarin uw adres en log daarna in. Heeft u al een account, dan staat in de e-mail hoe u inlogt.",
   errorGeneric: "Er ging iets mis. Probeer het later opnieuw.",
   offline: "Geen verbinding. Controleer uw internet en probeer opnieuw.",
   paymentTitle: "Betaling",
@@ -178,6 +180,8 @@ const en: Record<MessageKey, string> = {
   loginToContinue: "Log in to continue.",
   noAccount: "No account yet?",
   haveAccount: "Have an account?",
+  registerCheckEmail:
+    "We have sent an email to {email}. Confirm your address in it, then log in. If you already have an account, the email says how to log in.",
   errorGeneric: "Something went wrong. Please try again later.",
   offline: "No connection. Check your internet and try again.",
   paymentTitle: "Payment",

@@ -85,7 +85,7 @@ export function LoginPage({ next }: { next: string | null }) {
 
 export function RegisterPage({ next }: { next: string | null }) {
   const { t, lang } = useI18n();
-  const { refresh } = useSession();
+  const [sentTo, setSentTo] = useState("");
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -105,10 +105,20 @@ export function RegisterPage({ next }: { next: string | null }) {
         );
         return;
       }
-      await refresh();
-      navigate(safeNext(next), true);
+      setSentTo(email);
     });
   };
+  if (sentTo) {
+    return (
+      <section className="card narrow">
+        <h1>{t("register")}</h1>
+        <Notice kind="info">{t("registerCheckEmail").replace("{email}", sentTo)}</Notice>
+        <p>
+          <Link href={`/login?next=${encodeURIComponent(safeNext(next))}`}>{t("login")}</Link>
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="card narrow">
       <h1>{t("register")}</h1>
