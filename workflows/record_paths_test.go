@@ -45,34 +45,8 @@ var appointmentPathHistories = []string{
 //
 // See TestRecordEmailAdviceHistory for the namespace and when to record again.
 func TestRecordAppointmentPaths(t *testing.T) {
-	addr := os.Getenv(recordEnv)
-	if addr == "" {
-		t.Skipf("set %s=<frontend host:port> to record the histories in testdata against a running Temporal server", recordEnv)
-	}
-	namespace := os.Getenv("DERMA_RECORD_NAMESPACE")
-	if namespace == "" {
-		namespace = "default"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	defer c.Close()
-	if err := addSearchAttributes(ctx, c, namespace); err != nil {
-		t.Fatal(err)
-	}
-	stamp := time.Now().UTC().Format("20060102T150405")
-	queue := "derma-record-paths-" + stamp
-	w := worker.New(c, queue, worker.Options{})
-	Register(w)
-	registerRecordingFakes(w)
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
-	r := recorder{t: t, ctx: ctx, c: c, queue: queue}
+	r, stamp, stop := startRecording(t, "derma-record-paths-", 5*time.Minute)
+	defer stop()
 
 	paths := []struct {
 		history string
@@ -212,34 +186,8 @@ var emailAdviceHistories = []string{
 //
 //	DERMA_RECORD_HISTORY=127.0.0.1:7233 go test ./workflows -run TestRecordEmailAdvicePaths -count=1
 func TestRecordEmailAdvicePaths(t *testing.T) {
-	addr := os.Getenv(recordEnv)
-	if addr == "" {
-		t.Skipf("set %s=<frontend host:port> to record the histories in testdata against a running Temporal server", recordEnv)
-	}
-	namespace := os.Getenv("DERMA_RECORD_NAMESPACE")
-	if namespace == "" {
-		namespace = "default"
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: testLogger(t)})
-	if err != nil {
-		t.Fatalf("dial %s: %v", addr, err)
-	}
-	defer c.Close()
-	if err := addSearchAttributes(ctx, c, namespace); err != nil {
-		t.Fatal(err)
-	}
-	stamp := time.Now().UTC().Format("20060102T150405")
-	queue := "derma-record-advice-" + stamp
-	w := worker.New(c, queue, worker.Options{})
-	Register(w)
-	registerRecordingFakes(w)
-	if err := w.Start(); err != nil {
-		t.Fatalf("start worker: %v", err)
-	}
-	defer w.Stop()
-	r := recorder{t: t, ctx: ctx, c: c, queue: queue}
+	r, stamp, stop := startRecording(t, "derma-record-advice-", 3*time.Minute)
+	defer stop()
 
 	paths := []struct {
 		history string
@@ -293,4 +241,47 @@ func TestRecordEmailAdvicePaths(t *testing.T) {
 			})
 		}
 	})
+}
+
+// startRecording dials the server named by recordEnv (skipping the test
+// when it is unset), registers the search attributes and starts a worker
+// with the recording fakes on a private queue. It returns the recorder, the
+// stamp that makes IDs unique, and the function that stops it all.
+func startRecording(t *testing.T, queuePrefix string, timeout time.Duration) (recorder, string, func()) {
+	t.Helper()
+	addr := os.Getenv(recordEnv)
+	if addr == "" {
+		t.Skipf("set %s=<frontend host:port> to record the histories in testdata against a running Temporal server", recordEnv)
+	}
+	namespace := os.Getenv("DERMA_RECORD_NAMESPACE")
+	if namespace == "" {
+		namespace = "default"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	c, err := client.Dial(client.Options{HostPort: addr, Namespace: namespace, Logger: testLogger(t)})
+	if err != nil {
+		cancel()
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	if err := addSearchAttributes(ctx, c, namespace); err != nil {
+		cancel()
+		c.Close()
+		t.Fatal(err)
+	}
+	stamp := time.Now().UTC().Format("20060102T150405")
+	queue := queuePrefix + stamp
+	w := worker.New(c, queue, worker.Options{})
+	Register(w)
+	registerRecordingFakes(w)
+	if err := w.Start(); err != nil {
+		cancel()
+		c.Close()
+		t.Fatalf("start worker: %v", err)
+	}
+	stop := func() {
+		w.Stop()
+		c.Close()
+		cancel()
+	}
+	return recorder{t: t, ctx: ctx, c: c, queue: queue}, stamp, stop
 }
