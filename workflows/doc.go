@@ -9,7 +9,13 @@
 // and AppointmentWorkflow (video and in-person) share those steps through
 // the consultation type (consultation.go and the files it names); the pure
 // rules live in the policy_*.go files (working days and the advice SLA,
-// reminder times, the cancellation refund).
+// reminder times, the cancellation refund). AppointmentWorkflow is split by
+// concern: appointment.go (input, booking and payment hold, update
+// registration), appointment_loop.go (the timed steps and what follows the
+// end), appointment_reminders.go (reminders and the doctor's delay),
+// appointment_session.go (waiting room and video session),
+// appointment_inperson.go (attendance and the invoice paid afterwards) and
+// appointment_cancellation.go.
 //
 // The package does no I/O. Workflow code reads the clock with workflow.Now,
 // starts coroutines with workflow.Go, never ranges over a map where order
