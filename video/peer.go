@@ -100,6 +100,7 @@ func (p *peer) bind(want map[*track]bool) bool {
 		if !want[t] {
 			_ = p.pc.RemoveTrack(s)
 			delete(p.senders, t)
+			t.receivers.Add(-1)
 			changed = true
 		}
 	}
@@ -113,10 +114,22 @@ func (p *peer) bind(want map[*track]bool) bool {
 			continue
 		}
 		p.senders[t] = s
+		t.receivers.Add(1)
 		changed = true
 		go p.readRTCP(s, t)
 	}
 	return changed
+}
+
+// release forgets the tracks the peer receives (it is leaving; closing its
+// peer connection unbinds them from the local tracks).
+func (p *peer) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for t := range p.senders {
+		t.receivers.Add(-1)
+	}
+	clear(p.senders)
 }
 
 // readRTCP handles what the peer reports about a track it receives: a

@@ -2,10 +2,11 @@ package video
 
 import (
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -27,6 +28,8 @@ type track struct {
 	owner  *peer
 	remote *webrtc.TrackRemote
 	local  *webrtc.TrackLocalStaticRTP
+	// receivers counts the peers bound to local (see peer.bind).
+	receivers atomic.Int32
 }
 
 func newRoom(s *SFU, id uuid.UUID, admitted bool) *room {
@@ -66,6 +69,7 @@ func (r *room) remove(p *peer) bool {
 		delete(r.peers, p.role)
 		r.sfu.metrics.peers.WithLabelValues(string(p.role)).Dec()
 	}
+	p.release()
 	kept := r.tracks[:0]
 	for _, t := range r.tracks {
 		if t.owner != p {
@@ -85,6 +89,10 @@ func (r *room) remove(p *peer) bool {
 	}
 	return empty
 }
+
+// receiveMTU is the largest RTP packet the SFU reads (pion's default
+// receive MTU is 1460).
+const receiveMTU = 1500
 
 // publish starts forwarding what p sends on remote.
 func (r *room) publish(p *peer, remote *webrtc.TrackRemote) {
@@ -116,23 +124,42 @@ func (r *room) publish(p *peer, remote *webrtc.TrackRemote) {
 }
 
 // forward copies t's packets to every peer bound to its local track until
-// the remote track ends.
+// the remote track ends. One buffer and one packet are reused for every
+// packet; the delay is measured from the packet's arrival on the UDP socket
+// (arrivals) to the end of its write, or from the read when the socket's
+// stamp is not found (ICE-TCP).
 func (r *room) forward(t *track) {
-	m := r.sfu.metrics
-	kind := t.remote.Kind().String()
-	bytes := m.forwardedBytes.WithLabelValues(kind)
-	delay := m.forwardDelay.WithLabelValues(kind)
+	m := r.sfu.metrics.track(t.remote.Kind().String())
+	buf := make([]byte, receiveMTU)
+	var pkt rtp.Packet
+	var seq sequence
 	for {
-		pkt, _, err := t.remote.ReadRTP()
+		n, _, err := t.remote.Read(buf)
 		if err != nil {
 			break
 		}
-		began := time.Now()
-		if err := t.local.WriteRTP(pkt); err != nil {
+		read := monotime()
+		if err := pkt.Unmarshal(buf[:n]); err != nil {
 			continue
 		}
-		delay.Observe(time.Since(began).Seconds())
-		bytes.Add(float64(pkt.MarshalSize()))
+		m.receivedPackets.Inc()
+		m.receivedBytes.Add(float64(n))
+		if lost := seq.next(pkt.SequenceNumber); lost > 0 {
+			m.lostPackets.Add(float64(lost))
+		}
+		receivers := t.receivers.Load()
+		if receivers == 0 {
+			continue
+		}
+		if err := t.local.WriteRTP(&pkt); err != nil {
+			continue
+		}
+		at, ok := r.sfu.arrivals.lookup(pkt.SSRC, pkt.SequenceNumber)
+		if !ok {
+			at = read
+		}
+		m.delay.Observe(float64(monotime()-at) / 1e9)
+		m.forwardedBytes.Add(float64(n) * float64(receivers))
 	}
 	r.mu.Lock()
 	kept := r.tracks[:0]

@@ -56,8 +56,10 @@ type SFU struct {
 	opts    Options
 	log     *slog.Logger
 	metrics *metrics
-	udp     net.PacketConn
+	udp     *net.UDPConn
 	tcp     net.Listener
+	// arrivals holds the arrival times of RTP packets on udp.
+	arrivals *arrivals
 
 	mu    sync.Mutex
 	rooms map[uuid.UUID]*room
@@ -89,13 +91,18 @@ func New(opts Options) (*SFU, error) {
 		admitted: map[uuid.UUID]bool{}, ended: map[uuid.UUID]bool{}}
 	s.metrics = newMetrics(opts.Registry)
 
-	udp, err := net.ListenPacket("udp", opts.UDPAddr)
+	laddr, err := net.ResolveUDPAddr("udp", opts.UDPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("video: udp address %s: %w", opts.UDPAddr, err)
+	}
+	udp, err := net.ListenUDP("udp", laddr)
 	if err != nil {
 		return nil, fmt.Errorf("video: listen udp %s: %w", opts.UDPAddr, err)
 	}
 	s.udp = udp
+	s.arrivals = &arrivals{}
 	se := webrtc.SettingEngine{}
-	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, udp))
+	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, &stampConn{UDPConn: udp, arrivals: s.arrivals}))
 	networks := []webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6}
 	if opts.TCPAddr != "" {
 		tcp, err := net.Listen("tcp", opts.TCPAddr)
@@ -220,6 +227,7 @@ func (s *SFU) Close() error {
 	s.closed = true
 	rooms := s.rooms
 	s.rooms = map[uuid.UUID]*room{}
+	s.metrics.rooms.Sub(float64(len(rooms)))
 	s.mu.Unlock()
 	for _, r := range rooms {
 		r.close("the video service is shutting down")

@@ -56,6 +56,8 @@ type client struct {
 	states   []Message
 	closed   chan struct{}
 	stopping atomic.Bool
+	// publisher feeds the client's media; nil is publish (samples).
+	publisher func(*client)
 }
 
 func dial(t *testing.T, url, token string) (*client, *http.Response, error) {
@@ -66,6 +68,12 @@ func dial(t *testing.T, url, token string) (*client, *http.Response, error) {
 // dialWith is dial with the client's peer-connection configuration (ICE
 // servers, relay-only policy).
 func dialWith(t *testing.T, url, token string, cfg webrtc.Configuration) (*client, *http.Response, error) {
+	t.Helper()
+	return dialClient(t, url, token, cfg, nil)
+}
+
+// dialClient is dialWith with the client's publisher (nil: publish).
+func dialClient(t *testing.T, url, token string, cfg webrtc.Configuration, publisher func(*client)) (*client, *http.Response, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -86,7 +94,7 @@ func dialWith(t *testing.T, url, token string, cfg webrtc.Configuration) (*clien
 	}
 	c := &client{t: t, pc: pc, conn: conn, received: map[Role]*atomic.Int64{
 		RolePatient: {}, RoleDoctor: {},
-	}, closed: make(chan struct{})}
+	}, closed: make(chan struct{}), publisher: publisher}
 	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		counter := c.received[Role(remote.StreamID())]
 		for {
@@ -132,7 +140,11 @@ func (c *client) run() {
 			}
 			if !published {
 				published = true
-				c.publish()
+				if c.publisher != nil {
+					c.publisher(c)
+				} else {
+					c.publish()
+				}
 			}
 			answer, err := c.pc.CreateAnswer(nil)
 			if err == nil {
