@@ -32,6 +32,10 @@ type consultation struct {
 	// or failed); invoiceStarted once it began.
 	invoiceSettled bool
 	invoiceStarted bool
+	// invoiceMailReady, when set, holds the invoice email back until it
+	// reports true: the patient's name and date of birth, which the
+	// invoice prints, may come only with the intake.
+	invoiceMailReady func() bool
 }
 
 func newConsultation(ctx workflow.Context, typ ConsultationType, id, doctorID string, amountCents int64, language string) *consultation {

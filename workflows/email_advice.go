@@ -92,7 +92,9 @@ func (in EmailAdviceInput) validate() error {
 //
 //  1. payment (see consultation.pay): paid continues; failed or cancelled
 //     ends in payment_failed; an elapsed hold or expired payment in expired;
-//  2. paid: invoice and payment_received in the background; status
+//  2. paid: the invoice (mailed once the wait for the intake is over, as
+//     a guest's name and date of birth come with the intake) and
+//     payment_received in the background; status
 //     awaiting_intake until SignalIntakeSubmitted (the doctor may decline;
 //     after IntakeTimeout: full refund, expired);
 //  3. intake: the advice is due SLADays working days later (AddWorkingDays,
@@ -146,17 +148,22 @@ type emailAdvice struct {
 	decide   workflow.Settable
 	decision decisionKind
 	adviceID string
+	// intakeOver is set once the wait for the intake ended (taken, or the
+	// doctor decided, or it timed out); the invoice email waits for it.
+	intakeOver bool
 }
 
 func newEmailAdvice(ctx workflow.Context, in EmailAdviceInput) *emailAdvice {
 	decided, decide := workflow.NewFuture(ctx)
-	return &emailAdvice{
+	w := &emailAdvice{
 		consultation: newConsultation(ctx, TypeEmailAdvice, in.ConsultationID, in.DoctorID, in.AmountCents, in.Language),
 		in:           in,
 		intakeCh:     workflow.GetSignalChannel(ctx, SignalIntakeSubmitted),
 		decided:      decided,
 		decide:       decide,
 	}
+	w.invoiceMailReady = func() bool { return w.intakeOver }
+	return w
 }
 
 // register registers the query and update handlers. It runs before the
@@ -287,6 +294,7 @@ func (w *emailAdvice) run(ctx workflow.Context) error {
 	w.notify(ctx, TemplatePaymentReceived, RecipientPatient, "")
 
 	took, err := w.awaitIntake(ctx)
+	w.intakeOver = true
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,12 @@ func TestEmailAdviceHappyPath(t *testing.T) {
 	paid := h.at(2026, 3, 9, 9, 1)
 	answered := h.at(2026, 3, 9, 12, 0)
 	assertTime(t, "payment_received", h.emailAt(TemplatePaymentReceived, RecipientPatient), paid)
-	assertTime(t, "invoice", h.emailAt(TemplateInvoice, RecipientPatient), paid)
+	// The invoice is issued at payment but mailed with the intake, which
+	// brings the name and date of birth it prints (a guest's).
+	assertTime(t, "invoice", h.emailAt(TemplateInvoice, RecipientPatient), intake)
+	if issued := h.callsTo(ActivityIssueInvoice); len(issued) != 1 || !issued[0].At.Equal(paid) {
+		t.Errorf("IssueInvoice calls %+v, want one at payment", issued)
+	}
 	assertTime(t, "advice_request_received", h.emailAt(TemplateAdviceRequestReceived, RecipientDoctor), intake)
 	assertTime(t, "advice_answered", h.emailAt(TemplateAdviceAnswered, RecipientPatient), answered)
 	assertTime(t, "review_request", h.emailAt(TemplateReviewRequest, RecipientPatient), answered.Add(DefaultReviewDelay))
@@ -455,6 +460,13 @@ func TestEmailAdviceDoctorDeclines(t *testing.T) {
 			assertStatuses(t, h.statuses(), tt.statuses...)
 			declinedAt := monday0900.Add(time.Hour)
 			assertTime(t, "consultation_declined", h.emailAt(TemplateConsultationDeclined, RecipientPatient), declinedAt)
+			// Declined before the intake, the invoice the credit note refers
+			// to goes out at the decline.
+			invoiceMailed := declinedAt
+			if tt.intake {
+				invoiceMailed = monday0900.Add(10 * time.Minute)
+			}
+			assertTime(t, "invoice", h.emailAt(TemplateInvoice, RecipientPatient), invoiceMailed)
 			refunds := h.callsTo(ActivityIssueRefund)
 			if len(refunds) != 1 {
 				t.Fatalf("IssueRefund called %d times", len(refunds))
@@ -652,6 +664,7 @@ func TestEmailAdviceIntakeTimeoutRefunds(t *testing.T) {
 		t.Errorf("IssueRefund input = %+v", in)
 	}
 	assertTime(t, "refund_issued", h.emailAt(TemplateRefundIssued, RecipientPatient), timeout)
+	assertTime(t, "invoice", h.emailAt(TemplateInvoice, RecipientPatient), timeout)
 	if st.Status != StatusExpired || st.Reason != ReasonIntakeTimeout || st.RefundedCents != 4500 {
 		t.Errorf("final state = %+v", st)
 	}

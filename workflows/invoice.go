@@ -9,7 +9,9 @@ import (
 // invoice issues the invoice of the paid consultation (IssueInvoice, which
 // takes the doctor's next gap-free number once per consultation) and emails
 // it to the patient. An in-person invoice, unpaid, first gets a Mollie
-// payment and goes out as TemplateInvoiceDue with its link. It runs in the background so that a slow invoice never
+// payment and goes out as TemplateInvoiceDue with its link; an
+// email-advice invoice goes out once invoiceMailReady says the patient's
+// identity is in. It runs in the background so that a slow invoice never
 // delays the consultation; if it cannot be issued, support is alerted.
 // invoiceSettled is set when the step has an outcome.
 func (c *consultation) invoice(ctx workflow.Context) {
@@ -33,6 +35,12 @@ func (c *consultation) invoice(ctx workflow.Context) {
 			c.invoicePayment(ctx)
 			c.notify(ctx, TemplateInvoiceDue, RecipientPatient, "")
 			return
+		}
+		if c.invoiceMailReady != nil &&
+			workflow.GetVersion(ctx, changeInvoiceAfterIntake, workflow.DefaultVersion, versionInvoiceAfterIntake) >= versionInvoiceAfterIntake {
+			if err := workflow.Await(ctx, c.invoiceMailReady); err != nil {
+				return
+			}
 		}
 		c.notify(ctx, TemplateInvoice, RecipientPatient, "")
 	})

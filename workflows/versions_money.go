@@ -25,4 +25,10 @@ const (
 	// carries; paying it marks the invoice paid.
 	changeInvoicePaymentLink  = "invoice-payment-link"
 	versionInvoicePaymentLink = 1
+
+	// changeInvoiceAfterIntake: an email-advice invoice is mailed once the
+	// intake is taken (or the wait for it ended), not at payment: a guest
+	// gives the name and date of birth the invoice prints at intake.
+	changeInvoiceAfterIntake  = "invoice-after-intake"
+	versionInvoiceAfterIntake = 1
 )
