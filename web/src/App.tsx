@@ -5,7 +5,8 @@ import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
 import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from "./pages/auth";
 import { ConsultationPage, PortalPage } from "./pages/consultation";
 import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
-import { HomePage, NotFoundPage, PaymentReturnPage, ReviewPage, WaitingRoomPage } from "./pages/misc";
+import { NotFoundPage, PaymentReturnPage, ReviewPage, WaitingRoomPage } from "./pages/misc";
+import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
 import { navigate, useRoute } from "./router";
 import { SessionContext } from "./session";
 
@@ -108,7 +109,11 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
   const id = params.id ?? "";
   switch (name) {
     case "home":
-      return <HomePage />;
+      return <PublicHomePage />;
+    case "doctorSearch":
+      return <DoctorSearchPage query={query} />;
+    case "doctorProfile":
+      return <DoctorProfilePage key={id} id={id} />;
     case "login":
       return <LoginPage next={query.get("next")} />;
     case "register":

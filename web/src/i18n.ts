@@ -1,4 +1,5 @@
 import { createContext, useContext } from "react";
+import * as publicText from "./i18n/public";
 
 export type Lang = "nl" | "en";
 export const languages: Lang[] = ["nl", "en"];
@@ -299,7 +300,14 @@ const en: Record<MessageKey, string> = {
   birth_date: "Date of birth",
 };
 
-export const messages: Record<Lang, Record<MessageKey, string>> = { nl, en };
+/**
+ * messages is the dictionary: the shared texts above, then each area's own
+ * file under i18n/ (one spread per area and language).
+ */
+export const messages: Record<Lang, Record<string, string>> = {
+  nl: { ...nl, ...publicText.nl },
+  en: { ...en, ...publicText.en },
+};
 
 /** translate looks a key up; an unknown dynamic key falls back to itself. */
 export function translate(lang: Lang, key: string): string {

@@ -5,33 +5,6 @@ import { formatDateTime, useI18n } from "../i18n";
 import { useSession } from "../session";
 import { LoadState, PinGate, useConsultation } from "./consultation";
 
-export function HomePage() {
-  const { t } = useI18n();
-  const { user } = useSession();
-  return (
-    <section className="card hero">
-      <h1>{t("appName")}</h1>
-      <p>{t("tagline")}</p>
-      <p>
-        {user ? (
-          <Link className="button" href={user.role === "doctor" ? "/doctor" : "/consultations"}>
-            {user.role === "doctor" ? t("doctorDashboard") : t("myConsultations")}
-          </Link>
-        ) : (
-          <>
-            <Link className="button" href="/login">
-              {t("login")}
-            </Link>{" "}
-            <Link className="button secondary" href="/register">
-              {t("register")}
-            </Link>
-          </>
-        )}
-      </p>
-    </section>
-  );
-}
-
 export function NotFoundPage() {
   const { t } = useI18n();
   return (
