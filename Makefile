@@ -7,7 +7,7 @@ BIN   := bin/derma
 SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v -x -F $(foreach p,$(SLOW_PKGS),-e $(p)))
 
-.PHONY: run test deps build unit integration bench generate lint fmt-check vet clean web web-check chromium
+.PHONY: run test deps build unit integration bench bench-video generate lint fmt-check vet clean web web-check chromium
 
 run: deps build
 	./$(BIN) dev
@@ -67,6 +67,12 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./integration/ | tee bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./search/... | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./media/ | tee -a bench.out
+	$(GO) run ./video/cmd/sfubench -budget 150s | tee -a bench.out
+
+# The SFU benchmark alone (also the last part of bench): ramps 1:1 sessions
+# against the SFU in its own process, at most 150 s after the build.
+bench-video:
+	$(GO) run ./video/cmd/sfubench -budget 150s | tee bench-video.out
 
 generate:
 	$(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1 generate
