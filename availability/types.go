@@ -128,3 +128,6 @@ func (e *RuleError) Error() string {
 	}
 	return fmt.Sprintf("availability: %s %d: %s %s", subject, e.Index, e.Field, e.Reason)
 }
+
+// Equal reports whether i and j are the same span.
+func (i Interval) Equal(j Interval) bool { return i.Start.Equal(j.Start) && i.End.Equal(j.End) }

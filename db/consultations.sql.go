@@ -49,7 +49,7 @@ const createConsultation = `-- name: CreateConsultation :one
 INSERT INTO consultations (id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type,
                            advice_form, status, language, amount_cents, slot, hold_expires_at, admin_fee_cents)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only
+RETURNING id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes
 `
 
 type CreateConsultationParams struct {
@@ -112,6 +112,8 @@ func (q *Queries) CreateConsultation(ctx context.Context, arg CreateConsultation
 		&i.GuestNameEnc,
 		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
+		&i.WalkinOpens,
+		&i.WalkinCloses,
 	)
 	return i, err
 }
@@ -221,7 +223,7 @@ func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) 
 }
 
 const getConsultation = `-- name: GetConsultation :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE id = $1
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes FROM consultations WHERE id = $1
 `
 
 func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -254,12 +256,14 @@ func (q *Queries) GetConsultation(ctx context.Context, id uuid.UUID) (Consultati
 		&i.GuestNameEnc,
 		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
+		&i.WalkinOpens,
+		&i.WalkinCloses,
 	)
 	return i, err
 }
 
 const getConsultationForUpdate = `-- name: GetConsultationForUpdate :one
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes FROM consultations WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (Consultation, error) {
@@ -292,6 +296,8 @@ func (q *Queries) GetConsultationForUpdate(ctx context.Context, id uuid.UUID) (C
 		&i.GuestNameEnc,
 		&i.GuestBirthDateEnc,
 		&i.AdviceNotifyOnly,
+		&i.WalkinOpens,
+		&i.WalkinCloses,
 	)
 	return i, err
 }
@@ -416,7 +422,7 @@ func (q *Queries) InsertSupportAlert(ctx context.Context, arg InsertSupportAlert
 }
 
 const listDoctorConsultations = `-- name: ListDoctorConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes FROM consultations
 WHERE doctor_id = $1
   AND ($2::text IS NULL OR status = $2)
   AND ($3::text IS NULL OR consultation_type = $3)
@@ -466,6 +472,8 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 			&i.GuestNameEnc,
 			&i.GuestBirthDateEnc,
 			&i.AdviceNotifyOnly,
+			&i.WalkinOpens,
+			&i.WalkinCloses,
 		); err != nil {
 			return nil, err
 		}
@@ -478,7 +486,7 @@ func (q *Queries) ListDoctorConsultations(ctx context.Context, arg ListDoctorCon
 }
 
 const listPatientConsultations = `-- name: ListPatientConsultations :many
-SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
+SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes FROM consultations WHERE patient_id = $1 ORDER BY created_at DESC LIMIT 200
 `
 
 func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.NullUUID) ([]Consultation, error) {
@@ -517,6 +525,8 @@ func (q *Queries) ListPatientConsultations(ctx context.Context, patientID uuid.N
 			&i.GuestNameEnc,
 			&i.GuestBirthDateEnc,
 			&i.AdviceNotifyOnly,
+			&i.WalkinOpens,
+			&i.WalkinCloses,
 		); err != nil {
 			return nil, err
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 const listPatientConsultationsWithDoctor = `-- name: ListPatientConsultationsWithDoctor :many
-SELECT consultations.id, consultations.doctor_id, consultations.patient_id, consultations.guest_email_enc, consultations.guest_email_hash, consultations.consultation_type, consultations.advice_form, consultations.status, consultations.language, consultations.amount_cents, consultations.currency, consultations.slot, consultations.hold_expires_at, consultations.due_at, consultations.created_at, consultations.updated_at, consultations.payment_id, consultations.paid_at, consultations.completed_at, consultations.status_seq, consultations.status_reason, consultations.admin_fee_cents, consultations.expected_start, consultations.guest_name_enc, consultations.guest_birth_date_enc, consultations.advice_notify_only, doctors.display_name AS doctor_name
+SELECT consultations.id, consultations.doctor_id, consultations.patient_id, consultations.guest_email_enc, consultations.guest_email_hash, consultations.consultation_type, consultations.advice_form, consultations.status, consultations.language, consultations.amount_cents, consultations.currency, consultations.slot, consultations.hold_expires_at, consultations.due_at, consultations.created_at, consultations.updated_at, consultations.payment_id, consultations.paid_at, consultations.completed_at, consultations.status_seq, consultations.status_reason, consultations.admin_fee_cents, consultations.expected_start, consultations.guest_name_enc, consultations.guest_birth_date_enc, consultations.advice_notify_only, consultations.walkin_opens, consultations.walkin_closes, doctors.display_name AS doctor_name
 FROM consultations
 JOIN doctors ON doctors.user_id = consultations.doctor_id
 WHERE consultations.patient_id = $1
@@ -62,6 +62,8 @@ func (q *Queries) ListPatientConsultationsWithDoctor(ctx context.Context, patien
 			&i.Consultation.GuestNameEnc,
 			&i.Consultation.GuestBirthDateEnc,
 			&i.Consultation.AdviceNotifyOnly,
+			&i.Consultation.WalkinOpens,
+			&i.Consultation.WalkinCloses,
 			&i.DoctorName,
 		); err != nil {
 			return nil, err

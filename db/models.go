@@ -111,6 +111,8 @@ type Consultation struct {
 	GuestNameEnc      []byte
 	GuestBirthDateEnc []byte
 	AdviceNotifyOnly  bool
+	WalkinOpens       *time.Time
+	WalkinCloses      *time.Time
 }
 
 type ConsultationIntake struct {
@@ -310,4 +312,18 @@ type User struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	BirthDateEnc   []byte
+}
+
+type WalkinSession struct {
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	Seconds        int32
+	RecordedAt     time.Time
+}
+
+type WalkinStat struct {
+	DoctorID   uuid.UUID
+	Sessions   int32
+	AvgSeconds float64
+	UpdatedAt  time.Time
 }

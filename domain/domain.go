@@ -80,13 +80,20 @@ const (
 	// StatusCancellationRequested: the patient asked to cancel; the doctor
 	// confirms or rejects.
 	StatusCancellationRequested Status = "cancellation_requested"
+	// StatusQueued: a paid walk-in patient waits in the doctor's walk-in
+	// queue (again, once, after being called and not answering).
+	StatusQueued Status = "queued"
+	// StatusCalled: the doctor called the walk-in patient, who must answer
+	// within the answer window (WalkInCalled.AnswerBy).
+	StatusCalled Status = "called"
 )
 
 // Statuses lists every status.
 func Statuses() []Status {
 	return []Status{StatusAwaitingPayment, StatusPaymentFailed, StatusExpired, StatusAwaitingIntake,
 		StatusAwaitingAdvice, StatusAnswered, StatusCompleted, StatusDeclined, StatusCancelled,
-		StatusScheduled, StatusWaiting, StatusInSession, StatusNoShow, StatusCancellationRequested}
+		StatusScheduled, StatusWaiting, StatusInSession, StatusNoShow, StatusCancellationRequested,
+		StatusQueued, StatusCalled}
 }
 
 // Valid reports whether s is a known status.

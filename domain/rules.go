@@ -67,3 +67,10 @@ func IntakeOpen(t ConsultationType, s Status) bool {
 func PhotosOpen(t ConsultationType, s Status) bool {
 	return t == TypeEmailAdvice && (s == StatusAwaitingIntake || s == StatusAwaitingAdvice)
 }
+
+// WalkInWaiting reports whether a walk-in consultation in status s is still
+// in the doctor's queue: queued, or called and not yet answered. These are
+// the patients a closing queue refunds in full.
+func WalkInWaiting(s Status) bool {
+	return s == StatusQueued || s == StatusCalled
+}
