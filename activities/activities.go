@@ -6,6 +6,8 @@ package activities
 import (
 	"log/slog"
 
+	"go.temporal.io/sdk/client"
+
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/payments"
@@ -25,4 +27,7 @@ type Activities struct {
 	// name it as their ORGANIZER.
 	MailFrom string
 	Logger   *slog.Logger
+	// Temporal is the client the walk-in activities reach the queue
+	// workflows with.
+	Temporal client.Client
 }

@@ -18,6 +18,7 @@ func (p *Platform) NewWorker() (*Worker, error) {
 	acts := &activities.Activities{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments,
 		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, MailFrom: p.Config.MailFrom, Logger: p.Logger,
+		Temporal: p.Temporal,
 	}
 	return &Worker{w: worker.New(p.Temporal, acts)}, nil
 }

@@ -40,6 +40,8 @@ var ActivityStubs = []ActivityStub{
 	stub[AlertSupportInput](ActivityAlertSupport),
 	stub[MarkInvoicePaidInput](ActivityMarkInvoicePaid),
 	stubWithResult[IssueCreditNoteInput, IssueCreditNoteResult](ActivityIssueCreditNote),
+	stubWithResult[JoinWalkInQueueInput, JoinWalkInQueueResult](ActivityJoinWalkInQueue),
+	stub[RecordWalkInSessionInput](ActivityRecordWalkInSession),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.

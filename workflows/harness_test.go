@@ -47,6 +47,8 @@ type harness struct {
 	cancelStatus PaymentStatus // CancelPayment
 	refundIssued RefundStatus  // IssueRefund
 	refundPolled RefundStatus  // GetRefundStatus
+	// walkInJoin is what JoinWalkInQueue answers.
+	walkInJoin JoinWalkInQueueResult
 }
 
 func newHarness(t *testing.T, start time.Time) *harness {
@@ -66,6 +68,8 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	h.env.SetTestTimeout(30 * time.Second)
 	h.env.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
 	h.env.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
+	h.env.RegisterWorkflowWithOptions(WalkInWorkflow, workflow.RegisterOptions{Name: WalkInWorkflowType})
+	h.walkInJoin = JoinWalkInQueueResult{Joined: true, Position: WalkInPosition{Place: PlaceWaiting, Position: 1}}
 
 	reg := func(fn any, name string) {
 		h.env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
@@ -98,6 +102,12 @@ func newHarness(t *testing.T, start time.Time) *harness {
 	reg(func(_ context.Context, in IssueCreditNoteInput) (IssueCreditNoteResult, error) {
 		return IssueCreditNoteResult{Issued: true, Number: "D2G-CN-000001"}, nil
 	}, ActivityIssueCreditNote)
+	reg(func(context.Context, JoinWalkInQueueInput) (JoinWalkInQueueResult, error) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return h.walkInJoin, nil
+	}, ActivityJoinWalkInQueue)
+	reg(func(context.Context, RecordWalkInSessionInput) error { return nil }, ActivityRecordWalkInSession)
 
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(info.ActivityType.Name, args)
@@ -131,6 +141,10 @@ func (h *harness) record(name string, args converter.EncodedValues) {
 		in = new(MarkInvoicePaidInput)
 	case ActivityIssueCreditNote:
 		in = new(IssueCreditNoteInput)
+	case ActivityJoinWalkInQueue:
+		in = new(JoinWalkInQueueInput)
+	case ActivityRecordWalkInSession:
+		in = new(RecordWalkInSessionInput)
 	default:
 		h.t.Errorf("unexpected activity %s", name)
 		return

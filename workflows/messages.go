@@ -191,4 +191,6 @@ type ConsultationState struct {
 	InvoicePaidAt *time.Time
 	// PrescriptionAllowed is PrescriptionAllowed(Type, Status).
 	PrescriptionAllowed bool
+	// WalkIn: the session and queue of a walk-in consultation; nil otherwise.
+	WalkIn *WalkInFacts `json:",omitempty"`
 }

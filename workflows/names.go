@@ -193,6 +193,8 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(EmailAdviceWorkflow, workflow.RegisterOptions{Name: EmailAdviceWorkflowType})
 	r.RegisterWorkflowWithOptions(AppointmentWorkflow, workflow.RegisterOptions{Name: AppointmentWorkflowType})
 	r.RegisterWorkflowWithOptions(DeliverEmailWorkflow, workflow.RegisterOptions{Name: DeliverEmailWorkflowType})
+	r.RegisterWorkflowWithOptions(WalkInWorkflow, workflow.RegisterOptions{Name: WalkInWorkflowType})
+	r.RegisterWorkflowWithOptions(WalkInQueueWorkflow, workflow.RegisterOptions{Name: WalkInQueueWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation (domain).
