@@ -138,6 +138,17 @@ func (s *Service) LiveStatus(ctx context.Context, row db.Consultation) (domain.S
 	if st := domain.Status(row.Status); st.Final() {
 		return st, nil
 	}
+	state, err := s.liveState(ctx, row)
+	if errors.Is(err, ErrRejected) {
+		return "", refuse(NotNow, "The consultation has ended.")
+	}
+	return state.Status, err
+}
+
+// liveState queries the workflow's state within the state timeout: a
+// workflow that does not answer in time is ErrUnavailable, one that no
+// longer exists ErrRejected.
+func (s *Service) liveState(ctx context.Context, row db.Consultation) (workflows.ConsultationState, error) {
 	timeout := s.StateTimeout
 	if timeout == 0 {
 		timeout = DefaultStateTimeout
@@ -147,12 +158,12 @@ func (s *Service) LiveStatus(ctx context.Context, row db.Consultation) (domain.S
 	state, err := s.Engine.State(qctx, row.ID)
 	switch {
 	case err == nil:
-		return state.Status, nil
+		return state, nil
 	case errors.Is(err, ErrRejected):
-		return "", refuse(NotNow, "The consultation has ended.")
+		return state, err
 	case qctx.Err() != nil && ctx.Err() == nil:
-		return "", fmt.Errorf("%w: state of %s: %w", ErrUnavailable, row.ID, err)
+		return state, fmt.Errorf("%w: state of %s: %w", ErrUnavailable, row.ID, err)
 	default:
-		return "", fmt.Errorf("care: state of %s: %w", row.ID, err)
+		return state, fmt.Errorf("care: state of %s: %w", row.ID, err)
 	}
 }

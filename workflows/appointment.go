@@ -230,6 +230,7 @@ func newAppointment(ctx workflow.Context, in AppointmentInput) *appointment {
 	start, end, expected := in.Start, in.End, in.Start
 	w.st.ScheduledStart, w.st.ScheduledEnd, w.st.ExpectedStart = &start, &end, &expected
 	w.st.TimeZone = in.DoctorTimeZone
+	w.st.AdminFeeCents = in.AdminFeeCents
 	if in.Type == TypeVideo {
 		opens := in.Start.Add(-in.WaitingRoomOpens)
 		w.st.WaitingRoomOpensAt = &opens

@@ -187,6 +187,9 @@ type ConsultationState struct {
 	// CancellationRequests counts the patient's cancellation requests; at
 	// MaxCancellationRequests a further one is refused.
 	CancellationRequests int `json:",omitempty"`
+	// AdminFeeCents is the doctor's admin fee fixed at booking, kept from
+	// the refund of a timely cancellation request (CancellationRefund).
+	AdminFeeCents int64 `json:",omitempty"`
 	// InvoicePaidAt: the doctor marked the in-person invoice paid.
 	InvoicePaidAt *time.Time
 	// PrescriptionAllowed is PrescriptionAllowed(Type, Status).

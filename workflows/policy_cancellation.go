@@ -25,3 +25,45 @@ func CancellationRefund(requestedAt, start time.Time, paidCents, adminFeeCents i
 	}
 	return max(paidCents-max(adminFeeCents, 0), 0)
 }
+
+// CancellationQuote is what a patient's cancellation request made now would
+// give: whether the workflow would take it, and the refund it would fix.
+// The request itself (UpdateRequestCancellation) stays the judge; the quote
+// lets a client show the refund before the patient confirms.
+type CancellationQuote struct {
+	// Allowed: the appointment is scheduled, has not started, and the
+	// patient has requests left.
+	Allowed bool
+	// RefundCents is CancellationRefund at now; PaidCents and AdminFeeCents
+	// are what it was computed from.
+	RefundCents   int64
+	PaidCents     int64
+	AdminFeeCents int64
+	// Deadline is the last instant a request still refunds (the start minus
+	// CancellationNotice); zero without a scheduled start.
+	Deadline time.Time
+	// RequestsLeft is how many more requests the patient may make.
+	RequestsLeft int
+}
+
+// QuoteCancellation computes the CancellationQuote of an appointment's live
+// state at now, with the same rule the workflow applies at the request.
+func QuoteCancellation(st ConsultationState, now time.Time) CancellationQuote {
+	q := CancellationQuote{
+		AdminFeeCents: st.AdminFeeCents,
+		RequestsLeft:  max(MaxCancellationRequests-st.CancellationRequests, 0),
+	}
+	if st.PaymentStatus == PaymentPaid {
+		q.PaidCents = st.AmountCents
+	}
+	if st.ScheduledStart == nil {
+		return q
+	}
+	start := *st.ScheduledStart
+	q.Deadline = start.Add(-CancellationNotice)
+	q.Allowed = st.Status == StatusScheduled && now.Before(start) && q.RequestsLeft > 0
+	if q.Allowed {
+		q.RefundCents = CancellationRefund(now, start, q.PaidCents, q.AdminFeeCents)
+	}
+	return q
+}

@@ -1602,6 +1602,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/language": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the language of my emails and pages */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        language: "nl" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description The user now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change my password (the current one confirms it); my other sessions are logged out, this one stays */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        current_password: string;
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/favourites": {
         parameters: {
             query?: never;
@@ -2434,7 +2531,37 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** What a cancellation request made now would give: whether it is taken and the refund it would fix (the workflow's own rule on its live state) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The quote; the request itself (POST) stays the judge. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancellationQuote"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
         put?: never;
         /** Ask to cancel; the refund is fixed now (at least 24 h before the start, paid minus the admin fee; later, none) */
         post: {
@@ -3599,6 +3726,23 @@ export interface components {
                 start?: string;
                 end?: string;
             }[];
+        };
+        CancellationQuote: {
+            /** @description The appointment is scheduled, not started, and the patient has requests left. */
+            allowed: boolean;
+            /** @description What a request made now would refund once confirmed (0 when not allowed). */
+            refund_cents: number;
+            /** @description Paid in advance (0 for an in-person visit, paid afterwards). */
+            paid_cents: number;
+            /** @description The doctor's admin fee fixed at booking, kept from a timely refund. */
+            admin_fee_cents: number;
+            currency: string;
+            /**
+             * Format: date-time
+             * @description The last moment a request still refunds (24 hours before the start).
+             */
+            refund_deadline: string | null;
+            requests_left: number;
         };
         AppointmentState: {
             /** Format: uuid */
