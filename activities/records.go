@@ -11,11 +11,14 @@ import (
 
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/live"
 	"derma2go/workflows"
 )
 
 // RecordTransition projects the workflow's status into Postgres; a write
-// with an older sequence number than the stored one is ignored.
+// with an older sequence number than the stored one is ignored. In the same
+// transaction it publishes the live events of what changed (status, delay),
+// so clients hear of a transition exactly when it is recorded.
 func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordTransitionInput) error {
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
@@ -27,7 +30,7 @@ func (a *Activities) RecordTransition(ctx context.Context, in workflows.RecordTr
 		p.PaymentID = pgtype.Text{String: in.PaymentID, Valid: true}
 	}
 	err = a.Store.Tx(ctx, func(q *db.Queries) error {
-		if _, err := q.RecordTransition(ctx, p); err != nil {
+		if _, err := live.RecordTransition(ctx, q, p); err != nil {
 			return err
 		}
 		if in.PaidAt == nil {

@@ -17,6 +17,7 @@ import (
 	"derma2go/care"
 	"derma2go/conditions"
 	"derma2go/db"
+	"derma2go/live"
 	"derma2go/mail"
 	"derma2go/media"
 	"derma2go/payments"
@@ -62,6 +63,9 @@ type Deps struct {
 	// HandlerTimeout bounds each request's handler (0: defaultHandlerTimeout);
 	// the photo upload has photoHandlerTimeout.
 	HandlerTimeout time.Duration
+	// Live is the process's live-event hub (event streams); nil answers
+	// the streams with 503.
+	Live *live.Hub
 }
 
 // Server holds the API's dependencies and limiters.

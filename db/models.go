@@ -115,6 +115,16 @@ type Consultation struct {
 	WalkinCloses      *time.Time
 }
 
+type ConsultationChat struct {
+	ID             uuid.UUID
+	ConsultationID uuid.UUID
+	Seq            int64
+	FromRole       string
+	AuthorID       uuid.NullUUID
+	TextEnc        []byte
+	CreatedAt      time.Time
+}
+
 type ConsultationIntake struct {
 	ConsultationID uuid.UUID
 	FormKind       string
@@ -131,6 +141,13 @@ type ConsultationPhoto struct {
 	Height         int32
 	DataEnc        []byte
 	CreatedAt      time.Time
+}
+
+type ConsultationPresence struct {
+	ConsultationID uuid.UUID
+	Role           string
+	Connection     string
+	SeenAt         time.Time
 }
 
 type CreditNote struct {

@@ -188,6 +188,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err := s.Platform.ServeSearch(searchCtx); err != nil {
 		return nil, err
 	}
+	s.Platform.ServeLive(searchCtx)
 
 	s.serve(listeners["mail"], s.Mail.Handler())
 	s.serve(listeners["mollie"], s.Mollie.Handler())

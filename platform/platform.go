@@ -20,6 +20,7 @@ import (
 	"derma2go/config"
 	"derma2go/db"
 	"derma2go/indexer"
+	"derma2go/live"
 	"derma2go/mail"
 	"derma2go/payments"
 	"derma2go/search"
@@ -40,6 +41,9 @@ type Platform struct {
 	Search     search.Index
 	Indexer    *indexer.Indexer
 	Conditions *conditions.Catalog
+	// Live is this process's listener for live events (ServeLive); nil
+	// in processes that serve no event streams.
+	Live *live.Hub
 }
 
 // Open connects to PostgreSQL and Temporal and builds the mail and payment
@@ -88,6 +92,18 @@ func (p *Platform) OpenSearch(ctx context.Context) error {
 	return nil
 }
 
+// ServeLive starts the live-event listener (one PostgreSQL connection that
+// LISTENs, reconnecting after a loss) until ctx ends. The API's event
+// streams need it.
+func (p *Platform) ServeLive(ctx context.Context) {
+	p.Live = live.NewHub(p.Store.Pool, p.Logger.With("component", "live"))
+	go func() {
+		if err := p.Live.Run(ctx); err != nil {
+			p.Logger.Error("live listener stopped", "err", err)
+		}
+	}()
+}
+
 // Close releases the connections.
 func (p *Platform) Close() {
 	if p.Search != nil {
@@ -115,6 +131,7 @@ func (p *Platform) APIHandler() http.Handler {
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Engine: NewEngine(p.Temporal, p.Config),
+		Live:   p.Live,
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

@@ -161,6 +161,7 @@ func runAPI(ctx context.Context) error {
 	if err := p.ServeSearch(ctx); err != nil {
 		return err
 	}
+	p.ServeLive(ctx)
 	p.Logger.Info("api listening", "addr", p.Config.ListenAddr)
 	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler(), p.Config.HTTP))
 }
