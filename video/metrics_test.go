@@ -1,6 +1,10 @@
 package video
 
 import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -205,5 +209,39 @@ func TestCloseResetsTheRoomsGauge(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if n := testutil.ToFloat64(s.metrics.rooms); n != 0 {
 		t.Fatalf("derma_video_rooms = %v after Close", n)
+	}
+}
+
+// TestUDPSocketBuffersAreEnlarged: the SFU's one UDP socket asks for
+// 4 MiB kernel buffers (the kernel's default of ~200 KiB overflowed in the
+// benchmark while the reader waited for a CPU); the kernel grants up to
+// net.core.rmem_max and reports twice what it granted.
+func TestUDPSocketBuffersAreEnlarged(t *testing.T) {
+	s, _, _, _ := testSFU(t, nil)
+	for _, c := range []struct {
+		opt  int
+		name string
+	}{{syscall.SO_RCVBUF, "rmem_max"}, {syscall.SO_SNDBUF, "wmem_max"}} {
+		b, err := os.ReadFile("/proc/sys/net/core/" + c.name)
+		if err != nil {
+			t.Skipf("no /proc/sys/net/core/%s (not Linux?): %v", c.name, err)
+		}
+		limit, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 2 * min(limit, udpBuffer)
+		raw, err := s.udp.SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		var gerr error
+		if err := raw.Control(func(fd uintptr) { got, gerr = syscall.GetsockoptInt(int(fd), syscall.SOL_SOCKET, c.opt) }); err != nil || gerr != nil {
+			t.Fatal(err, gerr)
+		}
+		if got < want {
+			t.Fatalf("socket buffer (%s) = %d bytes, want %d", c.name, got, want)
+		}
 	}
 }

@@ -100,6 +100,11 @@ func New(opts Options) (*SFU, error) {
 		return nil, fmt.Errorf("video: listen udp %s: %w", opts.UDPAddr, err)
 	}
 	s.udp = udp
+	// A burst of packets while the socket's reader waits for a CPU must not
+	// overflow the kernel's default buffer (~200 KiB, ~60 ms of 20 sessions);
+	// the kernel caps the request at net.core.[rw]mem_max.
+	_ = udp.SetReadBuffer(udpBuffer)
+	_ = udp.SetWriteBuffer(udpBuffer)
 	s.arrivals = &arrivals{}
 	se := webrtc.SettingEngine{}
 	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, &stampConn{UDPConn: udp, arrivals: s.arrivals}))
@@ -132,13 +137,37 @@ func New(opts Options) (*SFU, error) {
 		s.closeListeners()
 		return nil, fmt.Errorf("video: codecs: %w", err)
 	}
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
+	ir, err := interceptors(me)
+	if err != nil {
 		s.closeListeners()
 		return nil, fmt.Errorf("video: interceptors: %w", err)
 	}
 	s.api = webrtc.NewAPI(webrtc.WithSettingEngine(se), webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir))
 	return s, nil
+}
+
+// udpBuffer is the size asked for the UDP socket's kernel buffers.
+const udpBuffer = 4 << 20
+
+// interceptors are pion's default interceptors but the statistics one,
+// whose per-packet bookkeeping only feeds PeerConnection.GetStats, which
+// the SFU does not call: NACK (generating and answering), RTCP sender and
+// receiver reports, TWCC feedback and the simulcast header extensions.
+func interceptors(me *webrtc.MediaEngine) (*interceptor.Registry, error) {
+	ir := &interceptor.Registry{}
+	if err := webrtc.ConfigureNack(me, ir); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureSimulcastExtensionHeaders(me); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureTWCCSender(me, ir); err != nil {
+		return nil, err
+	}
+	return ir, nil
 }
 
 // UDPAddr is the address of the ICE UDP port.

@@ -115,9 +115,21 @@ func TestParseProcStat(t *testing.T) {
 	if _, err := parseProcStat([]byte("4242 (x) S 1 2")); err == nil {
 		t.Fatal("a short line was accepted")
 	}
-	self, err := processCPU(os.Getpid())
-	if err != nil || self <= 0 {
-		t.Fatalf("processCPU(self) = %s, %v", self, err)
+	// The test process's own CPU time grows while it spins.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		self, err := processCPU(os.Getpid())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if self > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("processCPU(self) stayed 0 while spinning for 20 s")
+		}
+		for spin := time.Now(); time.Since(spin) < time.Millisecond; {
+		}
 	}
 }
 
@@ -143,5 +155,18 @@ func TestScrapeSumsTheDelayHistogramOverKinds(t *testing.T) {
 	}
 	if s.counters["derma_video_received_packets_total"] != 7 {
 		t.Fatalf("counters %v", s.counters)
+	}
+}
+
+func TestParseSNMPRcvbufErrors(t *testing.T) {
+	snmp := "Ip: Forwarding DefaultTTL\nIp: 1 64\nUdp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors\nUdp: 570038 76 26708 596939 26709 0\nUdpLite: InDatagrams RcvbufErrors\nUdpLite: 0 0\n"
+	if n, err := parseSNMPRcvbufErrors(snmp); err != nil || n != 26709 {
+		t.Fatalf("RcvbufErrors = %d, %v", n, err)
+	}
+	if _, err := parseSNMPRcvbufErrors("Ip: a\nIp: 1\n"); err == nil {
+		t.Fatal("no Udp lines accepted")
+	}
+	if _, err := udpReceiveErrors(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -76,6 +76,9 @@ type Step struct {
 	E2EP50, E2EP99 time.Duration
 	// KbpsIn is the SFU's incoming bitrate per session (both directions).
 	KbpsIn float64
+	// KernelDrops are the UDP datagrams the kernel dropped on the whole
+	// machine because a receive buffer was full.
+	KernelDrops int64
 	// GenCores is the load generator's own CPU, MachineBusy the whole
 	// machine's (0–1 of all cores), Load the 1-minute load average.
 	GenCores, MachineBusy, Load float64
@@ -304,6 +307,7 @@ type sample struct {
 	scrape      scrape
 	sent, recv  int64
 	delay       []int64
+	drops       int64
 }
 
 func (g *generator) sample() (sample, error) {
@@ -319,6 +323,9 @@ func (g *generator) sample() (sample, error) {
 		return s, err
 	}
 	if s.busy, s.total, err = machineCPU(); err != nil {
+		return s, err
+	}
+	if s.drops, err = udpReceiveErrors(); err != nil {
 		return s, err
 	}
 	s.sent, s.recv = g.count.sent.Load(), g.count.received.Load()
@@ -363,6 +370,7 @@ func (g *generator) step(ctx context.Context, n int) (Step, error) {
 		st.MachineBusy = float64(b.busy-a.busy) / float64(total)
 	}
 	st.Load = loadAverage()
+	st.KernelDrops = b.drops - a.drops
 	delay := b.scrape.delaySince(a.scrape)
 	st.DelayP50 = seconds(promQuantile(0.5, delay))
 	st.DelayP99 = seconds(promQuantile(0.99, delay))

@@ -247,3 +247,36 @@ func loadAverage() float64 {
 	}
 	return v
 }
+
+// udpReceiveErrors is the machine's count of UDP datagrams dropped because
+// a socket's receive buffer was full (RcvbufErrors in /proc/net/snmp).
+func udpReceiveErrors() (int64, error) {
+	b, err := os.ReadFile("/proc/net/snmp")
+	if err != nil {
+		return 0, err
+	}
+	return parseSNMPRcvbufErrors(string(b))
+}
+
+// parseSNMPRcvbufErrors finds RcvbufErrors in the Udp lines of
+// /proc/net/snmp (a header line of names, then one of values).
+func parseSNMPRcvbufErrors(snmp string) (int64, error) {
+	var names []string
+	for _, line := range strings.Split(snmp, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 || fields[0] != "Udp:" {
+			continue
+		}
+		if names == nil {
+			names = fields
+			continue
+		}
+		for i, n := range names {
+			if n == "RcvbufErrors" && i < len(fields) {
+				return strconv.ParseInt(fields[i], 10, 64)
+			}
+		}
+		break
+	}
+	return 0, fmt.Errorf("/proc/net/snmp: no Udp RcvbufErrors")
+}
