@@ -135,6 +135,13 @@ func TestForwardMetricsAreMeasured(t *testing.T) {
 	if lost := testutil.ToFloat64(s.metrics.lostPackets.WithLabelValues("video")); lost != 0 {
 		t.Fatalf("%v packets counted lost on loopback", lost)
 	}
+	// The patient's receiver reports (one a second) feed the loss on the
+	// way out: none on loopback.
+	loss := s.metrics.packetLoss.WithLabelValues("video")
+	eventually(t, 10*time.Second, "receiver reports", func() bool { return histogram(t, loss).GetSampleCount() >= 2 })
+	if sum := histogram(t, loss).GetSampleSum(); sum != 0 {
+		t.Fatalf("receivers reported a loss of %v on loopback", sum)
+	}
 }
 
 // TestLostPacketsCountsThePublishersGaps: a publisher that skips every

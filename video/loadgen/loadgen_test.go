@@ -58,6 +58,10 @@ func TestRampAgainstASeparateSFUProcess(t *testing.T) {
 		if s.SFUCores <= 0 || s.SFUCores > float64(rep.Cores) {
 			t.Errorf("step %d: SFU cores %v", s.Sessions, s.SFUCores)
 		}
+		// 2 peers × (80 video + 50 audio packets/s), each to one receiver.
+		if want := 260 * float64(s.Sessions); s.Forwarded < want*0.8 || s.Forwarded > want*1.2 || s.CPUPerPacket <= 0 {
+			t.Errorf("step %d: %.0f packets/s forwarded (want about %.0f), %s CPU each", s.Sessions, s.Forwarded, want, s.CPUPerPacket)
+		}
 		if s.DelayP50 <= 0 || s.DelayP99 < s.DelayP50 || s.DelayMean <= 0 {
 			t.Errorf("step %d: forwarding delay p50 %s p99 %s mean %s", s.Sessions, s.DelayP50, s.DelayP99, s.DelayMean)
 		}

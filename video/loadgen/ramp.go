@@ -64,6 +64,11 @@ type Step struct {
 	// SFUCores is the SFU process's CPU time over the window ÷ the
 	// window (1.0 = one core busy).
 	SFUCores float64
+	// Forwarded is the SFU's rate of packets written to receivers (per
+	// second), CPUPerPacket its CPU time per forwarded packet: it does not
+	// depend on whether the load generator kept up its rate.
+	Forwarded    float64
+	CPUPerPacket time.Duration
 	// DelayP50, DelayP99 and DelayMean are the SFU's forwarding delay
 	// (its histogram, arrival on the socket → write).
 	DelayP50, DelayP99, DelayMean time.Duration
@@ -376,6 +381,8 @@ func (g *generator) step(ctx context.Context, n int) (Step, error) {
 	st.DelayP99 = seconds(promQuantile(0.99, delay))
 	if c := b.scrape.delayCount - a.scrape.delayCount; c > 0 {
 		st.DelayMean = seconds((b.scrape.delaySum - a.scrape.delaySum) / c)
+		st.Forwarded = c / wall
+		st.CPUPerPacket = (b.sfuCPU - a.sfuCPU) / time.Duration(c)
 	}
 	if sent := b.sent - a.sent; sent > 0 {
 		st.Loss = math.Max(0, 1-float64(b.recv-a.recv)/float64(sent))
