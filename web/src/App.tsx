@@ -5,8 +5,10 @@ import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
 import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from "./pages/auth";
 import { ConsultationPage, PortalPage } from "./pages/consultation";
 import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
-import { NotFoundPage, PaymentReturnPage, ReviewPage, WaitingRoomPage } from "./pages/misc";
+import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
+import { DoctorVideoRoomPage } from "./pages/videoDoctor";
+import { VideoWaitingRoomPage } from "./pages/videoWaiting";
 import { navigate, useRoute } from "./router";
 import { SessionContext } from "./session";
 
@@ -135,11 +137,13 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
     case "review":
       return <ReviewPage id={id} access={query.get("access") ?? ""} />;
     case "waitingRoom":
-      return <WaitingRoomPage id={id} access={query.get("access") ?? ""} />;
+      return <VideoWaitingRoomPage id={id} access={query.get("access") ?? ""} />;
     case "doctorHome":
       return <DoctorHomePage />;
     case "doctorConsultation":
       return <DoctorConsultationPage key={id} id={id} />;
+    case "doctorVideoRoom":
+      return <DoctorVideoRoomPage key={id} id={id} />;
     default:
       return <NotFoundPage />;
   }

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import * as publicText from "./i18n/public";
+import * as videoText from "./i18n/video";
 
 export type Lang = "nl" | "en";
 export const languages: Lang[] = ["nl", "en"];
@@ -305,8 +306,8 @@ const en: Record<MessageKey, string> = {
  * file under i18n/ (one spread per area and language).
  */
 export const messages: Record<Lang, Record<string, string>> = {
-  nl: { ...nl, ...publicText.nl },
-  en: { ...en, ...publicText.en },
+  nl: { ...nl, ...publicText.nl, ...videoText.nl },
+  en: { ...en, ...publicText.en, ...videoText.en },
 };
 
 /** translate looks a key up; an unknown dynamic key falls back to itself. */

@@ -161,6 +161,11 @@ export function DoctorConsultationPage({ id }: { id: string }) {
       {c.type === "email_advice" && c.status === "awaiting_advice" ? (
         <AdviceForms id={c.id} report={report} />
       ) : null}
+      {c.type === "video" ? (
+        <Link className="button" href={`/doctor/consultations/${c.id}/room`}>
+          {t("videoOpenRoom")}
+        </Link>
+      ) : null}
       {actionsFor(c).length > 0 ? (
         <nav className="actions" aria-label={t("actions")}>
           {actionsFor(c).map((a) => (

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { api, type Consultation, setGuestAccess } from "../api/client";
+import { api, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
-import { formatDateTime, useI18n } from "../i18n";
+import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { LoadState, PinGate, useConsultation } from "./consultation";
 
@@ -137,39 +137,6 @@ export function ReviewPage({ id, access }: { id: string; access: string }) {
           <button type="submit">{t("send")}</button>
         </form>
       )}
-    </section>
-  );
-}
-
-/** waitingOpensAt is ten minutes before the start. */
-export function waitingOpensAt(c: Pick<Consultation, "starts_at">): Date | undefined {
-  return c.starts_at ? new Date(new Date(c.starts_at).getTime() - 10 * 60 * 1000) : undefined;
-}
-
-export function WaitingRoomPage({ id, access }: { id: string; access: string }) {
-  const { t, lang } = useI18n();
-  const { load, reload } = useConsultation(id, access);
-  if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
-  if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
-  const c = load.value;
-  const opens = waitingOpensAt(c);
-  return (
-    <section className="card narrow">
-      <h1>{t("waitingTitle")}</h1>
-      {c.type !== "video" ? (
-        <Notice kind="info">{t("waitingNoVideo")}</Notice>
-      ) : opens && opens.getTime() > Date.now() ? (
-        <p data-testid="opens">
-          {t("waitingOpens")} {formatDateTime(opens.toISOString(), lang)}.
-        </p>
-      ) : (
-        <Notice kind="ok">{t("waitingOpen")}</Notice>
-      )}
-      <p>
-        <Link href={`/consultations/${c.id}${access ? `?access=${encodeURIComponent(access)}` : ""}`}>
-          {t("toConsultation")}
-        </Link>
-      </p>
     </section>
   );
 }

@@ -1,0 +1,166 @@
+/**
+ * The patient's side of a video consultation: the waiting room (equipment
+ * test, the doctor's status, check-in) that turns into the consultation
+ * room by itself when the doctor admits the patient.
+ */
+import { useCallback, useEffect, useState } from "react";
+import { api, type Consultation } from "../api/client";
+import { Link, Notice } from "../components";
+import { formatDateTime, useI18n } from "../i18n";
+import type { Ticket } from "../video/call";
+import type { Choice } from "../video/devices";
+import { doctorStatus, usePolled } from "../video/live";
+import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
+import { CallControls, CallStage, useCall } from "../video/room";
+import "../video/video.css";
+import { LoadState, PinGate, useConsultation } from "./consultation";
+
+/** waitingOpensAt is ten minutes before the start. */
+export function waitingOpensAt(c: Pick<Consultation, "starts_at">): Date | undefined {
+  return c.starts_at ? new Date(new Date(c.starts_at).getTime() - 10 * 60 * 1000) : undefined;
+}
+
+const videoTypes = new Set(["video", "walk_in"]);
+const roomOpen = new Set(["waiting", "in_session"]);
+const over = new Set(["completed", "cancelled", "no_show", "expired", "payment_failed", "declined"]);
+
+export function VideoWaitingRoomPage({ id, access }: { id: string; access: string }) {
+  const { t } = useI18n();
+  const { load, reload } = useConsultation(id, access);
+  if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
+  if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
+  if (!videoTypes.has(load.value.type))
+    return (
+      <section className="card narrow">
+        <h1>{t("videoWaitingTitle")}</h1>
+        <Notice kind="info">{t("videoNoVideo")}</Notice>
+      </section>
+    );
+  return <WaitingRoom initial={load.value} access={access} />;
+}
+
+function WaitingRoom({ initial, access }: { initial: Consultation; access: string }) {
+  const { t, lang } = useI18n();
+  const id = initial.id;
+  const [left, setLeft] = useState(false);
+  const read = useCallback(async () => {
+    const { data } = await api.GET("/v1/consultations/{id}", { params: { path: { id } } });
+    return data;
+  }, [id]);
+  const [c, refresh] = usePolled(initial, read, true);
+  const opens = waitingOpensAt(c);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15000);
+    return () => clearInterval(timer);
+  }, []);
+  const isOpen = !opens || opens.getTime() <= now;
+
+  // Opening the waiting room once it is open is checking in.
+  const [checkin, setCheckin] = useState<"no" | "sent" | "refused">("no");
+  useEffect(() => {
+    if (c.status !== "scheduled" || !isOpen || checkin !== "no") return;
+    setCheckin("sent");
+    void api.POST("/v1/consultations/{id}/checkin", { params: { path: { id } } }).then(({ response }) => {
+      if (response.ok) refresh();
+      else setCheckin("refused");
+    });
+  }, [c.status, isOpen, checkin, id, refresh]);
+
+  const [choice, setChoice] = useState<Choice>({});
+  const [mediaOn, setMediaOn] = useState(false);
+  const media = useLocalMedia(choice, mediaOn);
+  const lists = useDeviceLists(media.stream);
+  // Room tokens come from the API once it issues them (POST …/video-token);
+  // until then the page tests the devices but joins no room.
+  const ticket: (() => Promise<Ticket>) | undefined = undefined;
+  const inRoom = roomOpen.has(c.status) && !left;
+  const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
+  const admitted = room.admitted || c.status === "in_session";
+  const doctor = doctorStatus(c, room.peers.includes("doctor"), now);
+  const back = `/consultations/${id}${access ? `?access=${encodeURIComponent(access)}` : ""}`;
+
+  if (over.has(c.status) || status === "ended") {
+    return (
+      <section className="card narrow">
+        <h1>{t("videoWaitingTitle")}</h1>
+        <Notice kind="info">
+          {c.status === "completed" || status === "ended" ? t("videoSessionEnded") : t("videoTooLate")}
+        </Notice>
+        <p>
+          <Link href={back}>{t("toConsultation")}</Link>
+        </p>
+      </section>
+    );
+  }
+
+  if (admitted && !left && media.stream) {
+    return (
+      <section className="card room-card">
+        <h1>{t("videoRoomTitle")}</h1>
+        <CallStage
+          local={media.stream}
+          remote={remote.doctor}
+          remoteLabel={t("videoRemoteDoctor")}
+          frames={quality.frames}
+          status={status}
+          grade={quality.live.grade}
+          controls={
+            <CallControls
+              call={call}
+              stream={media.stream}
+              choice={choice}
+              lists={lists}
+              onChoice={setChoice}
+              onHangUp={() => setLeft(true)}
+              hangUpLabel={t("videoHangUp")}
+            />
+          }
+        />
+      </section>
+    );
+  }
+
+  const late = doctor.key === "videoDoctorLate";
+  return (
+    <section className="card waiting-card">
+      <h1>{t("videoWaitingTitle")}</h1>
+      {left ? (
+        <div className="notice notice-info" role="status">
+          <p>{t("videoYouLeft")}</p>
+          <button type="button" onClick={() => setLeft(false)}>
+            {t("videoRejoin")}
+          </button>
+        </div>
+      ) : null}
+      {!isOpen && opens ? (
+        <p data-testid="opens">
+          {t("videoWaitingOpens").replace("{time}", formatDateTime(opens.toISOString(), lang))}
+        </p>
+      ) : roomOpen.has(c.status) ? (
+        <p>{t("videoWaitingIn")}</p>
+      ) : checkin === "refused" ? (
+        <Notice kind="error">{t("conflict")}</Notice>
+      ) : null}
+      <p
+        className={late ? "notice notice-error delay-banner" : "notice notice-info"}
+        role="status"
+        data-testid="doctor-status"
+      >
+        {t(doctor.key).replace("{n}", String(doctor.minutes))}
+      </p>
+      <EquipmentTest
+        media={media}
+        choice={choice}
+        onChoice={setChoice}
+        on={mediaOn}
+        onStart={() => setMediaOn(true)}
+        connection={ticket ? (inRoom ? quality.test : { state: "idle" }) : undefined}
+        open={roomOpen.has(c.status)}
+      />
+      <p>
+        <Link href={back}>{t("toConsultation")}</Link>
+      </p>
+    </section>
+  );
+}

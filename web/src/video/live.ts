@@ -1,0 +1,66 @@
+/**
+ * What the video pages need to follow live: the consultation's status and
+ * the doctor's delay. Until the API pushes changes, the pages re-read the
+ * consultation every few seconds.
+ */
+import { useEffect, useRef, useState } from "react";
+
+/** pollEveryMs is how often a waiting page re-reads the consultation. */
+export const pollEveryMs = 3000;
+
+/** usePolled keeps a value fresh by calling read every pollEveryMs while on. */
+export function usePolled<T>(initial: T, read: () => Promise<T | undefined>, on: boolean): [T, () => void] {
+  const [value, setValue] = useState(initial);
+  const readRef = useRef(read);
+  readRef.current = read;
+  const [nudge, setNudge] = useState(0);
+  useEffect(() => {
+    setValue(initial);
+  }, [initial]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: nudge re-reads at once
+  useEffect(() => {
+    if (!on) return;
+    let stop = false;
+    const tick = async () => {
+      try {
+        const v = await readRef.current();
+        if (!stop && v !== undefined) setValue(v);
+      } catch {
+        // offline for a moment: the next tick tries again
+      }
+    };
+    void tick();
+    const timer = setInterval(() => void tick(), pollEveryMs);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [on, nudge]);
+  return [value, () => setNudge((n) => n + 1)];
+}
+
+/** delayMinutes is how late the doctor runs: expected start minus booked start, in whole minutes. */
+export function delayMinutes(c: { starts_at?: string | null; expected_start?: string | null }): number {
+  if (!c.starts_at || !c.expected_start) return 0;
+  const d = (new Date(c.expected_start).getTime() - new Date(c.starts_at).getTime()) / 60000;
+  return d > 0 ? Math.round(d) : 0;
+}
+
+/**
+ * doctorStatus is what the waiting patient is told about the doctor: late
+ * while an announced delay runs (even with the doctor already in the room,
+ * finishing the consultation before), else ready once the doctor is in the
+ * room (or the session runs), else not started.
+ */
+export function doctorStatus(
+  c: { status: string; starts_at?: string | null; expected_start?: string | null },
+  doctorInRoom: boolean,
+  now: number,
+): { key: "videoDoctorReady" | "videoDoctorLate" | "videoDoctorNotStarted"; minutes: number } {
+  const minutes = delayMinutes(c);
+  if (c.status === "in_session") return { key: "videoDoctorReady", minutes };
+  if (minutes > 0 && c.expected_start && new Date(c.expected_start).getTime() > now)
+    return { key: "videoDoctorLate", minutes };
+  if (doctorInRoom) return { key: "videoDoctorReady", minutes };
+  return { key: "videoDoctorNotStarted", minutes };
+}
