@@ -49,11 +49,18 @@ func (r Report) WriteMarkdown(w io.Writer, goalPerCore float64) {
 	if h.SessionsPerCore() < goalPerCore || h.DelayP99 > 5*time.Millisecond {
 		verdict = "misses"
 	}
-	fmt.Fprintf(w, "Held: **%d sessions** at %.3f SFU cores, i.e. **%.1f sessions per core of SFU CPU**, forwarding delay p50 %s, p99 %s, loss %.3f %%: %s the goal (≥ %.0f sessions/core, p99 ≤ 5 ms).\n",
-		h.Sessions, h.SFUCores, h.SessionsPerCore(), ms(h.DelayP50), ms(h.DelayP99), h.Loss*100, verdict, goalPerCore)
+	fmt.Fprintf(w, "Held: **%s** at %.3f SFU cores, i.e. **%.1f sessions per core of SFU CPU**, forwarding delay p50 %s, p99 %s, loss %.3f %%: %s the goal (≥ %.0f sessions/core, p99 ≤ 5 ms).\n",
+		plural(h.Sessions, "session"), h.SFUCores, h.SessionsPerCore(), ms(h.DelayP50), ms(h.DelayP99), h.Loss*100, verdict, goalPerCore)
 	if len(r.Steps) > 0 && r.Steps[0].Sessions < h.Sessions {
 		b := r.Steps[0]
-		fmt.Fprintf(w, "Baseline (%d session, same run): %.2f ms/s of SFU CPU per session, p99 %s; at %d sessions: %.2f ms/s per session, p99 %s.\n",
-			b.Sessions, b.SFUCores/float64(b.Sessions)*1000, ms(b.DelayP99), h.Sessions, h.SFUCores/float64(h.Sessions)*1000, ms(h.DelayP99))
+		fmt.Fprintf(w, "Baseline (%s, same run): %.2f ms/s of SFU CPU per session, p99 %s; at %d sessions: %.2f ms/s per session, p99 %s.\n",
+			plural(b.Sessions, "session"), b.SFUCores/float64(b.Sessions)*1000, ms(b.DelayP99), h.Sessions, h.SFUCores/float64(h.Sessions)*1000, ms(h.DelayP99))
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

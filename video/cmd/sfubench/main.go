@@ -39,6 +39,7 @@ func main() {
 	flag.DurationVar(&cfg.MaxP99, "max-p99", cfg.MaxP99, "SFU forwarding delay p99 that ends the ramp")
 	flag.BoolVar(&cfg.Interceptors, "interceptors", cfg.Interceptors, "peers send RTCP feedback (pion's default interceptors)")
 	goal := flag.Float64("goal", 25, "sessions per core of SFU CPU to reach")
+	procs := flag.Int("sfu-procs", 0, "GOMAXPROCS of the SFU process (0: the Go default, one per core)")
 	flag.Parse()
 	var err error
 	if cfg.Steps, err = parseInts(*steps); err != nil {
@@ -51,6 +52,9 @@ func main() {
 		os.Exit(1)
 	}
 	cfg.SFU = []string{exe, "serve"}
+	if *procs > 0 {
+		cfg.Env = append(cfg.Env, fmt.Sprintf("GOMAXPROCS=%d", *procs))
+	}
 	cfg.Log = os.Stderr
 	rep, err := loadgen.Run(ctx, cfg)
 	if err != nil {
