@@ -3,10 +3,12 @@ import { api, type User } from "./api/client";
 import { Link } from "./components";
 import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
 import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from "./pages/auth";
+import { BookingDonePage, BookingIntakePage, BookingPage } from "./pages/booking";
 import { ConsultationPage, PortalPage } from "./pages/consultation";
 import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
 import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
+import { ConditionPage, ConditionsPage, WizardPage } from "./pages/publicConditions";
 import { DoctorVideoRoomPage } from "./pages/videoDoctor";
 import { VideoWaitingRoomPage } from "./pages/videoWaiting";
 import { navigate, useRoute } from "./router";
@@ -116,6 +118,18 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <DoctorSearchPage query={query} />;
     case "doctorProfile":
       return <DoctorProfilePage key={id} id={id} />;
+    case "conditions":
+      return <ConditionsPage query={query} />;
+    case "condition":
+      return <ConditionPage key={params.slug} slug={params.slug ?? ""} />;
+    case "wizard":
+      return <WizardPage />;
+    case "booking":
+      return <BookingPage key={params.doctorId} doctorId={params.doctorId ?? ""} query={query} />;
+    case "bookingIntake":
+      return <BookingIntakePage key={id} id={id} access={query.get("access") ?? ""} />;
+    case "bookingDone":
+      return <BookingDonePage key={id} id={id} access={query.get("access") ?? ""} />;
     case "login":
       return <LoginPage next={query.get("next")} />;
     case "register":

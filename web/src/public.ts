@@ -190,6 +190,11 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** notBefore is day, or limit when day is earlier (YYYY-MM-DD days). */
+export function notBefore(day: string, limit: string): string {
+  return day.localeCompare(limit) < 0 ? limit : day;
+}
+
 /** weekDays are the seven days starting at a day. */
 export function weekDays(first: string): string[] {
   return Array.from({ length: 7 }, (_, i) => addDays(first, i));
@@ -397,7 +402,7 @@ export function latestOnly() {
 }
 
 /** searchDelay is how long the search waits after the last key stroke. */
-export const searchDelay = 120;
+export const searchDelay = 60;
 
 /** debounce calls fn once, wait ms after the last call. */
 export function debounce<A extends unknown[]>(fn: (...a: A) => void, wait: number) {

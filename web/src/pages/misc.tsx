@@ -78,8 +78,16 @@ export function PaymentReturnPage({ id, access }: { id: string; access: string }
         <Notice kind="error">{t("paymentFailed")}</Notice>
       )}
       {id ? (
-        <p>
-          <Link className="button" href={`/consultations/${encodeURIComponent(id)}${q}`}>
+        <p className="actions">
+          {state === "paid" && (status === "awaiting_intake" || status === "scheduled") ? (
+            <Link className="button" href={`/booking/${encodeURIComponent(id)}/intake${q}`}>
+              {t("pubFillForm")}
+            </Link>
+          ) : null}
+          <Link
+            className={state === "paid" && status === "awaiting_intake" ? "button secondary" : "button"}
+            href={`/consultations/${encodeURIComponent(id)}${q}`}
+          >
             {t("toConsultation")}
           </Link>
         </p>

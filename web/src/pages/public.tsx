@@ -21,6 +21,7 @@ import {
   formatSlot,
   formatTime,
   latestOnly,
+  notBefore,
   pageCount,
   parseSearch,
   type SearchState,
@@ -585,7 +586,7 @@ export function WeekCalendar({
           type="button"
           className="secondary"
           disabled={first <= today}
-          onClick={() => setFirst(addDays(first, -7) < today ? today : addDays(first, -7))}
+          onClick={() => setFirst(notBefore(addDays(first, -7), today))}
         >
           {t("pubPrevWeek")}
         </button>

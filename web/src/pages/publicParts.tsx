@@ -14,7 +14,7 @@ export interface Failure {
 
 /** failureOf sorts a response (or none: offline) into a Failure. */
 export function failureOf(
-  response: Response | undefined,
+  response: { status: number } | undefined,
   problem?: { type?: string; detail?: string },
   slotBooking = false,
 ): Failure {
