@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -63,6 +64,31 @@ type Config struct {
 	TemporalCallTimeout time.Duration
 	// PhotoDecodes caps the photos the API decodes at once (PHOTO_DECODE_CONCURRENCY).
 	PhotoDecodes int
+	// Video configures the SFU, its ICE servers and room tokens.
+	Video Video
+}
+
+// Video configures the SFU the API serves (VIDEO_*).
+type Video struct {
+	// UDPAddr is the one UDP port of all ICE traffic (VIDEO_UDP_ADDR).
+	UDPAddr string
+	// TCPAddr is the ICE-TCP fallback port; "" is off (VIDEO_TCP_ADDR=off).
+	TCPAddr string
+	// PublicIPs are announced instead of the local addresses, for a host
+	// behind 1:1 NAT (VIDEO_PUBLIC_IPS).
+	PublicIPs []string
+	// ICEServers are extra stun:, turn: and turns: URLs handed to clients
+	// (VIDEO_ICE_SERVERS); TURN ones get credentials signed with TURNSecret.
+	ICEServers []string
+	// TURNAddr is the listen address of the embedded TURN server; "" runs
+	// none (VIDEO_TURN_ADDR).
+	TURNAddr string
+	// TURNSecret signs the short-lived TURN credentials, of the embedded
+	// server and of the turn: URLs in ICEServers (VIDEO_TURN_SECRET).
+	TURNSecret string
+	// TokenTTL is how long a room token (and its TURN credential) is valid
+	// (VIDEO_TOKEN_TTL).
+	TokenTTL time.Duration
 }
 
 // HTTPTimeouts are the http.Server timeouts.
@@ -134,8 +160,90 @@ func Parse(lookup Lookup) (Config, error) {
 		},
 		TemporalCallTimeout: r.duration("TEMPORAL_CALL_TIMEOUT", DefaultTemporalCallTimeout),
 		PhotoDecodes:        r.positiveInt("PHOTO_DECODE_CONCURRENCY", 2),
+		Video:               r.video(),
 	}
 	return c, r.err
+}
+
+// video reads the VIDEO_* variables.
+func (r *reader) video() Video {
+	v := Video{
+		UDPAddr:    r.listenAddr("VIDEO_UDP_ADDR", ":7882"),
+		TCPAddr:    r.str("VIDEO_TCP_ADDR", ":7881"),
+		PublicIPs:  r.ipList("VIDEO_PUBLIC_IPS"),
+		ICEServers: r.iceURLs("VIDEO_ICE_SERVERS"),
+		TURNAddr:   r.str("VIDEO_TURN_ADDR", ""),
+		TURNSecret: r.str("VIDEO_TURN_SECRET", ""),
+		TokenTTL:   r.duration("VIDEO_TOKEN_TTL", 30*time.Minute),
+	}
+	if v.TCPAddr == "off" {
+		v.TCPAddr = ""
+	} else {
+		v.TCPAddr = r.listenAddr("VIDEO_TCP_ADDR", ":7881")
+	}
+	if v.TURNAddr != "" {
+		v.TURNAddr = r.listenAddr("VIDEO_TURN_ADDR", "")
+	}
+	needsSecret := v.TURNAddr != ""
+	for _, u := range v.ICEServers {
+		needsSecret = needsSecret || !strings.HasPrefix(u, "stun:")
+	}
+	if needsSecret && len(v.TURNSecret) < 16 {
+		r.fail("VIDEO_TURN_SECRET", "is required, at least 16 characters, when VIDEO_TURN_ADDR or a turn: URL in VIDEO_ICE_SERVERS is set")
+	}
+	return v
+}
+
+// listenAddr reads a [host]:port listen address.
+func (r *reader) listenAddr(name, def string) string {
+	v := r.str(name, def)
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		r.fail(name, "must be [host]:port, got %q", v)
+		return def
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		r.fail(name, "has an invalid port %q", port)
+	}
+	if host != "" && net.ParseIP(host) == nil && host != "localhost" {
+		r.fail(name, "must name an IP address (or none), got %q", host)
+	}
+	return v
+}
+
+// list splits a comma-separated variable.
+func (r *reader) list(name string) []string {
+	var out []string
+	for _, f := range strings.Split(r.str(name, ""), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (r *reader) ipList(name string) []string {
+	ips := r.list(name)
+	for _, ip := range ips {
+		if net.ParseIP(ip) == nil {
+			r.fail(name, "must be comma-separated IP addresses, got %q", ip)
+		}
+	}
+	return ips
+}
+
+func (r *reader) iceURLs(name string) []string {
+	urls := r.list(name)
+	for _, u := range urls {
+		scheme, rest, _ := strings.Cut(u, ":")
+		switch {
+		case scheme != "stun" && scheme != "turn" && scheme != "turns":
+			r.fail(name, "takes stun:, turn: and turns: URLs, got %q", u)
+		case rest == "" || strings.HasPrefix(rest, "//"):
+			r.fail(name, "wants host[:port] after the scheme (stun:host:3478), got %q", u)
+		}
+	}
+	return urls
 }
 
 type reader struct {

@@ -91,3 +91,53 @@ func TestParseDataKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestParseVideo(t *testing.T) {
+	c, err := parse(validEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Video{UDPAddr: ":7882", TCPAddr: ":7881", TokenTTL: 30 * time.Minute}
+	if c.Video.UDPAddr != want.UDPAddr || c.Video.TCPAddr != want.TCPAddr || c.Video.TokenTTL != want.TokenTTL ||
+		c.Video.TURNAddr != "" || len(c.Video.ICEServers) != 0 || len(c.Video.PublicIPs) != 0 {
+		t.Fatalf("video defaults %+v", c.Video)
+	}
+	env := validEnv()
+	env["VIDEO_UDP_ADDR"], env["VIDEO_TCP_ADDR"] = "0.0.0.0:9000", "off"
+	env["VIDEO_PUBLIC_IPS"] = "203.0.113.5, 2001:db8::5"
+	env["VIDEO_ICE_SERVERS"] = "stun:stun.example.org:3478,turns:turn.example.org:443?transport=tcp"
+	env["VIDEO_TURN_ADDR"], env["VIDEO_TURN_SECRET"] = ":3478", "a-secret-of-some-length"
+	env["VIDEO_TOKEN_TTL"] = "10m"
+	if c, err = parse(env); err != nil {
+		t.Fatal(err)
+	}
+	v := c.Video
+	if v.UDPAddr != "0.0.0.0:9000" || v.TCPAddr != "" || len(v.PublicIPs) != 2 || v.PublicIPs[1] != "2001:db8::5" ||
+		len(v.ICEServers) != 2 || v.TURNAddr != ":3478" || v.TURNSecret != "a-secret-of-some-length" || v.TokenTTL != 10*time.Minute {
+		t.Fatalf("video %+v", v)
+	}
+
+	bad := map[string]map[string]string{
+		"VIDEO_UDP_ADDR":    {"VIDEO_UDP_ADDR": "7882"},
+		"VIDEO_TCP_ADDR":    {"VIDEO_TCP_ADDR": "host.example:99999"},
+		"VIDEO_PUBLIC_IPS":  {"VIDEO_PUBLIC_IPS": "203.0.113.5,example.org"},
+		"VIDEO_ICE_SERVERS": {"VIDEO_ICE_SERVERS": "http://stun.example.org"},
+		"VIDEO_TOKEN_TTL":   {"VIDEO_TOKEN_TTL": "0s"},
+		// TURN needs a secret to sign its credentials with.
+		"VIDEO_TURN_SECRET": {"VIDEO_TURN_ADDR": ":3478"},
+	}
+	for name, vars := range bad {
+		env := validEnv()
+		for k, v := range vars {
+			env[k] = v
+		}
+		if _, err := parse(env); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%v: err = %v, want one naming %s", vars, err, name)
+		}
+	}
+	env = validEnv()
+	env["VIDEO_ICE_SERVERS"] = "turn:turn.example.org:3478"
+	if _, err := parse(env); err == nil || !strings.Contains(err.Error(), "VIDEO_TURN_SECRET") {
+		t.Errorf("a turn: URL without a secret: err = %v", err)
+	}
+}
