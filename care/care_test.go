@@ -432,3 +432,35 @@ func TestAddPhotoJudgedByWorkflow(t *testing.T) {
 		t.Fatal("a photo of unknown fate was kept")
 	}
 }
+
+// The video room follows the workflow's live status, not the lagging row.
+func TestVideoRoomJudgedByWorkflow(t *testing.T) {
+	ctx := context.Background()
+	lag := newFixture(t, domain.TypeVideo, domain.StatusScheduled, domain.StatusWaiting)
+	if r, err := lag.svc.VideoRoom(ctx, lag.row, domain.ParticipantPatient); err != nil || !r.Open || r.Admitted || r.Ended {
+		t.Fatalf("waiting (row lagging at scheduled): %+v, %v", r, err)
+	}
+	early := newFixture(t, domain.TypeVideo, domain.StatusWaiting, domain.StatusScheduled)
+	if r, err := early.svc.VideoRoom(ctx, early.row, domain.ParticipantDoctor); err != nil || r.Open || r.Ended {
+		t.Fatalf("scheduled (row ahead at waiting): %+v, %v", r, err)
+	}
+	running := newFixture(t, domain.TypeVideo, domain.StatusWaiting, domain.StatusInSession)
+	if r, err := running.svc.VideoRoom(ctx, running.row, domain.ParticipantDoctor); err != nil || !r.Open || !r.Admitted {
+		t.Fatalf("in session: %+v, %v", r, err)
+	}
+	gone := newFixture(t, domain.TypeVideo, domain.StatusInSession, domain.StatusInSession)
+	gone.wf.fail["State"] = ErrRejected
+	if r, err := gone.svc.VideoRoom(ctx, gone.row, domain.ParticipantPatient); err != nil || r.Open || !r.Ended {
+		t.Fatalf("workflow gone: %+v, %v", r, err)
+	}
+	done := newFixture(t, domain.TypeVideo, domain.StatusCompleted, domain.StatusCompleted)
+	done.wf.fail["State"] = errUnavailable // a final row needs no query
+	if r, err := done.svc.VideoRoom(ctx, done.row, domain.ParticipantPatient); err != nil || r.Open || !r.Ended {
+		t.Fatalf("completed: %+v, %v", r, err)
+	}
+	down := newFixture(t, domain.TypeVideo, domain.StatusWaiting, domain.StatusWaiting)
+	down.wf.fail["State"] = errUnavailable
+	if _, err := down.svc.VideoRoom(ctx, down.row, domain.ParticipantPatient); err == nil {
+		t.Fatal("a workflow that does not answer gave an answer")
+	}
+}

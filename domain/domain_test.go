@@ -82,3 +82,23 @@ func TestVocabularyIsConsistent(t *testing.T) {
 		t.Error("ValidCancelReason")
 	}
 }
+
+// TestVideoRoomRule walks every type, status and participant: a room token
+// only for the patient and doctor of a video consultation that waits or is
+// in session, and admission only in session.
+func TestVideoRoomRule(t *testing.T) {
+	for _, typ := range ConsultationTypes() {
+		for _, s := range Statuses() {
+			live := typ == TypeVideo && (s == StatusWaiting || s == StatusInSession)
+			for _, who := range []Participant{ParticipantPatient, ParticipantDoctor, "admin", ""} {
+				want := live && (who == ParticipantPatient || who == ParticipantDoctor)
+				if got := VideoRoomOpen(typ, s, who); got != want {
+					t.Errorf("VideoRoomOpen(%s, %s, %q) = %v, want %v", typ, s, who, got, want)
+				}
+			}
+			if got, want := VideoAdmitted(typ, s), typ == TypeVideo && s == StatusInSession; got != want {
+				t.Errorf("VideoAdmitted(%s, %s) = %v, want %v", typ, s, got, want)
+			}
+		}
+	}
+}

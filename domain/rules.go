@@ -74,3 +74,54 @@ func PhotosOpen(t ConsultationType, s Status) bool {
 func WalkInWaiting(s Status) bool {
 	return s == StatusQueued || s == StatusCalled
 }
+
+// Participant is a person's part in a consultation's video room.
+type Participant string
+
+// The participants of a video room.
+const (
+	ParticipantPatient Participant = "patient"
+	ParticipantDoctor  Participant = "doctor"
+)
+
+// videoRoom is one row of the video room table: in status of a type, who
+// may have a room token, and whether the patient and doctor see and hear
+// each other (admitted) or the patient only tests their equipment.
+type videoRoom struct {
+	typ      ConsultationType
+	status   Status
+	who      []Participant
+	admitted bool
+}
+
+// videoRooms is the table of VideoRoomOpen and VideoAdmitted. A status
+// missing from it has no room.
+var videoRooms = []videoRoom{
+	{TypeVideo, StatusWaiting, []Participant{ParticipantPatient, ParticipantDoctor}, false},
+	{TypeVideo, StatusInSession, []Participant{ParticipantPatient, ParticipantDoctor}, true},
+}
+
+func videoRoomOf(t ConsultationType, s Status) (videoRoom, bool) {
+	for _, r := range videoRooms {
+		if r.typ == t && r.status == s {
+			return r, true
+		}
+	}
+	return videoRoom{}, false
+}
+
+// VideoRoomOpen is the one rule of who may get a video room token now: the
+// patient and the doctor of a video consultation while the patient waits
+// (the equipment test; the doctor may be there first) and while the session
+// runs. Ask it with the workflow's live status.
+func VideoRoomOpen(t ConsultationType, s Status, who Participant) bool {
+	r, ok := videoRoomOf(t, s)
+	return ok && contains(r.who, who)
+}
+
+// VideoAdmitted reports whether the patient and the doctor see and hear each
+// other in status s: once the doctor started the session.
+func VideoAdmitted(t ConsultationType, s Status) bool {
+	r, ok := videoRoomOf(t, s)
+	return ok && r.admitted
+}
