@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"derma2go/demodata"
@@ -25,6 +26,10 @@ const (
 	devUIAddr     = "127.0.0.1:8233"
 	devMailAddr   = "127.0.0.1:8025"
 	devMollieAddr = "127.0.0.1:8090"
+	// The SFU's ICE ports (UDP, and TCP as fallback) and the TURN server.
+	devVideoUDPAddr = "127.0.0.1:7882"
+	devVideoTCPAddr = "127.0.0.1:7881"
+	devTURNAddr     = "127.0.0.1:3478"
 )
 
 // RunDev runs the whole platform until ctx ends (Ctrl-C), then shuts down cleanly.
@@ -33,6 +38,7 @@ func RunDev(ctx context.Context, opts DevOptions) error {
 	logger := platform.NewDevLogger(os.Stderr, envOr("LOG_LEVEL", "warn"))
 	s, err := Start(ctx, Options{
 		Dir: opts.Dir, APIAddr: devAPIAddr, TemporalUIAddr: devUIAddr, MailAddr: devMailAddr, MollieAddr: devMollieAddr,
+		VideoUDPAddr: devVideoUDPAddr, VideoTCPAddr: devVideoTCPAddr, TURNAddr: devTURNAddr,
 		Logger: logger, Seed: true,
 	})
 	if err != nil {
@@ -53,9 +59,12 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
   Caught mail      %s
   Mollie sandbox   %s
   PostgreSQL       %s
+  Video signalling %s/v1/video/ws (SFU: ICE udp %s, tcp %s)
+  TURN server      %s (short-lived credentials with each room token)
 
 `, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.APIURL,
-		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"))
+		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"),
+		wsURL(s.APIURL), s.Platform.SFU.UDPAddr(), s.Platform.SFU.TCPAddr(), s.Platform.TURN.URL())
 	demodata.PrintLogins(opts.Out, s.Logins)
 	<-ctx.Done()
 	fmt.Fprintln(opts.Out, "\nStopping…")
@@ -89,3 +98,6 @@ func envOr(k, def string) string {
 	}
 	return def
 }
+
+// wsURL is the WebSocket form of an http:// base URL.
+func wsURL(base string) string { return "ws" + strings.TrimPrefix(base, "http") }

@@ -45,6 +45,10 @@ type Options struct {
 	PaymentHold time.Duration
 	// ReviewDelay overrides the delay of the review request after completion.
 	ReviewDelay time.Duration
+	// VideoUDPAddr, VideoTCPAddr (the SFU's ICE ports) and TURNAddr (the
+	// embedded TURN server) are UDP/TCP listen addresses; "" means a free
+	// loopback port.
+	VideoUDPAddr, VideoTCPAddr, TURNAddr string
 	// Seed loads the demo data after the migrations, before the search index
 	// is built and the API listens, so the API is never up without the
 	// doctors (derma dev). Stack.Logins holds the demo logins.
@@ -144,6 +148,10 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	turnSecret, err := randomKey()
+	if err != nil {
+		return nil, err
+	}
 	env := map[string]string{
 		"DATABASE_URL":       s.PG.URL("derma"),
 		"TEMPORAL_ADDRESS":   s.Temporal.FrontendAddress(),
@@ -158,6 +166,10 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		"LISTEN_ADDR":        listeners["api"].Addr().String(),
 		"SEARCH_DIR":         filepath.Join(dir, "search"),
 		"SUPPORT_EMAIL":      "support@derma2go.test",
+		"VIDEO_UDP_ADDR":     orLoopback(opts.VideoUDPAddr),
+		"VIDEO_TCP_ADDR":     orLoopback(opts.VideoTCPAddr),
+		"VIDEO_TURN_ADDR":    orLoopback(opts.TURNAddr),
+		"VIDEO_TURN_SECRET":  turnSecret,
 	}
 	if opts.PaymentHold > 0 {
 		env["PAYMENT_HOLD"] = opts.PaymentHold.String()
@@ -189,6 +201,13 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		return nil, err
 	}
 	s.Platform.ServeLive(searchCtx)
+
+	if err := s.Platform.OpenVideo(); err != nil {
+		return nil, err
+	}
+	roomsCtx, stopRooms := context.WithCancel(context.WithoutCancel(ctx))
+	s.stops = append(s.stops, func() error { stopRooms(); return nil })
+	go s.Platform.FollowRooms(roomsCtx, platform.RoomSweep)
 
 	s.serve(listeners["mail"], s.Mail.Handler())
 	s.serve(listeners["mollie"], s.Mollie.Handler())
@@ -281,18 +300,11 @@ func loadOrCreateKeys(path string) (dataKey, lookupKey string, err error) {
 			return dataKey, lookupKey, nil
 		}
 	}
-	random := func() (string, error) {
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return "", fmt.Errorf("devstack: key: %w", err)
-		}
-		return base64.StdEncoding.EncodeToString(b), nil
-	}
-	k1, err := random()
+	k1, err := randomKey()
 	if err != nil {
 		return "", "", err
 	}
-	if lookupKey, err = random(); err != nil {
+	if lookupKey, err = randomKey(); err != nil {
 		return "", "", err
 	}
 	dataKey = "dev1:" + k1
@@ -301,4 +313,21 @@ func loadOrCreateKeys(path string) (dataKey, lookupKey string, err error) {
 		return "", "", fmt.Errorf("devstack: %w", err)
 	}
 	return dataKey, lookupKey, nil
+}
+
+// randomKey is 32 random bytes in base64.
+func randomKey() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("devstack: key: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(b), nil
+}
+
+// orLoopback is addr, or a free loopback port when addr is "".
+func orLoopback(addr string) string {
+	if addr == "" {
+		return "127.0.0.1:0"
+	}
+	return addr
 }

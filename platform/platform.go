@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
@@ -25,6 +27,7 @@ import (
 	"derma2go/payments"
 	"derma2go/search"
 	"derma2go/secure"
+	"derma2go/video"
 )
 
 // Platform holds the dependencies shared by the API and the worker.
@@ -44,12 +47,20 @@ type Platform struct {
 	// Live is this process's listener for live events (ServeLive); nil
 	// in processes that serve no event streams.
 	Live *live.Hub
+	// Metrics is the Prometheus registry the API and the SFU report to.
+	Metrics *prometheus.Registry
+	// SFU is the video SFU and TURN the embedded TURN server (nil when
+	// VIDEO_TURN_ADDR is unset), once OpenVideo opened them.
+	SFU   *video.SFU
+	TURN  *video.TURN
+	video *api.VideoRooms
 }
 
 // Open connects to PostgreSQL and Temporal and builds the mail and payment
 // clients. Close releases them.
 func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
-	p := &Platform{Config: cfg, Logger: logger}
+	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
+	p.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var err error
 	if p.Fields, err = secure.NewFields(cfg.DataKeys, cfg.LookupKey); err != nil {
 		return nil, err
@@ -106,6 +117,9 @@ func (p *Platform) ServeLive(ctx context.Context) {
 
 // Close releases the connections.
 func (p *Platform) Close() {
+	if err := p.closeVideo(); err != nil {
+		p.Logger.Warn("video close", "err", err)
+	}
 	if p.Search != nil {
 		if err := p.Search.Close(); err != nil {
 			p.Logger.Warn("search index close", "err", err)
@@ -125,12 +139,16 @@ func (p *Platform) APIHandler() http.Handler {
 	if p.Indexer != nil {
 		searchReady = p.Indexer.Ready
 	}
+	engine := NewEngine(p.Temporal, p.Config)
+	if p.SFU != nil {
+		engine = roomFollower{Engine: engine, sfu: p.SFU}
+	}
 	return api.New(api.Deps{
 		SearchReady: searchReady,
 		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
-		Engine: NewEngine(p.Temporal, p.Config),
+		Engine: engine, Video: p.video,
 		Live:   p.Live,
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})

@@ -278,3 +278,15 @@ func (s *SFU) Rooms() int {
 	defer s.mu.Unlock()
 	return len(s.rooms)
 }
+
+// RoomIDs lists the consultations whose rooms are open, so a caller can
+// hold them against the workflow's state.
+func (s *SFU) RoomIDs() []uuid.UUID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]uuid.UUID, 0, len(s.rooms))
+	for id := range s.rooms {
+		ids = append(ids, id)
+	}
+	return ids
+}

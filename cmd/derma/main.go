@@ -50,7 +50,8 @@ var commandHelp = map[string]string{
 
 Runs the whole platform on this machine with nothing to configure: a private
 PostgreSQL cluster, the Temporal server and Web UI, the SMTP sink, the Mollie
-sandbox, the API and the worker, with demo data. It prints every URL and the
+sandbox, the API (with the video SFU and a TURN server) and the worker, with
+demo data. It prints every URL and the
 demo logins, and stops on Ctrl-C. State stays in .derma/ (PostgreSQL data
 under /var/lib/derma2go when the postgres user cannot reach .derma/, see
 .derma/pg); remove it with make clean.
@@ -61,7 +62,9 @@ written).
 	"api": `Usage: derma api
 
 Runs the REST API. It rebuilds its search index from PostgreSQL at start and
-then follows the changes. Configuration comes from environment variables (see
+then follows the changes. It also runs the video SFU (ICE on VIDEO_UDP_ADDR and
+VIDEO_TCP_ADDR; signalling at /v1/video/ws) and, with VIDEO_TURN_ADDR, an
+embedded TURN server. Configuration comes from environment variables (see
 the README, Configuration); a missing or malformed one stops the start.
 `,
 	"worker": `Usage: derma worker
@@ -162,7 +165,11 @@ func runAPI(ctx context.Context) error {
 		return err
 	}
 	p.ServeLive(ctx)
-	p.Logger.Info("api listening", "addr", p.Config.ListenAddr)
+	if err := p.OpenVideo(); err != nil {
+		return err
+	}
+	go p.FollowRooms(ctx, platform.RoomSweep)
+	p.Logger.Info("api listening", "addr", p.Config.ListenAddr, "video_udp", p.SFU.UDPAddr().String())
 	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler(), p.Config.HTTP))
 }
 
