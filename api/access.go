@@ -27,7 +27,7 @@ func (s *Server) findSubject(sc scope) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var err error
 		switch sc {
-		case scopeConsultation, scopeDoctorConsultation:
+		case scopeConsultation, scopeDoctorConsultation, scopeConsultationParticipant:
 			err = s.findConsultation(c, c.Param("id"))
 		case scopeDoctorInvoice:
 			err = s.findInvoice(c)
@@ -89,8 +89,11 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 		p := currentPrincipal(c)
 		var allowed bool
 		switch sc {
-		case scopeConsultation:
+		case scopeConsultation, scopeConsultationParticipant:
 			allowed = p != nil && p.Role == RolePatient && row.PatientID.Valid && row.PatientID.UUID == p.UserID
+			if sc == scopeConsultationParticipant && !allowed {
+				allowed = p != nil && p.Role == RoleDoctor && row.DoctorID == p.UserID
+			}
 			if !allowed && s.guestLinkValid(c, row.ID) {
 				allowed = true
 				if e := auditEntryOf(c); e != nil {

@@ -38,6 +38,10 @@ const (
 	// scopeDoctorInvoice: the invoice of the path (:file = <id>.pdf),
 	// reached only by the doctor who issued it.
 	scopeDoctorInvoice
+	// scopeConsultationParticipant: the consultation of the path (:id),
+	// reached by its patient (logged in or with the guest link) or by its
+	// doctor; anyone else gets 404.
+	scopeConsultationParticipant
 )
 
 // auditSpec is what an audited route writes: the kind of object and the
@@ -66,7 +70,7 @@ type routeSpec struct {
 	// maxJSONBody, which every request gets first (limitBody).
 	maxBody int64
 	// timeout replaces the handler deadline of every request (HandlerTimeout)
-	// for this route; 0 keeps it.
+	// for this route; 0 keeps it, noHandlerTimeout takes it away.
 	timeout time.Duration
 	handler gin.HandlerFunc
 }
@@ -77,6 +81,10 @@ var (
 	doctors  = []string{RoleDoctor}
 	admins   = []string{RoleAdmin}
 )
+
+// noHandlerTimeout is the timeout of a long-lived route (the WebSocket
+// signalling, which lasts as long as the video session).
+const noHandlerTimeout time.Duration = -1
 
 func audit(object, action string) auditSpec { return auditSpec{object: object, action: action} }
 
@@ -133,6 +141,9 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: audit("consultation", actionRead), handler: s.cancellationQuote},
 		{method: "POST", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRequestCancellation, newCancellationRequest)},
 		{method: "POST", path: "/v1/consultations/:id/review", scope: scopeConsultation, audit: audit("review", actionCreate), handler: s.createReview},
+		{method: "POST", path: "/v1/consultations/:id/video-token", scope: scopeConsultationParticipant, audit: audit("video_room", actionCreate), handler: s.videoToken},
+		// Video signalling: the room token in the query is the pass.
+		{method: "GET", path: "/v1/video/ws", timeout: noHandlerTimeout, handler: s.videoSignal},
 		{method: "POST", path: "/v1/webhooks/mollie", handler: s.mollieWebhook},
 
 		// Doctors.
@@ -219,7 +230,8 @@ type RouteInfo struct {
 	Method, Path string
 	// Roles that may call it; empty means anyone (the scope decides).
 	Roles []string
-	// Scope is none, self, consultation, doctor-consultation or doctor-invoice.
+	// Scope is none, self, consultation, doctor-consultation, doctor-invoice
+	// or consultation-participant.
 	Scope string
 	// AuditObject and AuditAction are what an access writes to the audit
 	// log; an empty AuditObject means the route touches no patient data.
@@ -232,7 +244,8 @@ type RouteInfo struct {
 func Routes() []RouteInfo {
 	s := &Server{Deps: Deps{Registry: prometheus.NewRegistry()}}
 	names := map[scope]string{scopeNone: "none", scopeSelf: "self", scopeConsultation: "consultation",
-		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice"}
+		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice",
+		scopeConsultationParticipant: "consultation-participant"}
 	var out []RouteInfo
 	for _, r := range s.routeTable() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],

@@ -66,6 +66,8 @@ type Deps struct {
 	// Live is the process's live-event hub (event streams); nil answers
 	// the streams with 503.
 	Live *live.Hub
+	// Video is the SFU; nil answers the video routes with 503.
+	Video *VideoRooms
 }
 
 // Server holds the API's dependencies and limiters.

@@ -194,6 +194,15 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				calls = append(calls, auditCall{name: "PIN not unlocked", client: a.locked, actorID: a.patientID,
 					actorRole: "patient", patientID: a.patientID, refused: true})
 			}
+		case r.Scope == "consultation-participant":
+			calls = []auditCall{
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},
+				{name: "another patient", client: a.intruder, actorID: a.intruderID, actorRole: "patient", patientID: a.patientID, refused: true},
+				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
+				{name: "stranger", client: stranger, actorRole: "anonymous", patientID: a.patientID, refused: true},
+				{name: "guest link", client: stranger, query: "?access=" + url.QueryEscape(guestLink), actorRole: "guest", patientID: a.patientID},
+			}
 		case r.Scope == "doctor-consultation" || r.Scope == "doctor-invoice":
 			calls = []auditCall{
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},

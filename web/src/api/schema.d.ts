@@ -2519,6 +2519,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consultations/{id}/video-token": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A room token for the consultation's video room (its patient, guest link or doctor)
+         * @description Issued only while the consultation's workflow opens the room to the caller: the patient
+         *     and the doctor of a video consultation while the patient waits (`waiting`; the patient's
+         *     own camera comes back as the equipment test and the two do not see each other yet) and
+         *     during the session (`in_session`; `admitted` is true). Otherwise 409, in the caller's
+         *     language. The token names the consultation, the caller's role and its expiry
+         *     (`VIDEO_TOKEN_TTL`); open `ws_url` (the token is in its query) as a WebSocket and use
+         *     `ice_servers` as the RTCPeerConnection's `iceServers` (TURN credentials expire with the
+         *     token). Ask for a new token to rejoin after it expires.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The room token. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VideoToken"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/video/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Video signalling (WebSocket; the room token is the pass)
+         * @description Upgrades to a WebSocket carrying JSON messages `{type, sdp?, candidate?, role?, admitted?,
+         *     peers?, ice_servers?, reason?}`. Only the server makes offers: it sends `welcome`,
+         *     `offer`, `candidate`, `state` (who is in the room, whether admitted) and `bye`; the client
+         *     answers with `answer`, trickles `candidate`s and may send `restart` to ask for an ICE
+         *     restart after a network change. A room holds one patient and one doctor; until the doctor
+         *     starts the session the patient receives only their own media. The connection has no
+         *     handler deadline; pings every 10 s free the place of a client that went away.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The room token from `POST /v1/consultations/{id}/video-token`. */
+                    token: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching to the WebSocket protocol. */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                410: components["responses"]["Problem"];
+                /** @description Not a WebSocket upgrade request. */
+                426: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations/{id}/cancellation": {
         parameters: {
             query?: {
@@ -3743,6 +3863,23 @@ export interface components {
              */
             refund_deadline: string | null;
             requests_left: number;
+        };
+        VideoToken: {
+            token: string;
+            /** @description The signalling WebSocket (ws: or wss:) with the token in its query. */
+            ws_url: string;
+            /** @enum {string} */
+            role: "patient" | "doctor";
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The session runs: patient and doctor see and hear each other. */
+            admitted: boolean;
+            /** @description STUN and TURN servers in the form of RTCIceServer. */
+            ice_servers: {
+                urls: string[];
+                username?: string;
+                credential?: string;
+            }[];
         };
         AppointmentState: {
             /** Format: uuid */
