@@ -58,9 +58,14 @@ func TestRampAgainstASeparateSFUProcess(t *testing.T) {
 		if s.SFUCores <= 0 || s.SFUCores > float64(rep.Cores) {
 			t.Errorf("step %d: SFU cores %v", s.Sessions, s.SFUCores)
 		}
-		// 2 peers × (80 video + 50 audio packets/s), each to one receiver.
-		if want := 260 * float64(s.Sessions); s.Forwarded < want*0.8 || s.Forwarded > want*1.2 || s.CPUPerPacket <= 0 {
-			t.Errorf("step %d: %.0f packets/s forwarded (want about %.0f), %s CPU each", s.Sessions, s.Forwarded, want, s.CPUPerPacket)
+		// The SFU forwards what the peers sent (each packet to one
+		// receiver), however fast a busy machine let them send: nominally
+		// 2 peers × (79 video + 50 audio packets/s).
+		if s.Sent < 100*float64(s.Sessions) || s.Sent > 320*float64(s.Sessions) {
+			t.Errorf("step %d: the peers sent %.0f packets/s", s.Sessions, s.Sent)
+		}
+		if s.Forwarded < s.Sent*0.9 || s.Forwarded > s.Sent*1.1 || s.CPUPerPacket <= 0 {
+			t.Errorf("step %d: %.0f packets/s forwarded of %.0f sent, %s CPU each", s.Sessions, s.Forwarded, s.Sent, s.CPUPerPacket)
 		}
 		if s.DelayP50 <= 0 || s.DelayP99 < s.DelayP50 || s.DelayMean <= 0 {
 			t.Errorf("step %d: forwarding delay p50 %s p99 %s mean %s", s.Sessions, s.DelayP50, s.DelayP99, s.DelayMean)
@@ -68,9 +73,10 @@ func TestRampAgainstASeparateSFUProcess(t *testing.T) {
 		if s.E2EP50 <= 0 || s.E2EP99 < s.E2EP50 {
 			t.Errorf("step %d: end-to-end delay p50 %s p99 %s", s.Sessions, s.E2EP50, s.E2EP99)
 		}
-		// 2 × (500 kbps video + 32 kbps audio) of payload, plus RTP headers.
-		if s.KbpsIn < 1000 || s.KbpsIn > 1300 {
-			t.Errorf("step %d: %.0f kbps into the SFU per session, want about 1090", s.Sessions, s.KbpsIn)
+		// 2 × (500 kbps video + 32 kbps audio) of payload plus RTP headers
+		// is ~1,090 kbps per session at 258 packets/s: ~525 bytes a packet.
+		if perPacket := s.KbpsIn * 1000 / 8 * float64(s.Sessions) / s.Sent; perPacket < 450 || perPacket > 600 {
+			t.Errorf("step %d: %.0f kbps into the SFU per session at %.0f packets/s: %.0f bytes a packet, want about 525", s.Sessions, s.KbpsIn, s.Sent, perPacket)
 		}
 	}
 }

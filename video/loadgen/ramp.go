@@ -69,6 +69,9 @@ type Step struct {
 	// depend on whether the load generator kept up its rate.
 	Forwarded    float64
 	CPUPerPacket time.Duration
+	// Sent is the load generator's rate of marked packets (per second; 260
+	// per session when it keeps up).
+	Sent float64
 	// DelayP50, DelayP99 and DelayMean are the SFU's forwarding delay
 	// (its histogram, arrival on the socket → write).
 	DelayP50, DelayP99, DelayMean time.Duration
@@ -384,6 +387,7 @@ func (g *generator) step(ctx context.Context, n int) (Step, error) {
 		st.Forwarded = c / wall
 		st.CPUPerPacket = (b.sfuCPU - a.sfuCPU) / time.Duration(c)
 	}
+	st.Sent = float64(b.sent-a.sent) / wall
 	if sent := b.sent - a.sent; sent > 0 {
 		st.Loss = math.Max(0, 1-float64(b.recv-a.recv)/float64(sent))
 	}

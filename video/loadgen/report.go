@@ -11,8 +11,8 @@ func numCPU() int { return runtime.NumCPU() }
 
 // line is the step's progress line.
 func (s Step) line() string {
-	out := fmt.Sprintf("sessions %3d: SFU %.3f cores (%.1f sessions/core, %.0f packets/s forwarded, %.1f µs CPU each), forward delay p50 %s p99 %s, loss %.3f %% (in %.3f %%, %d kernel drops), e2e p50 %s p99 %s, %.0f kbps in/session, loadgen %.2f cores, machine %.0f %% busy, load %.1f",
-		s.Sessions, s.SFUCores, s.SessionsPerCore(), s.Forwarded, us(s.CPUPerPacket), ms(s.DelayP50), ms(s.DelayP99), s.Loss*100, s.LossIn*100, s.KernelDrops,
+	out := fmt.Sprintf("sessions %3d: SFU %.3f cores (%.1f sessions/core, %.0f of %.0f packets/s forwarded, %.1f µs CPU each), forward delay p50 %s p99 %s, loss %.3f %% (in %.3f %%, %d kernel drops), e2e p50 %s p99 %s, %.0f kbps in/session, loadgen %.2f cores, machine %.0f %% busy, load %.1f",
+		s.Sessions, s.SFUCores, s.SessionsPerCore(), s.Forwarded, s.Sent, us(s.CPUPerPacket), ms(s.DelayP50), ms(s.DelayP99), s.Loss*100, s.LossIn*100, s.KernelDrops,
 		ms(s.E2EP50), ms(s.E2EP99), s.KbpsIn, s.GenCores, s.MachineBusy*100, s.Load)
 	if s.Failed != "" {
 		out += " — FAILED: " + s.Failed
