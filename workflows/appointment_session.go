@@ -48,9 +48,7 @@ func (w *appointment) startSession(ctx workflow.Context) (ConsultationState, err
 	if err := w.validateStartSession(ctx); err != nil {
 		return ConsultationState{}, err
 	}
-	now := workflow.Now(ctx).UTC()
-	w.st.SessionStartedAt = &now
-	w.setStatus(StatusInSession, "")
+	w.beginSession(ctx)
 	w.change(ctx)
 	return w.st, nil
 }
@@ -60,19 +58,14 @@ func (w *appointment) validateEndSession(workflow.Context) error {
 	if err := w.requireType(op, TypeVideo); err != nil {
 		return err
 	}
-	if w.st.Status != StatusInSession {
-		return invalidState(op, w.st.Status)
-	}
-	return nil
+	return w.validateSessionEnd()
 }
 
 func (w *appointment) endSession(ctx workflow.Context) (ConsultationState, error) {
 	if err := w.validateEndSession(ctx); err != nil {
 		return ConsultationState{}, err
 	}
-	now := workflow.Now(ctx).UTC()
-	w.st.SessionEndedAt, w.st.CompletedAt = &now, &now
-	w.setStatus(StatusCompleted, "")
+	w.endSessionNow(ctx)
 	w.change(ctx)
 	return w.st, nil
 }

@@ -254,8 +254,9 @@ func (w *walkIn) take(ctx workflow.Context, n WalkInNotice, now time.Time) {
 		w.transition(ctx, StatusQueued, "")
 	case n.Kind == NoticeAnswered && w.st.Status == StatusCalled:
 		w.st.WalkIn.AnswerBy = nil
-		w.st.PatientJoinedAt, w.st.SessionStartedAt = &now, &now
-		w.transition(ctx, StatusInSession, "")
+		w.st.PatientJoinedAt = &now
+		w.beginSession(ctx)
+		w.record(ctx)
 	case n.Kind == NoticeRemoved && (w.st.Status == StatusQueued || w.st.Status == StatusCalled):
 		reason := ReasonWalkInClosed
 		if n.Reason == ReasonWalkInAbsent {
@@ -314,20 +315,13 @@ func (w *walkIn) tellQueue(ctx workflow.Context, seconds int64) {
 	}
 }
 
-func (w *walkIn) validateEndSession(workflow.Context) error {
-	if w.st.Status != StatusInSession {
-		return invalidState("ending the session", w.st.Status)
-	}
-	return nil
-}
+func (w *walkIn) validateEndSession(workflow.Context) error { return w.validateSessionEnd() }
 
 func (w *walkIn) endSession(ctx workflow.Context) (ConsultationState, error) {
 	if err := w.validateEndSession(ctx); err != nil {
 		return ConsultationState{}, err
 	}
-	now := workflow.Now(ctx).UTC()
-	w.st.SessionEndedAt, w.st.CompletedAt = &now, &now
-	w.setStatus(StatusCompleted, "")
+	w.endSessionNow(ctx)
 	w.record(ctx)
 	w.wake.SendAsync(true)
 	return w.st, nil
