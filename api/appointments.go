@@ -50,7 +50,7 @@ func newDelayRequest(c *gin.Context) (any, error) {
 func (s *Server) update(name string, body actionBody) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		row := consultationOf(c)
-		if !domain.ConsultationType(row.ConsultationType).Appointment() {
+		if !domain.ConsultationType(row.ConsultationType).Appointment() && !walkInSessionUpdate(row, name) {
 			fail(c, errConflict("This action belongs to video and in-person appointments."))
 			return
 		}
@@ -69,6 +69,12 @@ func (s *Server) update(name string, body actionBody) gin.HandlerFunc {
 		}
 		c.JSON(http.StatusOK, stateView(state))
 	}
+}
+
+// walkInSessionUpdate reports whether the update is the one a walk-in
+// consultation takes from the doctor: ending its session.
+func walkInSessionUpdate(row db.Consultation, name string) bool {
+	return domain.ConsultationType(row.ConsultationType) == domain.TypeWalkIn && name == workflows.UpdateEndSession
 }
 
 // AppointmentStateView is the live state of an appointment after an action.

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -87,31 +88,36 @@ func (s *Server) putAvailability(c *gin.Context) {
 		if err := q.DeleteAvailabilityExceptions(c, doctor); err != nil {
 			return err
 		}
-		for _, r := range rules {
-			if err := q.CreateAvailabilityRule(c, db.CreateAvailabilityRuleParams{
-				ID: uuid.New(), DoctorID: doctor, ConsultationType: r.Type, Weekday: int16(r.Weekday),
-				StartTime: schedule.TimeOf(r.Start), EndTime: schedule.TimeOf(r.End),
-			}); err != nil {
-				return err
-			}
-		}
-		for _, e := range exceptions {
-			p := db.CreateAvailabilityExceptionParams{ID: uuid.New(), DoctorID: doctor, Day: schedule.PGDate(e.Day), Kind: e.Kind,
-				ConsultationType: textOf(e.Type)}
-			if !e.WholeDay() {
-				p.StartTime, p.EndTime = schedule.TimeOf(e.Start), schedule.TimeOf(e.End)
-			}
-			if err := q.CreateAvailabilityException(c, p); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertAvailability(c, q, doctor, rules, exceptions)
 	})
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	s.getAvailability(c)
+}
+
+// insertAvailability stores validated rules and exceptions of a doctor.
+func insertAvailability(ctx context.Context, q *db.Queries, doctor uuid.UUID, rules []availability.Rule, exceptions []availability.Exception) error {
+	for _, r := range rules {
+		if err := q.CreateAvailabilityRule(ctx, db.CreateAvailabilityRuleParams{
+			ID: uuid.New(), DoctorID: doctor, ConsultationType: r.Type, Weekday: int16(r.Weekday),
+			StartTime: schedule.TimeOf(r.Start), EndTime: schedule.TimeOf(r.End),
+		}); err != nil {
+			return err
+		}
+	}
+	for _, e := range exceptions {
+		p := db.CreateAvailabilityExceptionParams{ID: uuid.New(), DoctorID: doctor, Day: schedule.PGDate(e.Day), Kind: e.Kind,
+			ConsultationType: textOf(e.Type)}
+		if !e.WholeDay() {
+			p.StartTime, p.EndTime = schedule.TimeOf(e.Start), schedule.TimeOf(e.End)
+		}
+		if err := q.CreateAvailabilityException(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func parseAvailability(req availabilityBody) ([]availability.Rule, []availability.Exception, error) {

@@ -39,6 +39,7 @@ const (
 // consultation use cases (package care) need the part in care.Engine.
 type Engine interface {
 	care.Engine
+	WalkInEngine
 	// StartEmailAdvice starts the workflow and returns the checkout URL.
 	StartEmailAdvice(ctx context.Context, in EmailAdviceStart) (checkoutURL string, err error)
 	// StartAppointment starts a video or in-person appointment workflow and
@@ -126,8 +127,7 @@ func (s *Server) createConsultation(c *gin.Context) {
 		s.bookAppointment(c, req, p)
 		return
 	case domain.TypeWalkIn:
-		fail(c, newProblem(http.StatusUnprocessableEntity, "type-unavailable", "Walk-in not bookable here",
-			"Join a doctor's walk-in queue during their walk-in hours instead."))
+		s.bookWalkIn(c, req, p)
 		return
 	}
 	switch {
@@ -251,6 +251,9 @@ type ConsultationView struct {
 	Language string `json:"language"`
 	// MedicalLocked: the advice is left out until the patient unlocks the PIN.
 	MedicalLocked bool `json:"medical_locked,omitempty"`
+	// WalkIn (walk-in consultations): the session and the live place in
+	// its queue.
+	WalkIn *ConsultationWalkIn `json:"walk_in,omitempty"`
 }
 
 // Advice delivery choices (createConsultationRequest.AdviceDelivery).
@@ -342,6 +345,7 @@ func (s *Server) getConsultation(c *gin.Context) {
 		return
 	}
 	v.DoctorName = doctor.DisplayName
+	v.WalkIn = s.consultationWalkIn(c, row)
 	if s.pinProblem(c) != nil {
 		v.Advice, v.MedicalLocked = nil, true
 	}

@@ -15,7 +15,8 @@ import (
 // patient's request-cancellation) to the workflow, whose validator decides,
 // and returns the state after it.
 func (s *Service) Act(ctx context.Context, row db.Consultation, update string, arg any) (workflows.ConsultationState, error) {
-	if !domain.ConsultationType(row.ConsultationType).Appointment() {
+	walkInEnd := domain.ConsultationType(row.ConsultationType) == domain.TypeWalkIn && update == workflows.UpdateEndSession
+	if !domain.ConsultationType(row.ConsultationType).Appointment() && !walkInEnd {
 		return workflows.ConsultationState{}, refuse(WrongType, "This action belongs to video and in-person appointments.")
 	}
 	st, err := s.Engine.Update(ctx, row.ID, update, arg)

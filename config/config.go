@@ -53,6 +53,9 @@ type Config struct {
 	// NoShowGrace is how long after the (expected) start a doctor may first
 	// mark an in-person patient absent (NO_SHOW_GRACE).
 	NoShowGrace time.Duration
+	// WalkInAnswerWindow is how long a called walk-in patient has to answer
+	// (WALKIN_ANSWER_WINDOW).
+	WalkInAnswerWindow time.Duration
 	// SupportEmail receives operational alerts (SUPPORT_EMAIL).
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -132,25 +135,26 @@ func FromEnv() (Config, error) { return Parse(os.LookupEnv) }
 func Parse(lookup Lookup) (Config, error) {
 	r := reader{lookup: lookup}
 	c := Config{
-		DatabaseURL:       r.url("DATABASE_URL", true, "postgres", "postgresql"),
-		TemporalAddress:   r.hostPort("TEMPORAL_ADDRESS", "localhost:7233"),
-		TemporalNamespace: r.str("TEMPORAL_NAMESPACE", "default"),
-		SMTPURL:           r.url("SMTP_URL", true, "smtp", "smtps"),
-		MailFrom:          r.email("MAIL_FROM", "Derma2Go <no-reply@derma2go.local>"),
-		MollieAPIKey:      r.mollieKey("MOLLIE_API_KEY"),
-		MollieBaseURL:     r.url("MOLLIE_BASE_URL", false, "http", "https"),
-		PublicURL:         strings.TrimRight(r.url("PUBLIC_URL", true, "http", "https"), "/"),
-		DataKeys:          r.dataKeys("DERMA_DATA_KEY"),
-		LookupKey:         r.key("DERMA_LOOKUP_KEY"),
-		ListenAddr:        r.str("LISTEN_ADDR", ":8080"),
-		MeiliURL:          r.url("MEILI_URL", false, "http", "https"),
-		MeiliKey:          r.str("MEILI_KEY", ""),
-		SearchDir:         r.str("SEARCH_DIR", ".derma/search"),
-		PaymentHold:       r.duration("PAYMENT_HOLD", 15*time.Minute),
-		ReviewDelay:       r.duration("REVIEW_DELAY", 24*time.Hour),
-		NoShowGrace:       r.duration("NO_SHOW_GRACE", 10*time.Minute),
-		SupportEmail:      r.email("SUPPORT_EMAIL", "support@derma2go.local"),
-		LogLevel:          r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		DatabaseURL:        r.url("DATABASE_URL", true, "postgres", "postgresql"),
+		TemporalAddress:    r.hostPort("TEMPORAL_ADDRESS", "localhost:7233"),
+		TemporalNamespace:  r.str("TEMPORAL_NAMESPACE", "default"),
+		SMTPURL:            r.url("SMTP_URL", true, "smtp", "smtps"),
+		MailFrom:           r.email("MAIL_FROM", "Derma2Go <no-reply@derma2go.local>"),
+		MollieAPIKey:       r.mollieKey("MOLLIE_API_KEY"),
+		MollieBaseURL:      r.url("MOLLIE_BASE_URL", false, "http", "https"),
+		PublicURL:          strings.TrimRight(r.url("PUBLIC_URL", true, "http", "https"), "/"),
+		DataKeys:           r.dataKeys("DERMA_DATA_KEY"),
+		LookupKey:          r.key("DERMA_LOOKUP_KEY"),
+		ListenAddr:         r.str("LISTEN_ADDR", ":8080"),
+		MeiliURL:           r.url("MEILI_URL", false, "http", "https"),
+		MeiliKey:           r.str("MEILI_KEY", ""),
+		SearchDir:          r.str("SEARCH_DIR", ".derma/search"),
+		PaymentHold:        r.duration("PAYMENT_HOLD", 15*time.Minute),
+		ReviewDelay:        r.duration("REVIEW_DELAY", 24*time.Hour),
+		NoShowGrace:        r.duration("NO_SHOW_GRACE", 10*time.Minute),
+		WalkInAnswerWindow: r.duration("WALKIN_ANSWER_WINDOW", 2*time.Minute),
+		SupportEmail:       r.email("SUPPORT_EMAIL", "support@derma2go.local"),
+		LogLevel:           r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		HTTP: HTTPTimeouts{
 			ReadHeader: r.duration("HTTP_READ_HEADER_TIMEOUT", DefaultHTTPTimeouts.ReadHeader),
 			Read:       r.duration("HTTP_READ_TIMEOUT", DefaultHTTPTimeouts.Read),

@@ -25,6 +25,9 @@ type engine struct {
 	paymentHold time.Duration
 	reviewDelay time.Duration
 	noShowGrace time.Duration
+	// walkInAnswer is the answer window of the walk-in queues the
+	// consultations start.
+	walkInAnswer time.Duration
 	// callTimeout bounds every call to Temporal (0: defaultCallTimeout).
 	callTimeout time.Duration
 }
@@ -62,7 +65,7 @@ var _ api.Engine = (*engine)(nil)
 // durations of cfg the workflows are started with.
 func NewEngine(c client.Client, cfg config.Config) api.Engine {
 	return &engine{c: c, paymentHold: cfg.PaymentHold, reviewDelay: cfg.ReviewDelay, noShowGrace: cfg.NoShowGrace,
-		callTimeout: cfg.TemporalCallTimeout}
+		walkInAnswer: cfg.WalkInAnswerWindow, callTimeout: cfg.TemporalCallTimeout}
 }
 
 // StartEmailAdvice starts the workflow and, in the same call, sends the

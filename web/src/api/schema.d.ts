@@ -715,6 +715,13 @@ export interface paths {
          * @description Logged-in patients book under their account; guests (no Authorization) give `guest_email`
          *     and receive a signed, expiring `access_token` (and `access_link`) for this consultation.
          *
+         *     `walk_in` (guests allowed, no `slot_start`): only while the doctor's walk-in session is open
+         *     (`GET /v1/doctors/{id}/walk-in`); once Mollie confirms the payment the patient joins the
+         *     session's queue, ordered by payment time. Outside the walk-in hours, after the doctor closed
+         *     early, or when a new patient's turn would come after closing time, the answer is a 409
+         *     problem in the user's language (`language`, the account's, or `Accept-Language`), with the
+         *     next opening; a doctor without a walk-in fee, 422.
+         *
          *     With an `Idempotency-Key`, a retried request (same key, same caller — the account, or the
          *     guest's email — and the same body) within 24 hours answers 201 with the same consultation
          *     and checkout (header `Idempotent-Replayed: true`) instead of booking and charging again. The
@@ -748,7 +755,7 @@ export interface paths {
                         language?: "nl" | "en";
                         /**
                          * Format: date-time
-                         * @description required for video and in_person: a free slot from /v1/doctors/{id}/slots
+                         * @description required for video and in_person: a free slot from /v1/doctors/{id}/slots; empty for walk_in
                          */
                         slot_start?: string;
                         /**
@@ -2464,6 +2471,412 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/doctors/{id}/walk-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A doctor's online walk-in clinic now — open or the next opening, queue length, ETA for a new patient, fee */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The walk-in clinic. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalkIn"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in/hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My walk-in hours and exceptions (my own time zone) and the sessions of the coming week */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The walk-in hours. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalkInHoursView"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        /** Replace my walk-in hours and exceptions (other availability stays) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WalkInHours"];
+                };
+            };
+            responses: {
+                /** @description The walk-in hours now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WalkInHoursView"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The walk-in session open now and its queue */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The session (or the next one) and, while open, its queue. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DoctorWalkIn"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in/call-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Call the next patient of the open walk-in session
+         * @description The first patient waiting is called and has WALKIN_ANSWER_WINDOW (2 minutes) to answer. Not
+         *     answering puts them at the end of the queue once; the second time they are removed and
+         *     refunded in full. 409 when no session is open, the queue is paused or closed, nobody waits,
+         *     a called patient may still answer or a session is in progress (end it first).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Whom was called, and the queue. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            called: string;
+                            /** Format: date-time */
+                            answer_by: string;
+                            queue: components["schemas"]["DoctorWalkIn"];
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause calling (the queue stays; nobody is called until resumed)
+         * @description 409 when no session is open, it is closed or already paused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue after the action. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DoctorWalkIn"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume calling
+         * @description 409 when no session is open, it is closed or not paused.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue after the action. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DoctorWalkIn"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/walk-in/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the open walk-in session early
+         * @description Everyone still waiting or called is refunded in full, once; a session in progress carries
+         *     on. Nobody can join afterwards. 409 when no session is open or it is closed already.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue after the action. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DoctorWalkIn"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/walk-in/answer": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer the doctor's call (walk-in); the session starts
+         * @description The patient answers explicitly (the waiting page's "I'm here" button) within the answer
+         *     window; the consultation moves to in_session and the video room opens. Joining the room does
+         *     not answer by itself. 409 when the patient has not been called, the window has passed, or the
+         *     consultation is not a walk-in.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Answered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            place: string;
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations/{id}/checkin": {
         parameters: {
             query?: {
@@ -2791,7 +3204,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the session; the consultation is completed */
+        /** End the session (video or walk-in); the consultation is completed */
         post: {
             parameters: {
                 query?: never;
@@ -3636,6 +4049,124 @@ export interface components {
             language: "nl" | "en";
             /** @description True when the medical parts (the advice) are left out because the PIN is not unlocked in this session. */
             medical_locked?: boolean;
+            walk_in?: components["schemas"]["ConsultationWalkIn"];
+        };
+        /**
+         * @description A walk-in consultation's session and its live place in the queue. Statuses of a walk-in:
+         *     awaiting_payment → queued → called → in_session → completed; called without answering →
+         *     queued once more (at the end), the second time cancelled (`walkin_absent`, refunded in full);
+         *     still queued or called when the session closes → cancelled (`walkin_closed`, refunded in full).
+         */
+        ConsultationWalkIn: {
+            /** Format: date-time */
+            opens_at: string;
+            /** Format: date-time */
+            closes_at: string;
+            /**
+             * @description unknown while the queue cannot be asked
+             * @enum {string}
+             */
+            place: "not_joined" | "waiting" | "called" | "in_session" | "gone" | "unknown";
+            /** @description 1 = next; while waiting */
+            position: number | null;
+            /**
+             * Format: date-time
+             * @description when the patient is expected to be called (from the doctor's measured session lengths)
+             */
+            eta: string | null;
+            /**
+             * Format: date-time
+             * @description while called: answer before this (POST …/walk-in/answer)
+             */
+            answer_by: string | null;
+            /** @description calls not answered (one is forgiven) */
+            skips: number;
+        };
+        WalkIn: {
+            /** Format: uuid */
+            doctor_id: string;
+            /** @description the doctor has a walk-in fee */
+            offered: boolean;
+            /** @description a session is open now and takes patients */
+            open: boolean;
+            /**
+             * Format: date-time
+             * @description the session open now, or the next one (8 days ahead at most)
+             */
+            opens_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            time_zone: string;
+            amount_cents: number;
+            currency: string;
+            queue_length: number;
+            /**
+             * Format: date-time
+             * @description when a patient joining now would be called
+             */
+            eta: string | null;
+            wait_minutes: number | null;
+            /** @description the running average of the doctor's measured sessions, or the doctor's walk-in slot length (10 minutes without one) until a session is measured */
+            average_session_minutes: number | null;
+            paused: boolean;
+            closed_early: boolean;
+        };
+        /**
+         * @description Weekly walk-in hours in the doctor's own time zone, with exceptions: `off` without hours
+         *     closes a whole day, `off` with hours closes part of it, `extra` adds hours (different hours on
+         *     a day: `off` for the day plus `extra`). These are the doctor's availability of type walk_in.
+         */
+        WalkInHours: {
+            rules?: {
+                /** @description 0 = Sunday */
+                weekday: number;
+                /** @example 17:00 */
+                start: string;
+                /** @example 18:30 */
+                end: string;
+            }[];
+            exceptions?: {
+                /** Format: date */
+                day: string;
+                /** @enum {string} */
+                kind: "off" | "extra";
+                start?: string;
+                end?: string;
+            }[];
+        };
+        WalkInHoursView: components["schemas"]["WalkInHours"] & {
+            time_zone?: string;
+            /** @description the opening sessions of the coming 7 days */
+            sessions: {
+                /** Format: date-time */
+                opens_at: string;
+                /** Format: date-time */
+                closes_at: string;
+            }[];
+        };
+        DoctorWalkInEntry: {
+            consultation_id: string;
+            position?: number;
+            /** Format: date-time */
+            eta?: string;
+            /** Format: date-time */
+            answer_by?: string;
+            skips: number;
+        };
+        DoctorWalkIn: {
+            open: boolean;
+            /** Format: date-time */
+            opens_at: string | null;
+            /** Format: date-time */
+            closes_at: string | null;
+            paused: boolean;
+            closed: boolean;
+            closed_early: boolean;
+            waiting: components["schemas"]["DoctorWalkInEntry"][];
+            called: components["schemas"]["DoctorWalkInEntry"] | null;
+            in_session: components["schemas"]["DoctorWalkInEntry"] | null;
+            average_session_minutes: number | null;
+            measured_sessions: number;
         };
         DoctorConsultation: components["schemas"]["Consultation"] & {
             patient_name: string;
