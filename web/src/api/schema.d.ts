@@ -4134,7 +4134,20 @@ export interface components {
                 end?: string;
             }[];
         };
-        WalkInHoursView: components["schemas"]["WalkInHours"] & {
+        WalkInHoursView: {
+            rules: {
+                weekday: number;
+                start: string;
+                end: string;
+            }[];
+            exceptions: {
+                /** Format: date */
+                day: string;
+                /** @enum {string} */
+                kind: "off" | "extra";
+                start?: string;
+                end?: string;
+            }[];
             time_zone?: string;
             /** @description the opening sessions of the coming 7 days */
             sessions: {
