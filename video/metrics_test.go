@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -251,4 +252,32 @@ func TestUDPSocketBuffersAreEnlarged(t *testing.T) {
 			t.Fatalf("socket buffer (%s) = %d bytes, want %d", c.name, got, want)
 		}
 	}
+}
+
+// TestSFUAnswersNACKs: a receiver that asks for a video packet again (an
+// RTCP NACK, as after a loss) gets it again: the SFU kept the NACK
+// responder when it dropped the statistics interceptor.
+func TestSFUAnswersNACKs(t *testing.T) {
+	_, tokens, url, _ := testSFU(t, nil)
+	patient, _, err := dial(t, url, tokens.Sign(grant(uuid.New(), RolePatient)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "echo", func() bool { return patient.count(RolePatient) > 50 })
+	patient.mu.Lock()
+	ssrc, seq := patient.videoSSRC, patient.lastVideoSeq
+	once := patient.videoSeqs[seq]
+	patient.mu.Unlock()
+	if once != 1 {
+		t.Fatalf("packet %d received %d times before the NACK", seq, once)
+	}
+	nack := &rtcp.TransportLayerNack{MediaSSRC: ssrc, Nacks: []rtcp.NackPair{{PacketID: seq}}}
+	if err := patient.pc.WriteRTCP([]rtcp.Packet{nack}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "the packet again", func() bool {
+		patient.mu.Lock()
+		defer patient.mu.Unlock()
+		return patient.videoSeqs[seq] >= 2
+	})
 }

@@ -55,8 +55,13 @@ type client struct {
 	mu       sync.Mutex
 	received map[Role]*atomic.Int64
 	states   []Message
-	closed   chan struct{}
-	stopping atomic.Bool
+	// videoSeqs counts the video packets received per sequence number
+	// (all senders), lastVideoSeq and videoSSRC are the last one's.
+	videoSeqs    map[uint16]int
+	lastVideoSeq uint16
+	videoSSRC    uint32
+	closed       chan struct{}
+	stopping     atomic.Bool
 	// publisher feeds the client's media; nil is publish (samples).
 	publisher func(*client)
 }
@@ -100,15 +105,24 @@ func dialClient(t *testing.T, url, token string, cfg webrtc.Configuration, publi
 	}
 	c := &client{t: t, pc: pc, conn: conn, received: map[Role]*atomic.Int64{
 		RolePatient: {}, RoleDoctor: {},
-	}, closed: make(chan struct{}), publisher: publisher}
+	}, closed: make(chan struct{}), publisher: publisher, videoSeqs: map[uint16]int{}}
 	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		counter := c.received[Role(remote.StreamID())]
+		video := remote.Kind() == webrtc.RTPCodecTypeVideo
 		for {
-			if _, _, err := remote.ReadRTP(); err != nil {
+			pkt, _, err := remote.ReadRTP()
+			if err != nil {
 				return
 			}
 			if counter != nil {
 				counter.Add(1)
+			}
+			if video {
+				c.mu.Lock()
+				c.videoSSRC = uint32(remote.SSRC())
+				c.videoSeqs[pkt.SequenceNumber]++
+				c.lastVideoSeq = pkt.SequenceNumber
+				c.mu.Unlock()
 			}
 		}
 	})
