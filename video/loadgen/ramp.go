@@ -235,6 +235,8 @@ type generator struct {
 
 // session connects a patient and a doctor to a new room.
 func (g *generator) session(ctx context.Context) ([]*peer, error) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
 	id := uuid.New()
 	ws := "ws" + strings.TrimPrefix(g.sfu.base, "http") + "/ws"
 	var out []*peer
