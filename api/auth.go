@@ -1,8 +1,11 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -111,13 +114,15 @@ type registerRequest struct {
 
 // UserView is a user as the API shows it to that user.
 type UserView struct {
-	ID        uuid.UUID `json:"id"`
-	Role      string    `json:"role"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Language  string    `json:"language"`
-	HasPIN    bool      `json:"has_pin"`
-	CreatedAt time.Time `json:"created_at"`
+	ID       uuid.UUID `json:"id"`
+	Role     string    `json:"role"`
+	Email    string    `json:"email"`
+	Name     string    `json:"name"`
+	Language string    `json:"language"`
+	HasPIN   bool      `json:"has_pin"`
+	// EmailVerified tells whether the address is confirmed (needed to book).
+	EmailVerified bool      `json:"email_verified"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 type sessionView struct {
@@ -126,44 +131,113 @@ type sessionView struct {
 	User      UserView  `json:"user"`
 }
 
+// registered is the one answer to a registration, whether the address was
+// new or had an account already, so the answer reveals nothing.
+var registered = gin.H{"status": "accepted",
+	"detail": "Check your email: we sent a link to confirm the address. You can log in now; booking needs the confirmed address."}
+
+// register creates a patient account and mails a link to confirm the
+// address; for an address that has an account already it changes nothing
+// and mails the owner a notice instead. Which of the two happens is decided
+// after the answer, in the background (argon2 of the password, the database
+// and the mail alike), and the answer comes after the same fixed time: its
+// status, body and timing are the same for every address.
 func (s *Server) register(c *gin.Context) {
 	var req registerRequest
 	if err := decodeJSON(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
+	if secure.IsCommonPassword(req.Password) {
+		fail(c, errCommonPassword())
+		return
+	}
+	if !s.rateLimited(c, registerPerSource, "register-src:"+c.ClientIP()) {
+		return
+	}
+	start := time.Now()
 	if req.Language == "" {
 		req.Language = "nl"
 	}
+	// The new account's creation is audited in the transaction that makes it,
+	// as part of this request.
+	created := db.InsertAuditEventParams{
+		ActorRole: "anonymous", ObjectType: "user", Action: actionCreate, Outcome: http.StatusAccepted,
+		Route: c.Request.Method + " " + c.FullPath(), RequestID: requestID(c), ClientIp: c.ClientIP(),
+		UserAgent: truncate(c.Request.UserAgent(), 256),
+	}
+	if !s.background(c, func(ctx context.Context, log *slog.Logger) { s.registerNow(ctx, log, req, created) }) {
+		return
+	}
+	answerEvenly(c, start, http.StatusAccepted, registered)
+}
+
+// registerNow does the work of a registration after its answer.
+func (s *Server) registerNow(ctx context.Context, log *slog.Logger, req registerRequest, created db.InsertAuditEventParams) {
 	hash, err := secure.HashPassword(req.Password, secure.DefaultArgon2)
 	if err != nil {
-		fail(c, err)
+		log.ErrorContext(ctx, "registration: password not hashed", "err", err)
 		return
 	}
 	params, err := accounts.NewUser(s.Fields, RolePatient, req.Email, req.Name, hash, req.Language)
 	if err != nil {
-		fail(c, err)
+		log.ErrorContext(ctx, "registration: user not encrypted", "err", err)
 		return
 	}
-	var sess sessionView
-	err = s.Store.Tx(c, func(q *db.Queries) error {
-		u, err := q.CreateUser(c, params)
-		if err != nil {
+	var token string
+	err = s.Store.Tx(ctx, func(q *db.Queries) error {
+		if _, err := q.CreateUser(ctx, params); err != nil {
 			return err
 		}
-		sess, err = s.openSession(c, q, u)
+		created.PatientID = uuid.NullUUID{UUID: params.ID, Valid: true}
+		created.ObjectID = params.ID.String()
+		if err := q.InsertAuditEvent(ctx, created); err != nil {
+			return err
+		}
+		token, err = s.newVerification(ctx, q, params.ID)
 		return err
 	})
-	if errors.Is(err, db.ErrConflict) {
-		fail(c, errConflict("An account with this email address exists already. Log in or reset the password."))
-		return
+	switch {
+	case errors.Is(err, db.ErrConflict):
+		s.mailAccountExists(ctx, log, params.EmailHash)
+	case err != nil:
+		log.ErrorContext(ctx, "registration: account not stored", "err", err)
+	default:
+		log.InfoContext(ctx, "patient registered", "user_id", params.ID)
+		s.mailVerification(ctx, log, params.ID, secure.NormaliseLookup(req.Email), strings.TrimSpace(req.Name), req.Language, token)
 	}
+}
+
+// errCommonPassword refuses a password from the list of the most common ones.
+func errCommonPassword() error {
+	return errValidation(FieldProblem{Field: "password",
+		Reason: "is one of the most common passwords, which are tried first by anyone guessing: choose another"})
+}
+
+// mailAccountExists tells the owner of an existing account that someone
+// tried to register their address.
+func (s *Server) mailAccountExists(ctx context.Context, log *slog.Logger, emailHash []byte) {
+	u, err := s.Store.GetUserByEmailHash(ctx, emailHash)
 	if err != nil {
-		fail(c, err)
+		log.ErrorContext(ctx, "registration for an existing account: user not read", "err", err)
 		return
 	}
-	auditSubject(c, sess.User.ID, sess.User.ID.String())
-	s.respondSession(c, http.StatusCreated, sess)
+	view, err := s.userView(u)
+	if err != nil {
+		log.ErrorContext(ctx, "registration for an existing account: user not decrypted", "user_id", u.ID, "err", err)
+		return
+	}
+	msg, err := mail.Render(u.Language, mail.TemplateAccountExists, mail.AccountExistsData{
+		Name: view.Name, ResetURL: s.PublicURL + "/forgot-password",
+	})
+	if err != nil {
+		log.ErrorContext(ctx, "account-exists mail not rendered", "err", err)
+		return
+	}
+	msg.To = []string{view.Email}
+	if err := s.Mail.Send(ctx, msg); err != nil {
+		log.ErrorContext(ctx, "account-exists mail not sent", "user_id", u.ID, "err", err)
+	}
 }
 
 func (s *Server) openSession(c *gin.Context, q *db.Queries, u db.User) (sessionView, error) {
@@ -188,7 +262,7 @@ func (s *Server) userView(u db.User) (UserView, error) {
 		return UserView{}, err
 	}
 	return UserView{ID: u.ID, Role: u.Role, Email: d.Email, Name: d.Name, Language: u.Language,
-		HasPIN: u.PinHash.Valid, CreatedAt: u.CreatedAt.UTC()}, nil
+		HasPIN: u.PinHash.Valid, EmailVerified: u.EmailVerifiedAt != nil, CreatedAt: u.CreatedAt.UTC()}, nil
 }
 
 type loginRequest struct {
@@ -206,16 +280,25 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if !s.rateLimited(c, loginPerIP, "login-ip:"+c.ClientIP()) ||
-		!s.rateLimited(c, loginPerAccount, "login:"+secure.NormaliseLookup(req.Email)) {
+	source := c.ClientIP()
+	pair := "login:" + secure.NormaliseLookup(req.Email) + "|" + source
+	if wait := s.limits.backoffWait(loginBackoff, pair); wait > 0 {
+		tooMany(c, wait, "Too many failed logins for this account from here. Wait before trying again.")
+		return
+	}
+	tok, ok, wait := s.limits.take(loginPerSource, "login-src:"+source)
+	if !ok {
+		tooMany(c, wait, "Too many failed logins from your network. Try again later.")
 		return
 	}
 	u, err := s.Store.GetUserByEmailHash(c, accounts.EmailLookup(s.Fields, req.Email))
 	if err = db.Translate(err); errors.Is(err, db.ErrNotFound) {
 		_ = secure.CheckPassword(req.Password, dummyHash)
+		s.limits.failed(loginBackoff, pair)
 		fail(c, errUnauthorized("Email address or password is wrong."))
 		return
 	} else if err != nil {
+		tok.giveBack()
 		fail(c, err)
 		return
 	}
@@ -223,9 +306,12 @@ func (s *Server) login(c *gin.Context) {
 		if !errors.Is(err, secure.ErrMismatch) {
 			logger(c).ErrorContext(c, "stored password hash unreadable", "user_id", u.ID, "err", err)
 		}
+		s.limits.failed(loginBackoff, pair)
 		fail(c, errUnauthorized("Email address or password is wrong."))
 		return
 	}
+	s.limits.succeeded(pair)
+	tok.giveBack()
 	var sess sessionView
 	if err := s.Store.Tx(c, func(q *db.Queries) error {
 		var err error
@@ -241,10 +327,15 @@ func (s *Server) login(c *gin.Context) {
 func (s *Server) rateLimited(c *gin.Context, p limitPolicy, key string) bool {
 	ok, wait := s.limits.allow(p, key)
 	if !ok {
-		c.Header("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		fail(c, errTooMany("Too many attempts. Try again later."))
+		tooMany(c, wait, "Too many attempts. Try again later.")
 	}
 	return ok
+}
+
+// tooMany answers 429 with the wait in Retry-After (whole seconds, rounded up).
+func tooMany(c *gin.Context, wait time.Duration, detail string) {
+	c.Header("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+	fail(c, errTooMany(detail))
 }
 
 func (s *Server) logout(c *gin.Context) {
@@ -261,21 +352,23 @@ type forgotRequest struct {
 }
 
 // forgotPassword mails a single-use reset link valid for one hour. It answers
-// 202 whether or not the address has an account, so it reveals nothing.
+// 202 whether or not the address has an account, after the same minimum
+// time, with the mail sent in the background, so it reveals nothing.
 func (s *Server) forgotPassword(c *gin.Context) {
 	var req forgotRequest
 	if err := decodeJSON(c, &req); err != nil {
 		fail(c, err)
 		return
 	}
-	if !s.rateLimited(c, resetPerIP, "reset-ip:"+c.ClientIP()) ||
-		!s.rateLimited(c, resetPerAccount, "reset:"+secure.NormaliseLookup(req.Email)) {
+	if !s.rateLimited(c, resetPerSource, "reset-src:"+c.ClientIP()) ||
+		!s.rateLimited(c, resetPerEmail, "reset:"+secure.NormaliseLookup(req.Email)) {
 		return
 	}
+	start := time.Now()
 	accepted := gin.H{"status": "accepted", "detail": "If an account exists for this address, a reset link is on its way."}
 	u, err := s.Store.GetUserByEmailHash(c, accounts.EmailLookup(s.Fields, req.Email))
 	if err = db.Translate(err); errors.Is(err, db.ErrNotFound) {
-		c.JSON(http.StatusAccepted, accepted)
+		answerEvenly(c, start, http.StatusAccepted, accepted)
 		return
 	} else if err != nil {
 		fail(c, err)
@@ -307,11 +400,8 @@ func (s *Server) forgotPassword(c *gin.Context) {
 		return
 	}
 	msg.To = []string{view.Email}
-	if err := s.Mail.Send(c, msg); err != nil {
-		// Answering differently here would reveal that the account exists.
-		logger(c).ErrorContext(c, "password reset mail not sent", "user_id", u.ID, "err", err)
-	}
-	c.JSON(http.StatusAccepted, accepted)
+	s.sendLater(c, msg, "user_id", u.ID)
+	answerEvenly(c, start, http.StatusAccepted, accepted)
 }
 
 type resetRequest struct {
@@ -325,6 +415,10 @@ func (s *Server) resetPassword(c *gin.Context) {
 	var req resetRequest
 	if err := decodeJSON(c, &req); err != nil {
 		fail(c, err)
+		return
+	}
+	if secure.IsCommonPassword(req.Password) {
+		fail(c, errCommonPassword())
 		return
 	}
 	hash, err := secure.HashPassword(req.Password, secure.DefaultArgon2)

@@ -17,6 +17,13 @@ import (
 	"derma2go/schedule"
 )
 
+// errTooManyUnpaid refuses a booking over the cap of unpaid appointments.
+func errTooManyUnpaid(limit int) error {
+	return newProblem(http.StatusConflict, "too-many-unpaid", "Too many unpaid appointments",
+		fmt.Sprintf("You have %d appointments ahead that are not paid yet (video bookings awaiting payment, visits at the practice). "+
+			"Pay for or cancel one of them before you book another.", limit))
+}
+
 // bookAppointment books a video or in-person slot for a logged-in patient.
 // The slot must be one of the doctor's free slots now; the database's
 // exclusion constraint decides races: of two patients booking one slot at
@@ -88,7 +95,27 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 		hold := now.Add(s.PaymentHold)
 		params.HoldExpiresAt = &hold
 	}
-	if _, err := s.Store.CreateConsultation(c, params); errors.Is(err, db.ErrConflict) || errors.Is(db.Translate(err), db.ErrConflict) {
+	err = s.Store.Tx(c, func(q *db.Queries) error {
+		// The patient's row is locked, so two bookings at once cannot both
+		// slip under the cap.
+		u, err := q.GetUserForUpdate(c, p.UserID)
+		if err != nil {
+			return err
+		}
+		if u.EmailVerifiedAt == nil {
+			return errEmailUnverified()
+		}
+		unpaid, err := q.CountUnpaidFutureBookings(c, db.CountUnpaidFutureBookingsParams{PatientID: params.PatientID, Now: now})
+		if err != nil {
+			return err
+		}
+		if unpaid >= int64(s.MaxUnpaidBookings) {
+			return errTooManyUnpaid(s.MaxUnpaidBookings)
+		}
+		_, err = q.CreateConsultation(c, params)
+		return err
+	})
+	if errors.Is(err, db.ErrConflict) || errors.Is(db.Translate(err), db.ErrConflict) {
 		fail(c, errConflict("Someone else just booked or is paying for this slot. Pick another one."))
 		return
 	} else if err != nil {

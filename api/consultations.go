@@ -141,6 +141,20 @@ func (s *Server) createConsultation(c *gin.Context) {
 		fail(c, errValidation(FieldProblem{Field: "guest_email", Reason: "must be empty when logged in"}))
 		return
 	}
+	if p == nil && !s.rateLimited(c, guestPerSource, "guest-src:"+c.ClientIP()) {
+		return
+	}
+	if p != nil {
+		u, err := s.Store.GetUser(c, p.UserID)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		if u.EmailVerifiedAt == nil {
+			fail(c, errEmailUnverified())
+			return
+		}
+	}
 	doctorID := uuid.MustParse(req.DoctorID)
 	doctor, err := s.Store.GetDoctor(c, doctorID)
 	if errors.Is(db.Translate(err), db.ErrNotFound) {

@@ -188,13 +188,27 @@ func handlerTimeout(d time.Duration) gin.HandlerFunc {
 	}
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders() gin.HandlerFunc {
+// apiCSP is the Content-Security-Policy of every API response: nothing may
+// load, and no page may frame it. Pages set their own policy (pageCSP).
+const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+
+// hstsValue makes browsers use HTTPS only for two years.
+const hstsValue = "max-age=63072000; includeSubDomains"
+
+// securityHeaders sets the headers every response carries; HSTS only when
+// the API is served over HTTPS (PUBLIC_URL https://…), since browsers would
+// otherwise refuse a plain-HTTP development server for two years.
+func securityHeaders(hsts bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", apiCSP)
+		h.Set("X-Frame-Options", "DENY")
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsValue)
+		}
 		c.Next()
 	}
 }

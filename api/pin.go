@@ -1,8 +1,10 @@
 package api
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"time"
 
@@ -13,17 +15,24 @@ import (
 )
 
 // The PIN unlocks the medical parts of a patient's portal (advice,
-// prescriptions, documents) for one session, on top of the login. Five wrong
-// PINs in a row lock the PIN for a quarter of an hour.
+// prescriptions, documents) for one session, on top of the login. Wrong PINs
+// count per session: five in a row lock that session's PIN for a quarter of
+// an hour, and every further wrong PIN doubles the lock. Other sessions of
+// the account are not affected, so whoever holds one stolen session cannot
+// lock the owner out; opening another session takes the password, which can
+// set a new PIN anyway.
 const (
 	pinUnlockLifetime = 15 * time.Minute
 	pinMaxFailures    = 5
-	pinLockout        = 15 * time.Minute
 )
 
-// pinPerAccount caps PIN calls per account; the lockout after five wrong
+// pinLockout is the lock after the fifth wrong PIN of a session and after
+// each one beyond it.
+var pinLockout = backoffPolicy{free: pinMaxFailures, base: 15 * time.Minute, max: 24 * time.Hour}
+
+// pinPerSession caps PIN calls per session; the lockout after five wrong
 // PINs is the main guard, this limit only slows a script down.
-var pinPerAccount = limitPolicy{every: 10 * time.Second, burst: 20}
+var pinPerSession = limitPolicy{every: 10 * time.Second, burst: 20}
 
 type setPINRequest struct {
 	PIN      string `json:"pin" validate:"required,numeric,min=4,max=8"`
@@ -39,7 +48,7 @@ func (s *Server) setPIN(c *gin.Context) {
 	}
 	p := currentPrincipal(c)
 	auditSubject(c, p.UserID, p.UserID.String())
-	if !s.rateLimited(c, pinPerAccount, "pin:"+p.UserID.String()) {
+	if !s.rateLimited(c, pinPerSession, "pin:"+hex.EncodeToString(p.tokenHash)) {
 		return
 	}
 	u, err := s.Store.GetUser(c, p.UserID)
@@ -56,7 +65,12 @@ func (s *Server) setPIN(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Store.SetPIN(c, db.SetPINParams{ID: p.UserID, PinHash: textOf(hash)}); err != nil {
+	if err := s.Store.Tx(c, func(q *db.Queries) error {
+		if err := q.SetPIN(c, db.SetPINParams{ID: p.UserID, PinHash: textOf(hash)}); err != nil {
+			return err
+		}
+		return q.ClearSessionPINLocks(c, p.UserID)
+	}); err != nil {
 		fail(c, err)
 		return
 	}
@@ -76,13 +90,17 @@ func (s *Server) unlockPIN(c *gin.Context) {
 	}
 	p := currentPrincipal(c)
 	auditSubject(c, p.UserID, p.UserID.String())
-	if !s.rateLimited(c, pinPerAccount, "pin:"+p.UserID.String()) {
+	if !s.rateLimited(c, pinPerSession, "pin:"+hex.EncodeToString(p.tokenHash)) {
 		return
 	}
 	now := s.Now()
 	var verdict error
 	err := s.Store.Tx(c, func(q *db.Queries) error {
-		u, err := q.GetUserForUpdate(c, p.UserID)
+		sess, err := q.GetAuthTokenForUpdate(c, p.tokenHash)
+		if err != nil {
+			return err
+		}
+		u, err := q.GetUser(c, p.UserID)
 		if err != nil {
 			return err
 		}
@@ -90,31 +108,28 @@ func (s *Server) unlockPIN(c *gin.Context) {
 		case !u.PinHash.Valid:
 			verdict = newProblem(http.StatusConflict, "pin-not-set", "No PIN set", "Set a PIN first (PUT /v1/me/pin).")
 			return nil
-		case u.PinLockedUntil != nil && u.PinLockedUntil.After(now):
-			c.Header("Retry-After", fmt.Sprint(int(u.PinLockedUntil.Sub(now).Seconds())+1))
+		case sess.PinLockedUntil != nil && sess.PinLockedUntil.After(now):
+			c.Header("Retry-After", fmt.Sprint(int(math.Ceil(sess.PinLockedUntil.Sub(now).Seconds()))))
 			verdict = newProblem(http.StatusLocked, "pin-locked", "PIN locked",
-				"Too many wrong PINs. Try again later, or set a new PIN with your password (PUT /v1/me/pin).")
+				"Too many wrong PINs in this session. Try again later, log in again, or set a new PIN with your password (PUT /v1/me/pin).")
 			return nil
 		}
 		if err := secure.CheckPassword(req.PIN, u.PinHash.String); err != nil {
 			if !errors.Is(err, secure.ErrMismatch) {
 				return err
 			}
-			failures := u.PinFailures + 1
-			params := db.RecordPINFailureParams{ID: u.ID, Failures: failures}
-			if failures >= pinMaxFailures {
-				until := now.Add(pinLockout)
-				params.Failures, params.LockedUntil = 0, &until
+			failures := sess.PinFailures + 1
+			params := db.RecordSessionPINFailureParams{TokenHash: p.tokenHash, Failures: failures}
+			if lock := pinLockout.delay(int(failures)); lock > 0 {
+				until := now.Add(lock)
+				params.LockedUntil = &until
 			}
 			verdict = newProblem(http.StatusForbidden, "pin-incorrect", "PIN incorrect",
-				fmt.Sprintf("The PIN is wrong; %d attempts left before it locks.", max(pinMaxFailures-failures, 0)))
-			return q.RecordPINFailure(c, params)
-		}
-		if err := q.ResetPINFailures(c, u.ID); err != nil {
-			return err
+				fmt.Sprintf("The PIN is wrong; %d attempts left before it locks.", max(pinMaxFailures-int(failures), 0)))
+			return q.RecordSessionPINFailure(c, params)
 		}
 		until := now.Add(pinUnlockLifetime)
-		return q.UnlockAuthToken(c, db.UnlockAuthTokenParams{TokenHash: p.tokenHash, PinUnlockedUntil: &until})
+		return q.UnlockSession(c, db.UnlockSessionParams{TokenHash: p.tokenHash, UnlockedUntil: &until})
 	})
 	if err != nil {
 		fail(c, err)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -58,6 +59,10 @@ func (s *Server) putMyLanguage(c *gin.Context) {
 	s.me(c)
 }
 
+// passwordChangePerAccount caps attempts to change the password of one
+// account (each checks the current password).
+var passwordChangePerAccount = limitPolicy{every: 10 * time.Second, burst: 20}
+
 type passwordChangeRequest struct {
 	CurrentPassword string `json:"current_password" validate:"required,max=128"`
 	NewPassword     string `json:"new_password" validate:"required,min=10,max=128"`
@@ -73,7 +78,7 @@ func (s *Server) changePassword(c *gin.Context) {
 	}
 	p := currentPrincipal(c)
 	auditSubject(c, p.UserID, p.UserID.String())
-	if !s.rateLimited(c, pinPerAccount, "password:"+p.UserID.String()) {
+	if !s.rateLimited(c, passwordChangePerAccount, "password:"+p.UserID.String()) {
 		return
 	}
 	u, err := s.Store.GetUser(c, p.UserID)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"derma2go/workflows"
 )
@@ -95,16 +94,18 @@ func (s *Server) routeTable() []routeSpec {
 		// Operations.
 		{method: "GET", path: "/healthz", handler: s.healthz},
 		{method: "GET", path: "/readyz", handler: s.readyz},
-		{method: "GET", path: "/metrics", handler: gin.WrapH(promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{}))},
 		{method: "GET", path: "/openapi.yaml", handler: serveSpec},
 		// Web-client pages that Mollie's redirect and emailed links open; every
 		// other page reaches the web client through NoRoute.
 		{method: "GET", path: "/payment-return", handler: s.webClient()},
 		{method: "GET", path: "/reset-password", handler: s.webClient()},
+		// Served by the API until the web client has a confirmation page.
+		{method: "GET", path: "/verify-email", handler: s.verifyPage},
 
 		// Accounts.
 		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), handler: s.register},
 		{method: "POST", path: "/v1/auth/login", handler: s.login},
+		{method: "POST", path: "/v1/auth/email/verify", scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.verifyEmail},
 		{method: "POST", path: "/v1/auth/logout", roles: anyUser, handler: s.logout},
 		{method: "POST", path: "/v1/auth/password/forgot", handler: s.forgotPassword},
 		{method: "POST", path: "/v1/auth/password/reset", audit: audit("user", actionUpdate), handler: s.resetPassword},
@@ -114,6 +115,7 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/me/pin/unlock", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.unlockPIN},
 		{method: "PUT", path: "/v1/me/language", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.putMyLanguage},
 		{method: "PUT", path: "/v1/me/password", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.changePassword},
+		{method: "POST", path: "/v1/me/email/verification", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.resendVerification},
 		{method: "GET", path: "/v1/me/favourites", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionRead), handler: s.listFavourites},
 		{method: "PUT", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionCreate), handler: s.addFavourite},
 		{method: "DELETE", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionDelete), handler: s.removeFavourite},

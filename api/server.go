@@ -8,11 +8,13 @@ import (
 	_ "embed"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"derma2go/care"
 	"derma2go/conditions"
@@ -56,7 +58,8 @@ type Deps struct {
 	PaymentHold time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Registry receives the API's metrics; nil makes a private one.
+	// Registry receives the API's metrics; nil makes a private one. The API
+	// does not serve them: see MetricsHandler.
 	Registry *prometheus.Registry
 	// PhotoDecodes caps the photos decoded at the same time (0: 2).
 	PhotoDecodes int
@@ -68,6 +71,11 @@ type Deps struct {
 	Live *live.Hub
 	// Video is the SFU; nil answers the video routes with 503.
 	Video *VideoRooms
+	// TrustedProxies are the addresses (IPs or CIDRs) whose X-Forwarded-For
+	// names the client; with none, the client is the connection's peer.
+	TrustedProxies []string
+	// MaxUnpaidBookings caps a patient's unpaid future appointments; 0 means 3.
+	MaxUnpaidBookings int
 }
 
 // Server holds the API's dependencies and limiters.
@@ -76,6 +84,8 @@ type Server struct {
 	limits *limiters
 	photos *media.Cleaner
 	care   *care.Service
+	// jobSlots bounds the work done after the answer (see background).
+	jobSlots chan struct{}
 }
 
 // defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.
@@ -94,8 +104,7 @@ func New(d Deps) http.Handler {
 		d.Logger = slog.Default()
 	}
 	if d.Registry == nil {
-		d.Registry = prometheus.NewRegistry()
-		d.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		d.Registry = NewRegistry()
 	}
 	if d.HandlerTimeout <= 0 {
 		d.HandlerTimeout = defaultHandlerTimeout
@@ -103,16 +112,25 @@ func New(d Deps) http.Handler {
 	if d.PhotoDecodes <= 0 {
 		d.PhotoDecodes = 2
 	}
+	if d.MaxUnpaidBookings <= 0 {
+		d.MaxUnpaidBookings = 3
+	}
 	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes),
-		care: &care.Service{Store: care.PG{DB: d.Store}, Engine: d.Engine, Fields: d.Fields}}
+		care:     &care.Service{Store: care.PG{DB: d.Store}, Engine: d.Engine, Fields: d.Fields},
+		jobSlots: make(chan struct{}, backgroundJobs)}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		// config.Parse checked the list; should gin still refuse it, trust nobody.
+		d.Logger.Error("api: trusted proxies refused, trusting none", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	metrics := newHTTPMetrics(d.Registry)
-	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(), securityHeaders(), limitBody(maxJSONBody),
-		deadline(d.HandlerTimeout))
+	r.Use(withRequestID(d.Logger), accessLog(), metrics.middleware(), recoverProblem(),
+		securityHeaders(strings.HasPrefix(d.PublicURL, "https://")), limitBody(maxJSONBody), deadline(d.HandlerTimeout))
 	r.NoRoute(s.webClient())
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
@@ -120,6 +138,20 @@ func New(d Deps) http.Handler {
 	})
 	s.mount(r)
 	return r
+}
+
+// NewRegistry is a Prometheus registry with the Go runtime and process
+// collectors, for Deps.Registry and MetricsHandler.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// MetricsHandler serves reg in Prometheus' format. It belongs on its own
+// listener (METRICS_ADDR), never on the public API.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 func (s *Server) healthz(c *gin.Context) {

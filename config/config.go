@@ -69,6 +69,14 @@ type Config struct {
 	PhotoDecodes int
 	// Video configures the SFU, its ICE servers and room tokens.
 	Video Video
+	// TrustedProxies are the addresses (IPs or CIDRs) whose X-Forwarded-For
+	// the API believes; empty trusts none (TRUSTED_PROXIES).
+	TrustedProxies []string
+	// MetricsAddr is the listen address of the Prometheus metrics, apart from
+	// the public API; "off" disables it (METRICS_ADDR).
+	MetricsAddr string
+	// MaxUnpaidBookings caps a patient's unpaid future appointments (MAX_UNPAID_BOOKINGS).
+	MaxUnpaidBookings int
 }
 
 // Video configures the SFU the API serves (VIDEO_*).
@@ -165,6 +173,9 @@ func Parse(lookup Lookup) (Config, error) {
 		TemporalCallTimeout: r.duration("TEMPORAL_CALL_TIMEOUT", DefaultTemporalCallTimeout),
 		PhotoDecodes:        r.positiveInt("PHOTO_DECODE_CONCURRENCY", 2),
 		Video:               r.video(),
+		TrustedProxies:      r.networks("TRUSTED_PROXIES"),
+		MetricsAddr:         r.str("METRICS_ADDR", ":9090"),
+		MaxUnpaidBookings:   r.positiveInt("MAX_UNPAID_BOOKINGS", 3),
 	}
 	return c, r.err
 }
@@ -353,6 +364,28 @@ func (r *reader) positiveInt(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// networks reads a comma-separated list of IP addresses and CIDR networks.
+func (r *reader) networks(name string) []string {
+	v, ok := r.raw(name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		_, _, cidrErr := net.ParseCIDR(part)
+		if cidrErr != nil && net.ParseIP(part) == nil {
+			r.fail(name, "must list IP addresses or CIDR networks (10.0.0.0/8,…), got %q", part)
+			return nil
+		}
+		out = append(out, part)
+	}
+	return out
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {

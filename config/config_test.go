@@ -47,6 +47,8 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		"HTTP_WRITE_TIMEOUT":       {"HTTP_WRITE_TIMEOUT", "-1s"},
 		"TEMPORAL_CALL_TIMEOUT":    {"TEMPORAL_CALL_TIMEOUT", "ten"},
 		"PHOTO_DECODE_CONCURRENCY": {"PHOTO_DECODE_CONCURRENCY", "0"},
+		"TRUSTED_PROXIES":          {"TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"},
+		"MAX_UNPAID":               {"MAX_UNPAID_BOOKINGS", "0"},
 	}
 	for want, c := range cases {
 		env := validEnv()
@@ -54,6 +56,39 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		_, err := parse(env)
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s=%q: err = %v, want one line naming %s", c.key, c.value, err, want)
+		}
+	}
+}
+
+func TestParseAbuseSettings(t *testing.T) {
+	c, err := parse(validEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TrustedProxies != nil || c.MetricsAddr != ":9090" || c.MaxUnpaidBookings != 3 {
+		t.Fatalf("defaults: proxies %v, metrics %q, unpaid %d", c.TrustedProxies, c.MetricsAddr, c.MaxUnpaidBookings)
+	}
+	env := validEnv()
+	env["TRUSTED_PROXIES"] = "10.0.0.0/8, 192.168.1.7 ,fd00::/8"
+	env["METRICS_ADDR"] = "127.0.0.1:9100"
+	env["MAX_UNPAID_BOOKINGS"] = "5"
+	if c, err = parse(env); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(c.TrustedProxies, "|") != "10.0.0.0/8|192.168.1.7|fd00::/8" || c.MetricsAddr != "127.0.0.1:9100" || c.MaxUnpaidBookings != 5 {
+		t.Fatalf("parsed: proxies %v, metrics %q, unpaid %d", c.TrustedProxies, c.MetricsAddr, c.MaxUnpaidBookings)
+	}
+}
+
+func TestParseDataKeys(t *testing.T) {
+	k := strings.Repeat("A", 43) + "="
+	keys, err := ParseDataKeys("new:" + k + ", old:" + k)
+	if err != nil || len(keys) != 2 || keys[0].ID != "new" {
+		t.Fatalf("keys %v, err %v", keys, err)
+	}
+	for _, bad := range []string{"nokey", ":" + k, "a:" + k + ",a:" + k, "waytoolongkeyidentifier:" + k} {
+		if _, err := ParseDataKeys(bad); err == nil {
+			t.Errorf("%q accepted", bad)
 		}
 	}
 }
@@ -76,19 +111,6 @@ func TestParseTimeouts(t *testing.T) {
 	want := HTTPTimeouts{ReadHeader: time.Second, Read: 2 * time.Second, Write: 3 * time.Second, Idle: 4 * time.Second, Handler: 5 * time.Second}
 	if c.HTTP != want || c.TemporalCallTimeout != 1500*time.Millisecond || c.PhotoDecodes != 4 {
 		t.Fatalf("configured %+v %s %d", c.HTTP, c.TemporalCallTimeout, c.PhotoDecodes)
-	}
-}
-
-func TestParseDataKeys(t *testing.T) {
-	k := strings.Repeat("A", 43) + "="
-	keys, err := ParseDataKeys("new:" + k + ", old:" + k)
-	if err != nil || len(keys) != 2 || keys[0].ID != "new" {
-		t.Fatalf("keys %v, err %v", keys, err)
-	}
-	for _, bad := range []string{"nokey", ":" + k, "a:" + k + ",a:" + k, "waytoolongkeyidentifier:" + k} {
-		if _, err := ParseDataKeys(bad); err == nil {
-			t.Errorf("%q accepted", bad)
-		}
 	}
 }
 

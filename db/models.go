@@ -44,6 +44,8 @@ type AuthToken struct {
 	ExpiresAt        time.Time
 	RevokedAt        *time.Time
 	PinUnlockedUntil *time.Time
+	PinFailures      int32
+	PinLockedUntil   *time.Time
 }
 
 type AvailabilityException struct {
@@ -199,6 +201,14 @@ type DoctorFee struct {
 	DurationMinutes  int32
 }
 
+type EmailVerification struct {
+	TokenHash []byte
+	UserID    uuid.UUID
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
 type Favourite struct {
 	UserID    uuid.UUID
 	DoctorID  uuid.UUID
@@ -315,20 +325,21 @@ type SupportAlert struct {
 }
 
 type User struct {
-	ID             uuid.UUID
-	Role           string
-	EmailHash      []byte
-	EmailEnc       []byte
-	NameHash       []byte
-	NameEnc        []byte
-	PasswordHash   string
-	Language       string
-	PinHash        pgtype.Text
-	PinFailures    int32
-	PinLockedUntil *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	BirthDateEnc   []byte
+	ID              uuid.UUID
+	Role            string
+	EmailHash       []byte
+	EmailEnc        []byte
+	NameHash        []byte
+	NameEnc         []byte
+	PasswordHash    string
+	Language        string
+	PinHash         pgtype.Text
+	PinFailures     int32
+	PinLockedUntil  *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	BirthDateEnc    []byte
+	EmailVerifiedAt *time.Time
 }
 
 type WalkinSession struct {

@@ -45,7 +45,7 @@ func (q *Queries) CountUsersByRole(ctx context.Context) ([]CountUsersByRoleRow, 
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc
+RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at
 `
 
 type CreateUserParams struct {
@@ -86,12 +86,13 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
+		&i.EmailVerifiedAt,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc FROM users WHERE id = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -112,12 +113,13 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
+		&i.EmailVerifiedAt,
 	)
 	return i, err
 }
 
 const getUserByEmailHash = `-- name: GetUserByEmailHash :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc FROM users WHERE email_hash = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE email_hash = $1
 `
 
 func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (User, error) {
@@ -138,12 +140,13 @@ func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (Use
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
+		&i.EmailVerifiedAt,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc FROM users WHERE id = $1 FOR UPDATE
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
@@ -164,6 +167,7 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
+		&i.EmailVerifiedAt,
 	)
 	return i, err
 }

@@ -60,6 +60,28 @@ var (
 	extraLanguages = []string{"en", "de", "fr", "tr", "ar", "es"}
 )
 
+// ErrNotAsked is returned by Asked when `derma seed` was not asked
+// explicitly for the demo accounts.
+var ErrNotAsked = errors.New("seed: the demo accounts have public passwords; load them only into a " +
+	"database nobody real uses, and say so: derma seed --demo-accounts (or SEED_DEMO_ACCOUNTS=yes)")
+
+// Asked decides whether `derma seed` may write the demo accounts: only when
+// its arguments are exactly --demo-accounts or SEED_DEMO_ACCOUNTS is "yes".
+// `derma dev` seeds its own private database and does not ask.
+func Asked(args []string, getenv func(string) string) error {
+	asked := getenv("SEED_DEMO_ACCOUNTS") == "yes"
+	for _, a := range args {
+		if a != "--demo-accounts" {
+			return fmt.Errorf("seed: unknown argument %q (the only one is --demo-accounts)", a)
+		}
+		asked = true
+	}
+	if !asked {
+		return ErrNotAsked
+	}
+	return nil
+}
+
 // DoctorCount is how many demo doctors Seed creates.
 const DoctorCount = 200
 
@@ -95,6 +117,10 @@ func Seed(ctx context.Context, store *db.Store, f *secure.Fields) ([]Login, erro
 				return err
 			}
 			if _, err := q.CreateUser(ctx, p); err != nil {
+				return err
+			}
+			// Demo addresses receive no mail: they count as confirmed.
+			if err := q.MarkEmailVerified(ctx, p.ID); err != nil {
 				return err
 			}
 		}
@@ -145,6 +171,9 @@ func createDoctor(ctx context.Context, q *db.Queries, f *secure.Fields, rng *ran
 		return err
 	}
 	if _, err := q.CreateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := q.MarkEmailVerified(ctx, u.ID); err != nil {
 		return err
 	}
 	langs := []string{"nl"}

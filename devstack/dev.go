@@ -30,6 +30,8 @@ const (
 	devVideoUDPAddr = "127.0.0.1:7882"
 	devVideoTCPAddr = "127.0.0.1:7881"
 	devTURNAddr     = "127.0.0.1:3478"
+	// devMetricsAddr serves /metrics apart from the API, as in production.
+	devMetricsAddr = "127.0.0.1:9090"
 )
 
 // RunDev runs the whole platform until ctx ends (Ctrl-C), then shuts down cleanly.
@@ -39,7 +41,7 @@ func RunDev(ctx context.Context, opts DevOptions) error {
 	s, err := Start(ctx, Options{
 		Dir: opts.Dir, APIAddr: devAPIAddr, TemporalUIAddr: devUIAddr, MailAddr: devMailAddr, MollieAddr: devMollieAddr,
 		VideoUDPAddr: devVideoUDPAddr, VideoTCPAddr: devVideoTCPAddr, TURNAddr: devTURNAddr,
-		Logger: logger, Seed: true,
+		MetricsAddr: devMetricsAddr, Logger: logger, Seed: true,
 	})
 	if err != nil {
 		return err
@@ -62,7 +64,7 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
   Video signalling %s/v1/video/ws (SFU: ICE udp %s, tcp %s)
   TURN server      %s (short-lived credentials with each room token)
 
-`, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.APIURL,
+`, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.MetricsURL,
 		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"),
 		wsURL(s.APIURL), s.Platform.SFU.UDPAddr(), s.Platform.SFU.TCPAddr(), s.Platform.TURN.URL())
 	demodata.PrintLogins(opts.Out, s.Logins)

@@ -53,6 +53,11 @@ type Options struct {
 	// is built and the API listens, so the API is never up without the
 	// doctors (derma dev). Stack.Logins holds the demo logins.
 	Seed bool
+	// MetricsAddr is the listen address of the Prometheus metrics; "" means a
+	// free loopback port.
+	MetricsAddr string
+	// TrustedProxies is TRUSTED_PROXIES of the API ("" trusts none).
+	TrustedProxies string
 }
 
 // Stack is a running development platform.
@@ -64,8 +69,8 @@ type Stack struct {
 	Mollie   *molliesandbox.Server
 	Platform *platform.Platform
 
-	// APIURL, MailURL, MollieURL are the base URLs of the HTTP listeners.
-	APIURL, MailURL, MollieURL string
+	// APIURL, MailURL, MollieURL, MetricsURL are the base URLs of the HTTP listeners.
+	APIURL, MailURL, MollieURL, MetricsURL string
 	// Logins are the demo logins, when Options.Seed was set.
 	Logins []demodata.Login
 
@@ -95,7 +100,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	}
 
 	listeners := map[string]net.Listener{}
-	for name, addr := range map[string]string{"api": opts.APIAddr, "mail": opts.MailAddr, "mollie": opts.MollieAddr} {
+	for name, addr := range map[string]string{"api": opts.APIAddr, "mail": opts.MailAddr, "mollie": opts.MollieAddr, "metrics": opts.MetricsAddr} {
 		if addr == "" {
 			addr = "127.0.0.1:0"
 		}
@@ -111,6 +116,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	s.APIURL = baseURL(listeners["api"])
 	s.MailURL = baseURL(listeners["mail"])
 	s.MollieURL = baseURL(listeners["mollie"])
+	s.MetricsURL = baseURL(listeners["metrics"])
 
 	if s.PG, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "pg"), Database: "derma"}); err != nil {
 		return nil, err
@@ -170,6 +176,8 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		"VIDEO_TCP_ADDR":     orLoopback(opts.VideoTCPAddr),
 		"VIDEO_TURN_ADDR":    orLoopback(opts.TURNAddr),
 		"VIDEO_TURN_SECRET":  turnSecret,
+		"METRICS_ADDR":       listeners["metrics"].Addr().String(),
+		"TRUSTED_PROXIES":    opts.TrustedProxies,
 	}
 	if opts.PaymentHold > 0 {
 		env["PAYMENT_HOLD"] = opts.PaymentHold.String()
@@ -214,6 +222,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err := s.StartWorker(); err != nil {
 		return nil, err
 	}
+	s.serve(listeners["metrics"], s.Platform.MetricsHandler())
 	s.serve(listeners["api"], s.Platform.APIHandler())
 	return s, nil
 }

@@ -33,18 +33,52 @@ func newEmail(prefix string) string {
 // testPIN is the PIN the test patients set.
 const testPIN = "2468"
 
-// registerPatient creates an account, sets its PIN and returns a client
-// logged in as it with the medical parts unlocked.
+// registerPatient creates an account, confirms its address, sets its PIN
+// and returns a client logged in as it with the medical parts unlocked.
 func registerPatient(t *testing.T, email, password string) (*apiClient, session) {
 	t.Helper()
-	c := newClient(t)
-	var s session
-	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": password, "name": "Test Patiënt"}).
-		expect(t, http.StatusCreated).decode(t, &s)
-	c.token = s.Token
+	c, s := registerVerified(t, email, password)
 	c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password}).expect(t, http.StatusNoContent)
 	c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
 	return c, s
+}
+
+// registerVerified registers, opens the confirmation link's page, confirms
+// the address as that page does, and logs in.
+func registerVerified(t *testing.T, email, password string) (*apiClient, session) {
+	t.Helper()
+	c := newClient(t)
+	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": password, "name": "Test Patiënt"}).
+		expect(t, http.StatusAccepted)
+	confirmEmail(t, c, email)
+	var s session
+	c.do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).expect(t, http.StatusOK).decode(t, &s)
+	c.token = s.Token
+	return c, s
+}
+
+// confirmEmail follows the confirmation link mailed to email: the link opens
+// an HTML page, whose script posts the token to the API.
+func confirmEmail(t *testing.T, c *apiClient, email string) {
+	t.Helper()
+	msg := waitForLink(t, strings.ToLower(email), verifyLink)
+	match := verifyLink.FindStringSubmatch(msg.Text)
+	if match == nil {
+		t.Fatalf("no confirmation link in mail %q:\n%s", msg.Subject, msg.Text)
+	}
+	token, err := url.QueryUnescape(match[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := match[0]
+	if !strings.HasPrefix(link, stack.APIURL+"/verify-email?") {
+		t.Fatalf("link %s is not this stack's confirmation page", link)
+	}
+	pageRes := c.do("GET", strings.TrimPrefix(link, stack.APIURL), nil).expect(t, http.StatusOK)
+	if ct := pageRes.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(pageRes.Body), "/v1/auth/email/verify") {
+		t.Fatalf("the confirmation link opens %q:\n%s", ct, pageRes.Body)
+	}
+	c.do("POST", "/v1/auth/email/verify", map[string]any{"token": token}).expect(t, http.StatusNoContent)
 }
 
 func TestAccountLifecycle(t *testing.T) {
@@ -71,7 +105,7 @@ func TestAccountLifecycle(t *testing.T) {
 
 	// Forgot → the mail sink catches the link → reset.
 	anon.do("POST", "/v1/auth/password/forgot", map[string]any{"email": email}).expect(t, http.StatusAccepted)
-	msg := waitForMail(t, strings.ToLower(email), "")
+	msg := waitForLink(t, strings.ToLower(email), resetLink)
 	token := resetToken(t, msg)
 
 	anon.do("POST", "/v1/auth/password/reset", map[string]any{"token": token, "password": "second-password-2"}).
@@ -109,7 +143,7 @@ func TestResetTokenExpiresAfterAnHour(t *testing.T) {
 	_, reg := registerPatient(t, email, "first-password-1")
 	anon := newClient(t)
 	anon.do("POST", "/v1/auth/password/forgot", map[string]any{"email": email}).expect(t, http.StatusAccepted)
-	token := resetToken(t, waitForMail(t, email, ""))
+	token := resetToken(t, waitForLink(t, email, resetLink))
 	// Age the token past its hour directly in the database.
 	if _, err := stack.Platform.Store.Pool.Exec(context.Background(),
 		`UPDATE password_resets SET expires_at = now() - interval '1 second' WHERE user_id = $1`, reg.User.ID); err != nil {
@@ -137,6 +171,18 @@ func TestLoginRateLimited(t *testing.T) {
 		t.Error("429 without Retry-After")
 	}
 	last.problem(t)
+}
+
+// waitForLink waits for a mail to to whose text holds a link matching re.
+func waitForLink(t *testing.T, to string, re *regexp.Regexp) mailsink.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	msg, err := stack.Mail.WaitFor(ctx, func(m mailsink.Message) bool { return sentTo(m, to) && re.MatchString(m.Text) })
+	if err != nil {
+		t.Fatalf("no mail to %s with a link like %s: %v", to, re, err)
+	}
+	return msg
 }
 
 func waitForMail(t *testing.T, to, subjectContains string) mailsink.Message {

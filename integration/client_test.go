@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,6 +21,8 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"derma2go/api"
+	"derma2go/devstack"
+	"derma2go/devstack/mailsink"
 )
 
 var (
@@ -30,6 +34,11 @@ var (
 func openAPIRouter(t *testing.T) routers.Router {
 	t.Helper()
 	specOnce.Do(func() {
+		// The small pages are HTML: their body is checked as a string.
+		openapi3filter.RegisterBodyDecoder("text/html", func(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+			b, err := io.ReadAll(body)
+			return string(b), err
+		})
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(api.OpenAPISpec)
 		if err != nil {
@@ -61,9 +70,22 @@ type apiClient struct {
 	timeout time.Duration
 	// header is sent with every request (e.g. Idempotency-Key).
 	header http.Header
+	// source is the client address the test stack's trusted proxy (the
+	// loopback) reports in X-Forwarded-For; "" sends none.
+	source string
 }
 
-func newClient(t *testing.T) *apiClient { return &apiClient{t: t} }
+// newClient is a client with an address of its own, so the limits per
+// source of one test do not spill into another.
+func newClient(t *testing.T) *apiClient { return &apiClient{t: t, source: newSource()} }
+
+var sourceSeq atomic.Int64
+
+// newSource returns a fresh address from 198.18.0.0/15 (RFC 2544, for tests).
+func newSource() string {
+	n := sourceSeq.Add(1)
+	return fmt.Sprintf("198.%d.%d.%d", 18+(n>>16)&1, (n>>8)&0xff, n&0xff)
+}
 
 // response is a finished exchange.
 type response struct {
@@ -138,6 +160,9 @@ func (c *apiClient) exchange(method, path, contentType string, body []byte, vali
 	for k, v := range c.header {
 		req.Header[k] = v
 	}
+	if c.source != "" {
+		req.Header.Set("X-Forwarded-For", c.source)
+	}
 	route, pathParams, err := openAPIRouter(c.t).FindRoute(req)
 	if err != nil {
 		c.t.Fatalf("%s %s is not in openapi.yaml: %v", method, path, err)
@@ -202,20 +227,68 @@ func newEmailSafe(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d@example.test", prefix, time.Now().UnixNano(), emailSeq.Add(1))
 }
 
-// registerRaw registers a patient without a *testing.T and returns the token.
+// registerRaw registers a patient on the shared stack without a *testing.T,
+// confirms the address and returns a login token.
 func registerRaw(email, password string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"email": email, "password": password, "name": "Bench Patiënt"})
-	res, err := http.Post(stack.APIURL+"/v1/auth/register", "application/json", bytes.NewReader(body))
+	return registerOn(stack, email, password)
+}
+
+// registerOn registers a patient on st from a fresh source address, opens
+// the confirmation link from the caught mail, logs in and returns the token.
+func registerOn(st *devstack.Stack, email, password string) (string, error) {
+	source := newSource()
+	post := func(path string, body any, out any) (int, error) {
+		b, _ := json.Marshal(body)
+		req, err := http.NewRequest("POST", st.APIURL+path, bytes.NewReader(b))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-For", source)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		if out != nil && res.StatusCode < 300 {
+			if err := json.NewDecoder(res.Body).Decode(out); err != nil {
+				return res.StatusCode, err
+			}
+		}
+		return res.StatusCode, nil
+	}
+	if code, err := post("/v1/auth/register", map[string]string{"email": email, "password": password, "name": "Bench Patiënt"}, nil); err != nil || code != http.StatusAccepted {
+		return "", fmt.Errorf("register: status %d (%v)", code, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	msg, err := st.Mail.WaitFor(ctx, func(m mailsink.Message) bool { return sentTo(m, email) && verifyLink.MatchString(m.Text) })
+	if err != nil {
+		return "", fmt.Errorf("no confirmation mail to %s: %w", email, err)
+	}
+	token, err := url.QueryUnescape(verifyLink.FindStringSubmatch(msg.Text)[1])
 	if err != nil {
 		return "", err
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("register: status %d", res.StatusCode)
+	if code, err := post("/v1/auth/email/verify", map[string]string{"token": token}, nil); err != nil || code != http.StatusNoContent {
+		return "", fmt.Errorf("verify: status %d (%v)", code, err)
 	}
 	var s session
-	if err := json.NewDecoder(res.Body).Decode(&s); err != nil {
-		return "", err
+	if code, err := post("/v1/auth/login", map[string]string{"email": email, "password": password}, &s); err != nil || code != http.StatusOK {
+		return "", fmt.Errorf("login: status %d (%v)", code, err)
 	}
 	return s.Token, nil
+}
+
+// verifyLink finds the confirmation link in a mail.
+var verifyLink = regexp.MustCompile(`https?://[^\s"<>]+/verify-email\?token=([A-Za-z0-9_%-]+)`)
+
+// sentTo reports whether m went to the address to.
+func sentTo(m mailsink.Message, to string) bool {
+	for _, rcpt := range m.To {
+		if strings.EqualFold(strings.Trim(rcpt, "<>"), to) {
+			return true
+		}
+	}
+	return false
 }

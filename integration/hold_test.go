@@ -62,11 +62,11 @@ func TestExpiredHoldFreesTheSlot(t *testing.T) {
 		return res.StatusCode
 	}
 	token := func(email string) string {
-		var s session
-		if code := call("POST", "/v1/auth/register", "", map[string]any{"email": email, "password": "hold-password-1", "name": "H"}, &s); code != http.StatusCreated {
-			t.Fatalf("register → %d", code)
+		tok, err := registerOn(st, email, "hold-password-1")
+		if err != nil {
+			t.Fatal(err)
 		}
-		return s.Token
+		return tok
 	}
 	first, second := token("first@example.nl"), token("second@example.nl")
 	var doctor string

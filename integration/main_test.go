@@ -37,6 +37,10 @@ func runMain(m *testing.M) int {
 	started := time.Now()
 	stack, err = devstack.Start(ctx, devstack.Options{
 		Dir: dir, TemporalUIAddr: "-", Logger: testLogger(), ReviewDelay: 2 * time.Second,
+		// The tests' clients come "through a proxy" on the loopback: each
+		// names its own address in X-Forwarded-For (see newClient), so limits
+		// per source hold between tests as between real clients.
+		TrustedProxies: "127.0.0.1/32,::1/128",
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -24,9 +25,14 @@ func TestOpsEndpoints(t *testing.T) {
 	if !strings.HasPrefix(string(spec.Body), "openapi: 3") {
 		t.Fatalf("openapi.yaml starts %q", spec.Body[:20])
 	}
-	metrics := c.do("GET", "/metrics", nil).expect(t, http.StatusOK)
-	if !strings.Contains(string(metrics.Body), `derma_http_requests_total{method="GET",route="/readyz",status="200"}`) {
-		t.Fatalf("metrics lack the request counter:\n%.2000s", metrics.Body)
+	metrics, err := http.Get(stack.MetricsURL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(metrics.Body)
+	metrics.Body.Close()
+	if metrics.StatusCode != http.StatusOK || !strings.Contains(string(body), `derma_http_requests_total{method="GET",route="/readyz",status="200"}`) {
+		t.Fatalf("metrics listener → %d, lacks the request counter:\n%.2000s", metrics.StatusCode, body)
 	}
 	res := c.do("GET", "/healthz", nil)
 	if id := res.Header.Get("X-Request-ID"); len(id) < 8 {
@@ -90,7 +96,7 @@ func TestAuditLogRecordsAccessAndIsAppendOnly(t *testing.T) {
 	c.do("GET", "/v1/me/access-log", nil).expect(t, http.StatusOK).decode(t, &log)
 	var sawCreate, sawRead bool
 	for _, e := range log.Items {
-		if e.ObjectType == "user" && e.Action == "create" && e.Outcome == 201 {
+		if e.ObjectType == "user" && e.Action == "create" && e.Outcome == http.StatusAccepted {
 			sawCreate = true
 		}
 		if e.ObjectType == "user" && e.Action == "read" && e.ActorID != nil && *e.ActorID == reg.User.ID && e.ClientIP != "" {

@@ -11,11 +11,7 @@ import (
 // wrong PINs lock it; a new login needs a new unlock.
 func TestPINGuardsMedicalRecords(t *testing.T) {
 	email := newEmail("pin")
-	c := newClient(t)
-	var s session
-	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": "pin-password-1", "name": "P"}).
-		expect(t, http.StatusCreated).decode(t, &s)
-	c.token = s.Token
+	c, s := registerVerified(t, email, "pin-password-1")
 
 	// A consultation of this patient (inserted directly: the booking flows are tested elsewhere).
 	var doctor, id string

@@ -13,6 +13,7 @@ import (
 
 	"derma2go/demodata"
 	"derma2go/devstack"
+	"derma2go/devstack/mailsink"
 	"derma2go/workflows"
 )
 
@@ -47,8 +48,12 @@ func TestRestartKeepsUsersDataAndWorkflows(t *testing.T) {
 	}
 	res := post(first.APIURL, "/v1/auth/register", map[string]any{"email": "kept@example.nl", "password": "kept-password-1", "name": "Kept"})
 	res.Body.Close()
-	if res.StatusCode != http.StatusCreated {
+	if res.StatusCode != http.StatusAccepted {
 		t.Fatalf("register → %d", res.StatusCode)
+	}
+	// The account is stored by the time its confirmation mail is out.
+	if _, err := first.Mail.WaitFor(ctx, func(m mailsink.Message) bool { return sentTo(m, "kept@example.nl") }); err != nil {
+		t.Fatal(err)
 	}
 	var doctor string
 	if err := first.Platform.Store.Pool.QueryRow(ctx, "SELECT user_id FROM doctors ORDER BY user_id LIMIT 1").Scan(&doctor); err != nil {

@@ -12,6 +12,11 @@ package mail
 const (
 	// TemplatePasswordReset is sent when someone asks to reset a password. Data: PasswordResetData.
 	TemplatePasswordReset = "password_reset"
+	// TemplateVerifyEmail asks a new patient to confirm the address. Data: VerifyEmailData.
+	TemplateVerifyEmail = "verify_email"
+	// TemplateAccountExists answers a registration for an address that has an
+	// account already. Data: AccountExistsData.
+	TemplateAccountExists = "account_exists"
 	// TemplateWelcome is sent after registration. Data: WelcomeData.
 	TemplateWelcome = "welcome"
 	// TemplateAdviceRequestReceived tells a doctor about a new email-advice request. Data: AdviceRequestReceivedData.
@@ -61,6 +66,19 @@ type PasswordResetData struct {
 	Name           string // account holder; may be empty
 	ResetURL       string // single-use reset link
 	ExpiresMinutes int    // validity of ResetURL in minutes
+}
+
+// VerifyEmailData is the data of TemplateVerifyEmail.
+type VerifyEmailData struct {
+	Name        string // account holder; may be empty
+	VerifyURL   string // single-use confirmation link
+	ExpiresDays int    // validity of VerifyURL in days
+}
+
+// AccountExistsData is the data of TemplateAccountExists.
+type AccountExistsData struct {
+	Name     string // account holder; may be empty
+	ResetURL string // where to ask for a new password
 }
 
 // WelcomeData is the data of TemplateWelcome.

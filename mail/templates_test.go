@@ -18,6 +18,8 @@ import (
 // distinctive value so the test can check that the template shows it.
 var samples = map[string]any{
 	TemplatePasswordReset: PasswordResetData{Name: "Sanne de Vries", ResetURL: "https://derma2go.test/reset?token=abc123", ExpiresMinutes: 30},
+	TemplateVerifyEmail:   VerifyEmailData{Name: "Sanne de Vries", VerifyURL: "https://derma2go.test/verify-email?token=abc123", ExpiresDays: 2},
+	TemplateAccountExists: AccountExistsData{Name: "Sanne de Vries", ResetURL: "https://derma2go.test/forgot-password"},
 	TemplateWelcome:       WelcomeData{Name: "Sanne de Vries", PortalURL: "https://derma2go.test/portal"},
 	TemplateAdviceRequestReceived: AdviceRequestReceivedData{
 		DoctorName: "dr. Pieter Jansen", ConsultationURL: "https://derma2go.test/doctor/consultations/c-1",
@@ -108,8 +110,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 24 {
-		t.Errorf("got %d templates, want 24", len(names))
+	if len(names) != 26 {
+		t.Errorf("got %d templates, want 26", len(names))
 	}
 }
 

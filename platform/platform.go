@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
 
@@ -47,7 +46,8 @@ type Platform struct {
 	// Live is this process's listener for live events (ServeLive); nil
 	// in processes that serve no event streams.
 	Live *live.Hub
-	// Metrics is the Prometheus registry the API and the SFU report to.
+	// Metrics is the Prometheus registry the API and the SFU report to;
+	// MetricsHandler serves it on its own listener.
 	Metrics *prometheus.Registry
 	// SFU is the video SFU and TURN the embedded TURN server (nil when
 	// VIDEO_TURN_ADDR is unset), once OpenVideo opened them.
@@ -59,8 +59,7 @@ type Platform struct {
 // Open connects to PostgreSQL and Temporal and builds the mail and payment
 // clients. Close releases them.
 func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platform, error) {
-	p := &Platform{Config: cfg, Logger: logger, Metrics: prometheus.NewRegistry()}
-	p.Metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	p := &Platform{Config: cfg, Logger: logger, Metrics: api.NewRegistry()}
 	var err error
 	if p.Fields, err = secure.NewFields(cfg.DataKeys, cfg.LookupKey); err != nil {
 		return nil, err
@@ -148,6 +147,7 @@ func (p *Platform) APIHandler() http.Handler {
 		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
 		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
+		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		Engine: engine, Video: p.video,
 		Live: p.Live,
 		Temporal: func(ctx context.Context) error {
@@ -155,6 +155,13 @@ func (p *Platform) APIHandler() http.Handler {
 			return err
 		},
 	})
+}
+
+// MetricsHandler serves the Prometheus metrics at /metrics (for METRICS_ADDR).
+func (p *Platform) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", api.MetricsHandler(p.Metrics))
+	return mux
 }
 
 // Serve runs handler on addr until ctx ends, then shuts down gracefully.

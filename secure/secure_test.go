@@ -127,3 +127,19 @@ func TestSignedLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestIsCommonPassword(t *testing.T) {
+	for _, pw := range []string{"1234567890", "QwertyUIOP", "basketball", "Basketball2024!", "iloveyou12345", "password123456"} {
+		if !IsCommonPassword(pw) {
+			t.Errorf("%q is not taken as common", pw)
+		}
+	}
+	for _, pw := range []string{"doctor-demo-2026", "first-password-1", "correct horse battery staple", "9081726354", "xk4!tree-lamp"} {
+		if IsCommonPassword(pw) {
+			t.Errorf("%q is taken as common", pw)
+		}
+	}
+	if len(commonPasswords) < 3000 {
+		t.Fatalf("only %d common passwords loaded", len(commonPasswords))
+	}
+}

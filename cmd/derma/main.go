@@ -4,7 +4,7 @@
 //	derma api       run the REST API (production; configuration from the environment)
 //	derma worker    run the Temporal worker (production)
 //	derma migrate   apply database migrations (MIGRATE_DATABASE_URL, else DATABASE_URL)
-//	derma seed      load demo data (doctors, an admin, two patients)
+//	derma seed      load demo data (doctors, an admin, two patients); needs --demo-accounts
 //	derma reindex   rebuild the search index from PostgreSQL
 //	derma help      this text
 package main
@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -37,7 +38,9 @@ Commands:
   api       run the REST API; configuration from environment variables
   worker    run the Temporal worker; configuration from environment variables
   migrate   apply pending database migrations as the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL)
-  seed      load demo data into the database (idempotent)
+  seed      load demo data into the database (idempotent); its accounts have
+            public passwords, so it asks for --demo-accounts (or
+            SEED_DEMO_ACCOUNTS=yes): never on a production database
   reindex   rebuild the search index from PostgreSQL
   help      show this text (derma <command> --help: that command's help)
 
@@ -126,7 +129,7 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	case "migrate":
 		return runMigrate(ctx)
 	case "seed":
-		return runSeed(ctx)
+		return runSeed(ctx, args[1:])
 	case "reindex":
 		return runReindex(ctx)
 	case "help", "-h", "--help", "-help":
@@ -170,7 +173,22 @@ func runAPI(ctx context.Context) error {
 	}
 	go p.FollowRooms(ctx, platform.RoomSweep)
 	p.Logger.Info("api listening", "addr", p.Config.ListenAddr, "video_udp", p.SFU.UDPAddr().String())
-	return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler(), p.Config.HTTP))
+	if p.Config.MetricsAddr == "off" {
+		return platform.Serve(ctx, platform.NewHTTPServer(p.Config.ListenAddr, p.APIHandler(), p.Config.HTTP))
+	}
+	p.Logger.Info("metrics listening", "addr", p.Config.MetricsAddr)
+	// Either server failing stops both.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	serve := func(addr string, h http.Handler, errc chan<- error) {
+		err := platform.Serve(ctx, platform.NewHTTPServer(addr, h, p.Config.HTTP))
+		cancel()
+		errc <- err
+	}
+	apiErr, metricsErr := make(chan error, 1), make(chan error, 1)
+	go serve(p.Config.MetricsAddr, p.MetricsHandler(), metricsErr)
+	go serve(p.Config.ListenAddr, p.APIHandler(), apiErr)
+	return errors.Join(<-apiErr, <-metricsErr)
 }
 
 func runWorker(ctx context.Context) error {
@@ -199,7 +217,10 @@ func runMigrate(ctx context.Context) error {
 	return nil
 }
 
-func runSeed(ctx context.Context) error {
+func runSeed(ctx context.Context, args []string) error {
+	if err := demodata.Asked(args, os.Getenv); err != nil {
+		return err
+	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
