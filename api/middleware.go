@@ -87,8 +87,26 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 			Buckets: prometheus.DefBuckets,
 		}, []string{"method", "route"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	// A second handler on the same registry (several APIs in one process)
+	// shares the series of the first.
+	m.requests = registerOnce(reg, m.requests)
+	m.duration = registerOnce(reg, m.duration)
 	return m
+}
+
+// registerOnce registers c, or returns the collector registered already
+// under its name.
+func registerOnce[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	if err := reg.Register(c); err != nil {
+		var dup prometheus.AlreadyRegisteredError
+		if errors.As(err, &dup) {
+			if existing, ok := dup.ExistingCollector.(C); ok {
+				return existing
+			}
+		}
+		panic(fmt.Sprintf("api: metrics: %v", err))
+	}
+	return c
 }
 
 func (m *httpMetrics) middleware() gin.HandlerFunc {

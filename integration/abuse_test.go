@@ -207,7 +207,7 @@ func TestRegisterAndForgotRevealNothing(t *testing.T) {
 		var known, unknown []time.Duration
 		var bodies []string
 		for i := range samples {
-			existing := demodata.DoctorEmail(150 + i) // seeded accounts
+			existing := demodata.DoctorEmail(185 + i) // seeded accounts no other test uses
 			fresh := newEmail("reveal")
 			for _, email := range []string{existing, fresh} {
 				body := map[string]any{"email": email}
@@ -240,11 +240,11 @@ func TestRegisterAndForgotRevealNothing(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, err := stack.Mail.WaitFor(ctx, func(m mailsink.Message) bool {
-		return sentTo(m, demodata.DoctorEmail(150)) && strings.Contains(m.Text, "geen nieuw account")
+		return sentTo(m, demodata.DoctorEmail(185)) && strings.Contains(m.Text, "geen nieuw account")
 	}); err != nil {
 		t.Errorf("no account-exists notice to the owner: %v", err)
 	}
-	newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": demodata.DoctorEmail(150), "password": "doctor-demo-2026"}).
+	newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": demodata.DoctorEmail(185), "password": "doctor-demo-2026"}).
 		expect(t, http.StatusOK)
 }
 
