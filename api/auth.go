@@ -159,21 +159,19 @@ func (s *Server) register(c *gin.Context) {
 	if req.Language == "" {
 		req.Language = "nl"
 	}
-	// The new account's creation is audited in the transaction that makes it,
-	// as part of this request.
-	created := db.InsertAuditEventParams{
-		ActorRole: "anonymous", ObjectType: "user", Action: actionCreate, Outcome: http.StatusAccepted,
-		Route: c.Request.Method + " " + c.FullPath(), RequestID: requestID(c), ClientIp: c.ClientIP(),
-		UserAgent: truncate(c.Request.UserAgent(), 256),
-	}
-	if !s.background(c, func(ctx context.Context, log *slog.Logger) { s.registerNow(ctx, log, req, created) }) {
+	// The account's id is fixed now, so this request's audit row names it;
+	// for an address with an account no user gets the id, and the row
+	// names one that never existed (the answer must not differ).
+	id := uuid.New()
+	auditSubject(c, id, id.String())
+	if !s.background(c, func(ctx context.Context, log *slog.Logger) { s.registerNow(ctx, log, req, id) }) {
 		return
 	}
 	answerEvenly(c, start, http.StatusAccepted, registered)
 }
 
 // registerNow does the work of a registration after its answer.
-func (s *Server) registerNow(ctx context.Context, log *slog.Logger, req registerRequest, created db.InsertAuditEventParams) {
+func (s *Server) registerNow(ctx context.Context, log *slog.Logger, req registerRequest, id uuid.UUID) {
 	hash, err := secure.HashPassword(req.Password, secure.DefaultArgon2)
 	if err != nil {
 		log.ErrorContext(ctx, "registration: password not hashed", "err", err)
@@ -184,14 +182,10 @@ func (s *Server) registerNow(ctx context.Context, log *slog.Logger, req register
 		log.ErrorContext(ctx, "registration: user not encrypted", "err", err)
 		return
 	}
+	params.ID = id
 	var token string
 	err = s.Store.Tx(ctx, func(q *db.Queries) error {
 		if _, err := q.CreateUser(ctx, params); err != nil {
-			return err
-		}
-		created.PatientID = uuid.NullUUID{UUID: params.ID, Valid: true}
-		created.ObjectID = params.ID.String()
-		if err := q.InsertAuditEvent(ctx, created); err != nil {
 			return err
 		}
 		token, err = s.newVerification(ctx, q, params.ID)
