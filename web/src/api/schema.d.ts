@@ -91,42 +91,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus metrics */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Metrics in the Prometheus text format. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "text/plain": string;
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/openapi.yaml": {
         parameters: {
             query?: never;
@@ -172,14 +136,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create a patient account and log in */
+        /**
+         * Create a patient account and mail a link to confirm the address
+         * @description Answers 202 with the same body whether or not the address has an account (no account
+         *     enumeration): a new address gets an account and a confirmation link, an address with an
+         *     account gets a notice mail and nothing changes. That work is done right after the answer;
+         *     once the mail is out, log in (booking needs the confirmed address). The most common passwords are refused (422, field `password`).
+         *     Limited per source address (429).
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description `cookie` puts the session token in the httpOnly session cookie (and the CSRF cookie) and answers an empty `token`. */
-                    "X-Derma-Session"?: "cookie";
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -196,21 +164,105 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Account created; the session is open. */
-                201: {
+                /** @description Accepted; a mail is on its way. */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Session"];
+                        "application/json": components["schemas"]["Accepted"];
                     };
                 };
                 400: components["responses"]["Problem"];
                 401: components["responses"]["Problem"];
-                409: components["responses"]["Problem"];
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/email/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm an email address with the token of its single-use link (valid 48 hours) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Confirmed; every open link of the account is used up. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/email/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a new link to confirm my email address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted; a mail is on its way. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
             };
         };
         delete?: never;
@@ -318,7 +370,7 @@ export interface paths {
         put?: never;
         /**
          * Mail a single-use reset link (valid 1 hour)
-         * @description Answers 202 whether or not the address has an account.
+         * @description Answers 202 with the same body after the same minimum time whether or not the address has an account.
          */
         post: {
             parameters: {
@@ -674,6 +726,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Page behind the emailed confirmation link (posts to /v1/auth/email/verify) */
+        get: {
+            parameters: {
+                query?: {
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The page. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations": {
         parameters: {
             query?: never;
@@ -712,8 +802,11 @@ export interface paths {
         put?: never;
         /**
          * Book a consultation; returns the Mollie checkout URL where payment is in advance
-         * @description Logged-in patients book under their account; guests (no Authorization) give `guest_email`
-         *     and receive a signed, expiring `access_token` (and `access_link`) for this consultation.
+         * @description Logged-in patients book under their account once their email address is confirmed
+         *     (403 `email-unverified` before), with at most `MAX_UNPAID_BOOKINGS` unpaid appointments
+         *     ahead (409 `too-many-unpaid`); guests (no Authorization) give `guest_email` and receive a
+         *     signed, expiring `access_token` (and `access_link`) for this consultation; guest bookings
+         *     are limited per source address (429).
          *
          *     `walk_in` (guests allowed, no `slot_start`): only while the doctor's walk-in session is open
          *     (`GET /v1/doctors/{id}/walk-in`); once Mollie confirms the payment the patient joins the
@@ -795,6 +888,7 @@ export interface paths {
                 413: components["responses"]["Problem"];
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
                 503: components["responses"]["Unavailable"];
             };
         };
@@ -3849,7 +3943,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Unlock the medical parts of the portal for this session (15 minutes); 5 wrong PINs lock it for 15 minutes */
+        /**
+         * Unlock the medical parts of the portal for this session (15 minutes)
+         * @description Wrong PINs count per session: the fifth locks this session's PIN for 15 minutes (423), each
+         *     further one doubles the lock (up to 24 hours). Other sessions are not affected; setting a
+         *     new PIN (PUT /v1/me/pin) lifts every lock.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3928,8 +4027,15 @@ export interface components {
             /** @enum {string} */
             language: "nl" | "en";
             has_pin: boolean;
+            /** @description the address is confirmed (needed to book) */
+            email_verified: boolean;
             /** Format: date-time */
             created_at: string;
+        };
+        Accepted: {
+            /** @enum {string} */
+            status: "accepted";
+            detail: string;
         };
         Session: {
             /** @description The bearer token; empty for a cookie session (X-Derma-Session: cookie). */
