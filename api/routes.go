@@ -99,8 +99,7 @@ func (s *Server) routeTable() []routeSpec {
 		// other page reaches the web client through NoRoute.
 		{method: "GET", path: "/payment-return", handler: s.webClient()},
 		{method: "GET", path: "/reset-password", handler: s.webClient()},
-		// Served by the API until the web client has a confirmation page.
-		{method: "GET", path: "/verify-email", handler: s.verifyPage},
+		{method: "GET", path: "/verify-email", handler: s.webClient()},
 
 		// Accounts.
 		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), handler: s.register},

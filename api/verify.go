@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,6 +13,7 @@ import (
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/secure"
+	"derma2go/web"
 )
 
 const (
@@ -91,7 +91,7 @@ func (s *Server) newVerification(ctx context.Context, q *db.Queries, user uuid.U
 func (s *Server) mailVerification(ctx context.Context, log *slog.Logger, user uuid.UUID, email, name, lang, token string) {
 	msg, err := mail.Render(lang, mail.TemplateVerifyEmail, mail.VerifyEmailData{
 		Name:        name,
-		VerifyURL:   s.PublicURL + "/verify-email?token=" + url.QueryEscape(token),
+		VerifyURL:   web.Links{Base: s.PublicURL}.VerifyEmail(token),
 		ExpiresDays: int(verifyLifetime.Hours() / 24),
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"derma2go/devstack/mailsink"
+	"derma2go/web"
 )
 
 type session struct {
@@ -58,7 +59,7 @@ func registerVerified(t *testing.T, email, password string) (*apiClient, session
 }
 
 // confirmEmail follows the confirmation link mailed to email: the link opens
-// an HTML page, whose script posts the token to the API.
+// the web client's page, which posts the token to the API as done here.
 func confirmEmail(t *testing.T, c *apiClient, email string) {
 	t.Helper()
 	msg := waitForLink(t, strings.ToLower(email), verifyLink)
@@ -75,8 +76,9 @@ func confirmEmail(t *testing.T, c *apiClient, email string) {
 		t.Fatalf("link %s is not this stack's confirmation page", link)
 	}
 	pageRes := c.do("GET", strings.TrimPrefix(link, stack.APIURL), nil).expect(t, http.StatusOK)
-	if ct := pageRes.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(string(pageRes.Body), "/v1/auth/email/verify") {
-		t.Fatalf("the confirmation link opens %q:\n%s", ct, pageRes.Body)
+	if page, ok := web.Match(strings.SplitN(strings.TrimPrefix(link, stack.APIURL), "?", 2)[0]); !ok || page != "verifyEmail" ||
+		!strings.HasPrefix(pageRes.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("the confirmation link opens %q (page %q):\n%s", pageRes.Header.Get("Content-Type"), page, pageRes.Body)
 	}
 	c.do("POST", "/v1/auth/email/verify", map[string]any{"token": token}).expect(t, http.StatusNoContent)
 }

@@ -46,6 +46,12 @@ func (l Links) ResetPassword(token string) string {
 	return l.build("/reset-password", url.Values{"token": {token}})
 }
 
+// VerifyEmail is the page that confirms an email address with the token
+// mailed at registration.
+func (l Links) VerifyEmail(token string) string {
+	return l.build("/verify-email", url.Values{"token": {token}})
+}
+
 // PaymentReturn is where the checkout sends the payer back: it follows the
 // payment until it settles, in lang, and (for guests, with access) links on
 // to the consultation.

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type User } from "./api/client";
 import { Link } from "./components";
 import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
-import { ForgotPasswordPage, LoginPage, RegisterPage, ResetPasswordPage } from "./pages/auth";
+import {
+  ForgotPasswordPage,
+  LoginPage,
+  RegisterPage,
+  ResetPasswordPage,
+  VerifyEmailPage,
+} from "./pages/auth";
 import { BookingDonePage, BookingIntakePage, BookingPage } from "./pages/booking";
 import { ConsultationPage, PortalPage } from "./pages/consultation";
 import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
@@ -138,6 +144,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <ForgotPasswordPage />;
     case "resetPassword":
       return <ResetPasswordPage token={query.get("token") ?? ""} />;
+    case "verifyEmail":
+      return <VerifyEmailPage token={query.get("token") ?? ""} />;
     case "paymentReturn":
       return <PaymentReturnPage id={query.get("consultation") ?? ""} access={query.get("access") ?? ""} />;
     case "portal":

@@ -733,7 +733,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Page behind the emailed confirmation link (posts to /v1/auth/email/verify) */
+        /** Web-client page behind the emailed confirmation link (posts to /v1/auth/email/verify) */
         get: {
             parameters: {
                 query?: {
@@ -745,7 +745,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The page. */
+                /** @description The web client's page (index.html). */
                 200: {
                     headers: {
                         [name: string]: unknown;

@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { useI18n } from "../i18n";
@@ -252,6 +252,48 @@ export function ResetPasswordPage({ token }: { token: string }) {
             {t("save")}
           </button>
         </form>
+      )}
+    </section>
+  );
+}
+
+/** VerifyEmailPage confirms the address of the emailed link's token once, on opening. */
+export function VerifyEmailPage({ token }: { token: string }) {
+  const { t } = useI18n();
+  const [state, setState] = useState<"busy" | "done" | "error">(token ? "busy" : "error");
+  const [message, setMessage] = useState(token ? "" : t("verifyNoToken"));
+  const sent = useRef(false);
+  useEffect(() => {
+    if (!token || sent.current) return;
+    sent.current = true;
+    api
+      .POST("/v1/auth/email/verify", { body: { token } })
+      .then(({ response, error: problem }) => {
+        if (response.ok) setState("done");
+        else {
+          setState("error");
+          setMessage(problem?.detail ?? t("errorGeneric"));
+        }
+      })
+      .catch(() => {
+        setState("error");
+        setMessage(t("offline"));
+      });
+  }, [token, t]);
+  return (
+    <section className="card narrow">
+      <h1>{t("verifyTitle")}</h1>
+      {state === "busy" ? (
+        <p role="status">{t("verifyBusy")}</p>
+      ) : state === "done" ? (
+        <>
+          <Notice kind="ok">{t("verifyDone")}</Notice>
+          <p>
+            <Link href="/login">{t("login")}</Link>
+          </p>
+        </>
+      ) : (
+        <Notice kind="error">{message}</Notice>
       )}
     </section>
   );
