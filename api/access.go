@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/db"
+	"derma2go/live"
 )
 
 // Object-level access runs in two steps around authentication: findSubject
@@ -89,11 +90,10 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 		p := currentPrincipal(c)
 		var allowed bool
 		switch sc {
-		case scopeConsultation, scopeConsultationParticipant:
+		case scopeConsultationParticipant:
+			allowed = s.reachParty(c, p, row)
+		case scopeConsultation:
 			allowed = p != nil && p.Role == RolePatient && row.PatientID.Valid && row.PatientID.UUID == p.UserID
-			if sc == scopeConsultationParticipant && !allowed {
-				allowed = p != nil && p.Role == RoleDoctor && row.DoctorID == p.UserID
-			}
 			if !allowed && s.guestLinkValid(c, row.ID) {
 				allowed = true
 				if e := auditEntryOf(c); e != nil {
@@ -114,6 +114,39 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 		c.Next()
 	}
 }
+
+// reachParty decides scopeConsultationParticipant: the consultation's doctor,
+// its logged-in patient, or a holder of its guest link; it records which
+// side the caller is (partyRole).
+func (s *Server) reachParty(c *gin.Context, p *principal, row db.Consultation) bool {
+	switch {
+	case p != nil && p.Role == RoleDoctor && row.DoctorID == p.UserID:
+		c.Set(ctxPartyRole, live.RoleDoctor)
+	case p != nil && p.Role == RolePatient && row.PatientID.Valid && row.PatientID.UUID == p.UserID:
+		c.Set(ctxPartyRole, live.RolePatient)
+	case s.guestLinkValid(c, row.ID):
+		c.Set(ctxPartyRole, live.RolePatient)
+		c.Set(ctxGuest, true)
+		if e := auditEntryOf(c); e != nil {
+			e.guest = true
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+const (
+	ctxPartyRole = "derma.party_role"
+	ctxGuest     = "derma.guest"
+)
+
+// partyRole is the side of the consultation the caller is on
+// (live.RolePatient or live.RoleDoctor), after scopeConsultationParticipant.
+func partyRole(c *gin.Context) string { return c.GetString(ctxPartyRole) }
+
+// viaGuestLink reports whether the caller came with the guest link.
+func viaGuestLink(c *gin.Context) bool { return c.GetBool(ctxGuest) }
 
 // guestLinkValid reports whether the request carries the consultation's
 // signed guest link (?access= or X-Access-Token).

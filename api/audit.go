@@ -41,6 +41,9 @@ type auditEntry struct {
 	guest bool
 	// listed are the patients a list read showed, each with its objects.
 	listed []auditListing
+	// written: the entry went to the log before the handler returned
+	// (auditNow, for a stream that stays open).
+	written bool
 }
 
 type auditListing struct {
@@ -65,6 +68,18 @@ func (s *Server) audited(r routeSpec) gin.HandlerFunc {
 		}
 		c.Set(ctxAudit, e)
 		c.Next()
+		if !e.written {
+			s.writeAudit(c, e)
+		}
+	}
+}
+
+// auditNow writes the request's audit entry at once, with the status
+// already sent, instead of when the handler returns: an event stream that
+// stays open for hours is logged when it opens, once.
+func (s *Server) auditNow(c *gin.Context) {
+	if e := auditEntryOf(c); e != nil && !e.written {
+		e.written = true
 		s.writeAudit(c, e)
 	}
 }

@@ -149,6 +149,12 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/video/ws", timeout: noHandlerTimeout, handler: s.videoSignal},
 		{method: "POST", path: "/v1/webhooks/mollie", handler: s.mollieWebhook},
 
+		// Both sides of a live consultation (patient or guest link, and its doctor).
+		{method: "GET", path: "/v1/consultations/:id/events", scope: scopeConsultationParticipant, audit: audit("consultation_events", actionRead), timeout: noHandlerTimeout, handler: s.consultationEvents},
+		{method: "GET", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionRead), pin: true, handler: s.listChat},
+		{method: "POST", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionCreate), pin: true, handler: s.postChat},
+		{method: "POST", path: "/v1/consultations/:id/presence", scope: scopeConsultationParticipant, audit: audit("presence", actionUpdate), handler: s.postPresence},
+
 		// Doctors.
 		{method: "GET", path: "/v1/doctor/consultations", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorConsultations},
 		{method: "GET", path: "/v1/doctor/consultations/:id", roles: doctors, scope: scopeDoctorConsultation, audit: audit("consultation", actionRead), handler: s.doctorConsultation},
@@ -165,6 +171,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancel", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorCancel, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/confirm", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateConfirmCancellation, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/reject", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRejectCancellation, nil)},
+		{method: "GET", path: "/v1/doctor/waiting-room", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorWaitingRoom},
+		{method: "GET", path: "/v1/doctor/events", roles: doctors, audit: audit("consultation_events", actionRead), timeout: noHandlerTimeout, handler: s.doctorEvents},
 		{method: "GET", path: "/v1/doctor/invoices", roles: doctors, audit: audit("invoice", actionSearch), handler: s.listDoctorInvoices},
 		{method: "GET", path: "/v1/doctor/invoices/:file", roles: doctors, scope: scopeDoctorInvoice, audit: audit("invoice", actionExport), handler: s.doctorInvoicePDF},
 		{method: "GET", path: "/v1/doctor/profile", roles: doctors, handler: s.doctorProfile},

@@ -82,7 +82,8 @@ func TestRouteTableIsTheRouter(t *testing.T) {
 // of object has the same protection on every route.
 func TestRouteTableRules(t *testing.T) {
 	s := &Server{Deps: Deps{}}
-	medical := map[string]bool{"intake": true, "photo": true, "advice": true, "document": true, "prescription": true, "invoice": true}
+	medical := map[string]bool{"intake": true, "photo": true, "advice": true, "document": true, "prescription": true, "invoice": true,
+		"chat": true}
 	pinOf := map[string]bool{}
 	for _, r := range s.routeTable() {
 		key := r.method + " " + r.path
@@ -90,16 +91,17 @@ func TestRouteTableRules(t *testing.T) {
 		if onObject && (r.scope == scopeNone || !r.audit.audited()) {
 			t.Errorf("%s reaches someone's consultation or invoice without a scope or an audit entry", key)
 		}
-		if (r.scope == scopeConsultation || r.scope == scopeDoctorConsultation) && !strings.Contains(r.path, ":id") {
+		patientReaches := r.scope == scopeConsultation || r.scope == scopeConsultationParticipant
+		if (patientReaches || r.scope == scopeDoctorConsultation) && !strings.Contains(r.path, ":id") {
 			t.Errorf("%s has a consultation scope but no :id", key)
 		}
 		if r.audit.audited() && !oneOf(r.audit.action, actionCreate, actionRead, actionUpdate, actionDelete, actionExport, actionSearch) {
 			t.Errorf("%s audits the unknown action %q", key, r.audit.action)
 		}
-		if r.pin && r.scope != scopeConsultation {
+		if r.pin && !patientReaches {
 			t.Errorf("%s asks for the PIN outside the patient's consultation", key)
 		}
-		if r.scope != scopeConsultation {
+		if !patientReaches {
 			continue
 		}
 		if want := medical[r.audit.object]; r.pin != want {

@@ -86,6 +86,8 @@ type Server struct {
 	care   *care.Service
 	// jobSlots bounds the work done after the answer (see background).
 	jobSlots chan struct{}
+	// streams counts the open event streams per caller.
+	streams streamSlots
 }
 
 // defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.

@@ -49,13 +49,12 @@ func (q *Queries) CreateChatMessage(ctx context.Context, arg CreateChatMessagePa
 }
 
 const doctorWaitingRoom = `-- name: DoctorWaitingRoom :many
-SELECT c.id, c.patient_id, c.consultation_type, c.status, c.slot, c.expected_start, c.language,
-       p.connection AS patient_connection, p.seen_at AS patient_seen_at
+SELECT c.id, c.doctor_id, c.patient_id, c.guest_email_enc, c.guest_email_hash, c.consultation_type, c.advice_form, c.status, c.language, c.amount_cents, c.currency, c.slot, c.hold_expires_at, c.due_at, c.created_at, c.updated_at, c.payment_id, c.paid_at, c.completed_at, c.status_seq, c.status_reason, c.admin_fee_cents, c.expected_start, c.guest_name_enc, c.guest_birth_date_enc, c.advice_notify_only, c.walkin_opens, c.walkin_closes, p.connection AS patient_connection, p.seen_at AS patient_seen_at
 FROM consultations c
 LEFT JOIN consultation_presence p ON p.consultation_id = c.id AND p.role = 'patient'
 WHERE c.doctor_id = $1
   AND c.consultation_type IN ('video', 'walk_in')
-  AND (c.status IN ('waiting', 'in_session')
+  AND (c.status IN ('waiting', 'in_session', 'queued', 'called')
        OR (c.status IN ('scheduled', 'cancellation_requested')
            AND COALESCE(c.expected_start, lower(c.slot)) >= $2::timestamptz
            AND COALESCE(c.expected_start, lower(c.slot)) < $3::timestamptz))
@@ -70,19 +69,13 @@ type DoctorWaitingRoomParams struct {
 }
 
 type DoctorWaitingRoomRow struct {
-	ID                uuid.UUID
-	PatientID         uuid.NullUUID
-	ConsultationType  string
-	Status            string
-	Slot              pgtype.Range[pgtype.Timestamptz]
-	ExpectedStart     *time.Time
-	Language          string
+	Consultation      Consultation
 	PatientConnection pgtype.Text
 	PatientSeenAt     *time.Time
 }
 
 // The doctor's video and walk-in consultations in or near the waiting room:
-// waiting or in session, or scheduled to start (with any delay) between
+// waiting (a walk-in: queued or called) or in session, or scheduled to start (with any delay) between
 // @window_from and @window_to; with the patient's last heartbeat.
 func (q *Queries) DoctorWaitingRoom(ctx context.Context, arg DoctorWaitingRoomParams) ([]DoctorWaitingRoomRow, error) {
 	rows, err := q.db.Query(ctx, doctorWaitingRoom, arg.DoctorID, arg.WindowFrom, arg.WindowTo)
@@ -94,13 +87,34 @@ func (q *Queries) DoctorWaitingRoom(ctx context.Context, arg DoctorWaitingRoomPa
 	for rows.Next() {
 		var i DoctorWaitingRoomRow
 		if err := rows.Scan(
-			&i.ID,
-			&i.PatientID,
-			&i.ConsultationType,
-			&i.Status,
-			&i.Slot,
-			&i.ExpectedStart,
-			&i.Language,
+			&i.Consultation.ID,
+			&i.Consultation.DoctorID,
+			&i.Consultation.PatientID,
+			&i.Consultation.GuestEmailEnc,
+			&i.Consultation.GuestEmailHash,
+			&i.Consultation.ConsultationType,
+			&i.Consultation.AdviceForm,
+			&i.Consultation.Status,
+			&i.Consultation.Language,
+			&i.Consultation.AmountCents,
+			&i.Consultation.Currency,
+			&i.Consultation.Slot,
+			&i.Consultation.HoldExpiresAt,
+			&i.Consultation.DueAt,
+			&i.Consultation.CreatedAt,
+			&i.Consultation.UpdatedAt,
+			&i.Consultation.PaymentID,
+			&i.Consultation.PaidAt,
+			&i.Consultation.CompletedAt,
+			&i.Consultation.StatusSeq,
+			&i.Consultation.StatusReason,
+			&i.Consultation.AdminFeeCents,
+			&i.Consultation.ExpectedStart,
+			&i.Consultation.GuestNameEnc,
+			&i.Consultation.GuestBirthDateEnc,
+			&i.Consultation.AdviceNotifyOnly,
+			&i.Consultation.WalkinOpens,
+			&i.Consultation.WalkinCloses,
 			&i.PatientConnection,
 			&i.PatientSeenAt,
 		); err != nil {
@@ -168,6 +182,25 @@ func (q *Queries) GetConsultationLive(ctx context.Context, id uuid.UUID) (GetCon
 	return i, err
 }
 
+const latestChatMessage = `-- name: LatestChatMessage :one
+SELECT id, consultation_id, seq, from_role, author_id, text_enc, created_at FROM consultation_chat WHERE consultation_id = $1 ORDER BY seq DESC LIMIT 1
+`
+
+func (q *Queries) LatestChatMessage(ctx context.Context, consultationID uuid.UUID) (ConsultationChat, error) {
+	row := q.db.QueryRow(ctx, latestChatMessage, consultationID)
+	var i ConsultationChat
+	err := row.Scan(
+		&i.ID,
+		&i.ConsultationID,
+		&i.Seq,
+		&i.FromRole,
+		&i.AuthorID,
+		&i.TextEnc,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const listChatMessages = `-- name: ListChatMessages :many
 SELECT id, consultation_id, seq, from_role, author_id, text_enc, created_at FROM consultation_chat WHERE consultation_id = $1 ORDER BY seq LIMIT 1000
 `
@@ -201,21 +234,16 @@ func (q *Queries) ListChatMessages(ctx context.Context, consultationID uuid.UUID
 }
 
 const listChatMessagesAfter = `-- name: ListChatMessagesAfter :many
-SELECT m.id, m.consultation_id, m.seq, m.from_role, m.author_id, m.text_enc, m.created_at FROM consultation_chat m
-WHERE m.consultation_id = $1
-  AND m.seq > COALESCE((SELECT a.seq FROM consultation_chat a WHERE a.id = $2::uuid AND a.consultation_id = $1), 0)
-ORDER BY m.seq LIMIT 1000
+SELECT id, consultation_id, seq, from_role, author_id, text_enc, created_at FROM consultation_chat WHERE consultation_id = $1 AND seq > $2 ORDER BY seq LIMIT 1000
 `
 
 type ListChatMessagesAfterParams struct {
 	ConsultationID uuid.UUID
-	After          uuid.UUID
+	Seq            int64
 }
 
-// The messages after the one with id @after (all of them if it is not a
-// message of this consultation).
 func (q *Queries) ListChatMessagesAfter(ctx context.Context, arg ListChatMessagesAfterParams) ([]ConsultationChat, error) {
-	rows, err := q.db.Query(ctx, listChatMessagesAfter, arg.ConsultationID, arg.After)
+	rows, err := q.db.Query(ctx, listChatMessagesAfter, arg.ConsultationID, arg.Seq)
 	if err != nil {
 		return nil, err
 	}

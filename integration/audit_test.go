@@ -202,12 +202,23 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
 				{name: "stranger", client: stranger, actorRole: "anonymous", patientID: a.patientID, refused: true},
 				{name: "guest link", client: stranger, query: "?access=" + url.QueryEscape(guestLink), actorRole: "guest", patientID: a.patientID},
+				{name: "bad token", client: badToken, actorRole: "anonymous", patientID: a.patientID, refused: true},
+			}
+			if r.PIN {
+				calls = append(calls, auditCall{name: "PIN not unlocked", client: a.locked, actorID: a.patientID,
+					actorRole: "patient", patientID: a.patientID, refused: true})
 			}
 		case r.Scope == "doctor-consultation" || r.Scope == "doctor-invoice":
 			calls = []auditCall{
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},
 				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID, refused: true},
+			}
+		case r.Path == "/v1/doctor/waiting-room" || r.Path == "/v1/doctor/events":
+			// The case's doctor has no live consultation: the row names nobody.
+			calls = []auditCall{
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor"},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
 		case r.Path == "/v1/doctor/consultations" || r.Path == "/v1/doctor/invoices":
 			listed := a.id
@@ -277,7 +288,12 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	case r.Method == "GET" || r.Method == "DELETE":
 		body, ct = nil, ""
 	}
-	res := call.client.raw(call.method, call.path, ct, body)
+	var res response
+	if strings.HasSuffix(r.Path, "/events") {
+		res = call.client.streamHead(call.path)
+	} else {
+		res = call.client.raw(call.method, call.path, ct, body)
+	}
 	label := call.method + " " + call.path + " as " + call.name
 	refusal := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
 		(res.Status == http.StatusNotFound && (strings.Contains(string(res.Body), "This consultation") || strings.Contains(string(res.Body), "This invoice")))

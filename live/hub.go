@@ -24,6 +24,7 @@ type Hub struct {
 	subs      map[*Subscription]struct{}
 	connected chan struct{} // closed while the listener is connected
 	pid       uint32
+	done      chan struct{} // closed when Run returns
 }
 
 // Buffer is how many events a subscriber may fall behind before it is
@@ -44,7 +45,8 @@ func NewHub(pool *pgxpool.Pool, logger *slog.Logger) *Hub {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Hub{pool: pool, logger: logger, subs: map[*Subscription]struct{}{}, connected: make(chan struct{})}
+	return &Hub{pool: pool, logger: logger, subs: map[*Subscription]struct{}{}, connected: make(chan struct{}),
+		done: make(chan struct{})}
 }
 
 // Filter selects the events of one consultation or of every consultation
@@ -150,6 +152,10 @@ func (h *Hub) Connected() <-chan struct{} {
 	return h.connected
 }
 
+// Done is closed when Run has returned (the process is shutting down):
+// streams end then.
+func (h *Hub) Done() <-chan struct{} { return h.done }
+
 // BackendPID is the PostgreSQL backend of the listener connection (0 while
 // disconnected).
 func (h *Hub) BackendPID() uint32 {
@@ -180,6 +186,7 @@ func (h *Hub) setDisconnected() {
 // connection, with backoff, and after each reconnection tells every
 // subscriber to resync (events sent while it was away are lost).
 func (h *Hub) Run(ctx context.Context) error {
+	defer close(h.done)
 	backoff := minBackoff
 	first := true
 	for ctx.Err() == nil {

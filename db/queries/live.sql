@@ -22,12 +22,7 @@ RETURNING *;
 SELECT * FROM consultation_chat WHERE consultation_id = $1 ORDER BY seq LIMIT 1000;
 
 -- name: ListChatMessagesAfter :many
--- The messages after the one with id @after (all of them if it is not a
--- message of this consultation).
-SELECT m.* FROM consultation_chat m
-WHERE m.consultation_id = @consultation_id
-  AND m.seq > COALESCE((SELECT a.seq FROM consultation_chat a WHERE a.id = @after::uuid AND a.consultation_id = @consultation_id), 0)
-ORDER BY m.seq LIMIT 1000;
+SELECT * FROM consultation_chat WHERE consultation_id = $1 AND seq > $2 ORDER BY seq LIMIT 1000;
 
 -- name: GetChatMessage :one
 SELECT * FROM consultation_chat WHERE id = $1 AND consultation_id = $2;
@@ -43,17 +38,19 @@ SELECT * FROM consultation_presence WHERE consultation_id = $1 ORDER BY role;
 
 -- name: DoctorWaitingRoom :many
 -- The doctor's video and walk-in consultations in or near the waiting room:
--- waiting or in session, or scheduled to start (with any delay) between
+-- waiting (a walk-in: queued or called) or in session, or scheduled to start (with any delay) between
 -- @window_from and @window_to; with the patient's last heartbeat.
-SELECT c.id, c.patient_id, c.consultation_type, c.status, c.slot, c.expected_start, c.language,
-       p.connection AS patient_connection, p.seen_at AS patient_seen_at
+SELECT sqlc.embed(c), p.connection AS patient_connection, p.seen_at AS patient_seen_at
 FROM consultations c
 LEFT JOIN consultation_presence p ON p.consultation_id = c.id AND p.role = 'patient'
 WHERE c.doctor_id = @doctor_id
   AND c.consultation_type IN ('video', 'walk_in')
-  AND (c.status IN ('waiting', 'in_session')
+  AND (c.status IN ('waiting', 'in_session', 'queued', 'called')
        OR (c.status IN ('scheduled', 'cancellation_requested')
            AND COALESCE(c.expected_start, lower(c.slot)) >= @window_from::timestamptz
            AND COALESCE(c.expected_start, lower(c.slot)) < @window_to::timestamptz))
 ORDER BY COALESCE(c.expected_start, lower(c.slot), c.created_at), c.created_at
 LIMIT 200;
+
+-- name: LatestChatMessage :one
+SELECT * FROM consultation_chat WHERE consultation_id = $1 ORDER BY seq DESC LIMIT 1;

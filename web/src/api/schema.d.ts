@@ -3993,6 +3993,337 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/consultations/{id}/events": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Live events of the consultation (Server-Sent Events), for its patient (or guest link) and its doctor
+         * @description A `text/event-stream` (EventSource: pass a guest's token as `?access=`, since EventSource
+         *     cannot send headers; a web session's cookie is sent by the browser). Each event's `event:`
+         *     field names its type and its `data:` is one JSON object; the schema of each type is in
+         *     `x-events` (components `StatusEvent`, `DelayEvent`, `ChatEvent`, `PresenceEvent`,
+         *     `QueueEvent`):
+         *
+         *     - `status` — the consultation's status changed (a video patient's page: `in_session` opens the call);
+         *     - `delay` — the doctor announced a delay of `minutes` (the whole delay), moving `expected_start`;
+         *     - `chat` — a message of either side; on a patient's stream with the PIN locked its `text`
+         *       is left out and `locked` is true (unlock, then read `GET …/chat`);
+         *     - `presence` — the other side: `online` and its `connection` grade (`good`, `fair`, `poor`,
+         *       or `unknown` while offline); offline 30 s after its last heartbeat. For the patient the
+         *       doctor's state reads: `status` in_session → the call opens; doctor online → ready;
+         *       a `delay` → running N minutes late; otherwise not started;
+         *     - `queue` — a walk-in patient's `position` (1 = next) and `eta_minutes`.
+         *
+         *     The stream opens with `retry: 3000` and the current state (`status`, `delay` if one was
+         *     announced, the other side's `presence`), and sends it again whenever events may have been
+         *     lost (a reconnection of the server's listener). Only `chat` events carry an `id:` (the
+         *     message id): reconnecting with `Last-Event-ID` (EventSource does it by itself) replays the
+         *     messages after that one; a new stream sends none (the history is `GET …/chat`). A comment
+         *     line (`: keep-alive`) comes every 15 s. The stream has no time limit; it ends when the
+         *     login or guest link does. At most 5 streams per user (or guest link) are open at once
+         *     per API instance (then 429). One audit row is written per stream opened.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/chat": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The consultation's chat, in order (patient with the PIN, guest link, or its doctor)
+         * @description Chat is part of the consultation's record, so a logged-in patient reads (and writes) it
+         *     with the PIN unlocked, like the other medical parts; a guest link and the doctor are not
+         *     asked. The history stays readable after the chat closes.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description At most 1000 messages, oldest first; `open` tells whether messages are taken now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ChatMessage"][];
+                            open: boolean;
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Send a chat message to the other side
+         * @description Open for video consultations from the moment the waiting room opens (10 minutes before
+         *     the scheduled start) while scheduled, waiting or in session, and for walk-ins while
+         *     queued, called or in session (judged with the workflow's live status); it closes when the
+         *     session ends or the consultation ends otherwise (409). Stored encrypted in the
+         *     consultation's record and delivered as a `chat` event.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Up to 2000 characters; not only blanks. */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The stored message. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChatMessage"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/presence": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Heartbeat of either side (patient's waiting room, doctor's page) with the measured connection grade
+         * @description Send every 10 s while the page is open; the other side sees this side online with the
+         *     grade until 30 s pass without one. Video and walk-in consultations that have not ended.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        connection: "good" | "fair" | "poor";
+                    };
+                };
+            };
+            responses: {
+                /** @description Recorded. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/waiting-room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The doctor's waiting list: today's video and walk-in consultations (in the doctor's zone) that are scheduled, waiting or in session, with the patient's presence */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Soonest first; at most 200. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WaitingRoomItem"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live events of all the doctor's consultations (Server-Sent Events), to keep the waiting list current
+         * @description The same events as `GET /v1/consultations/{id}/events` for every consultation of the
+         *     doctor (each names its `consultation_id`), with the patient's `presence` only. The stream
+         *     opens (and, after a possible loss, re-opens) with the state of each consultation on the
+         *     waiting list (`status`, `delay`, patient `presence`). No chat replay: a consultation's
+         *     own stream and `GET …/chat` have the history.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4546,6 +4877,70 @@ export interface components {
              *     request; a request then gets 409.
              */
             cancellation_requests_left?: number;
+        };
+        ChatMessage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            consultation_id: string;
+            /** @enum {string} */
+            from_role: "patient" | "doctor";
+            /** @description Left out only on a patient's stream while the PIN is locked. */
+            text?: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The text is withheld until the patient unlocks the PIN. */
+            locked?: boolean;
+        };
+        /** @description SSE event `status`. */
+        StatusEvent: {
+            /** Format: uuid */
+            consultation_id: string;
+            status: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description SSE event `delay`: the doctor's whole announced delay. */
+        DelayEvent: {
+            /** Format: uuid */
+            consultation_id: string;
+            minutes: number;
+            /** Format: date-time */
+            expected_start?: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description SSE event `chat` (its SSE id is the message id). */
+        ChatEvent: components["schemas"]["ChatMessage"];
+        /** @description SSE event `presence`: the other side of the consultation. */
+        PresenceEvent: {
+            /** Format: uuid */
+            consultation_id: string;
+            /** @enum {string} */
+            role: "patient" | "doctor";
+            online: boolean;
+            /** @enum {string} */
+            connection: "good" | "fair" | "poor" | "unknown";
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description SSE event `queue`: a walk-in patient's place in the doctor's queue. */
+        QueueEvent: {
+            /** Format: uuid */
+            consultation_id: string;
+            /** @description 1 = next. */
+            position: number;
+            eta_minutes: number;
+        };
+        WaitingRoomItem: components["schemas"]["Consultation"] & {
+            patient_name: string;
+            guest: boolean;
+            delay_minutes: number;
+            patient_online: boolean;
+            /** @enum {string} */
+            patient_connection: "good" | "fair" | "poor" | "unknown";
+            /** Format: date-time */
+            patient_seen_at: string | null;
         };
     };
     responses: {

@@ -1,0 +1,4 @@
+package db
+
+// FieldChat is the field-encryption context of chat messages.
+const FieldChat = "consultation_chat.text"
