@@ -1,14 +1,19 @@
 package integration
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"derma2go/api"
 	"derma2go/demodata"
+	"derma2go/video"
+	"derma2go/video/videotest"
 )
 
 // videoCase is a paid video appointment of a round-the-clock doctor, with
@@ -110,4 +115,108 @@ func TestVideoTokenFollowsTheWorkflow(t *testing.T) {
 	if p := v.patient.do("POST", v.tokenPath(), nil).expect(t, http.StatusConflict).problem(t); !strings.Contains(p.Detail, "wachtkamer") {
 		t.Fatalf("after the session, in the patient's language: %+v", p)
 	}
+}
+
+// dialRoom connects a real pion peer to the API's signalling endpoint.
+func dialRoom(t *testing.T, wsURL string, role video.Role) (*videotest.Peer, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, res, err := videotest.Dial(ctx, wsURL, role)
+	if err != nil {
+		if res == nil {
+			t.Fatalf("dial %s: %v", role, err)
+		}
+		return nil, res.StatusCode
+	}
+	t.Cleanup(p.Close)
+	return p, http.StatusSwitchingProtocols
+}
+
+// videoRooms is the derma_video_rooms gauge of the API's registry.
+func videoRooms(t *testing.T) float64 {
+	t.Helper()
+	families, err := stack.Platform.Metrics.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "derma_video_rooms" {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("derma_video_rooms is not in the API's registry")
+	return 0
+}
+
+// TestVideoSessionThroughTheAPI: a paid video appointment in the waiting
+// room; patient and doctor fetch their tokens from the API and connect real
+// pion peers to its /v1/video/ws. Until the doctor starts the session
+// through the API the patient sees only their own camera; then both decode
+// the other's. A second patient connection, an expired or forged token and
+// a token of another consultation are refused; ending the session through
+// the API closes the room and its peers.
+func TestVideoSessionThroughTheAPI(t *testing.T) {
+	v := newVideoCase(t, 175)
+	v.patient.do("POST", "/v1/consultations/"+v.id+"/checkin", nil).expect(t, http.StatusOK)
+	pt := v.token(t, v.patient, http.StatusOK)
+	dt := v.token(t, v.doctor, http.StatusOK)
+	rooms := videoRooms(t)
+
+	patient, _ := dialRoom(t, pt.WSURL, video.RolePatient)
+	doctor, _ := dialRoom(t, dt.WSURL, video.RoleDoctor)
+	waitFor(t, "the waiting patient decodes their own camera", func() bool { return patient.Frames(video.RolePatient) > 10 })
+	time.Sleep(time.Second)
+	if n, m := patient.Frames(video.RoleDoctor), doctor.Frames(video.RolePatient); n != 0 || m != 0 || patient.Admitted() {
+		t.Fatalf("before the start: patient decoded %d doctor frames, doctor %d patient frames, admitted %v", n, m, patient.Admitted())
+	}
+	if got := videoRooms(t); got != rooms+1 {
+		t.Fatalf("derma_video_rooms = %v, want %v", got, rooms+1)
+	}
+
+	// A second use of the patient's token while the patient is in: 409.
+	if _, status := dialRoom(t, pt.WSURL, video.RolePatient); status != http.StatusConflict {
+		t.Fatalf("second patient connection: %d, want 409", status)
+	}
+	tokens := video.NewTokens(stack.Platform.Links, nil)
+	base := strings.SplitN(pt.WSURL, "?", 2)[0] + "?token="
+	id := uuid.MustParse(v.id)
+	expired := tokens.Sign(video.Grant{ConsultationID: id, Role: video.RolePatient, Expires: time.Now().Add(-time.Second)})
+	if _, status := dialRoom(t, base+url.QueryEscape(expired), video.RolePatient); status != http.StatusUnauthorized {
+		t.Fatalf("expired token: %d, want 401", status)
+	}
+	forged := strings.Replace(dt.Token, "doctor", "patient", 1)
+	if _, status := dialRoom(t, base+url.QueryEscape(forged), video.RolePatient); status != http.StatusUnauthorized {
+		t.Fatalf("doctor's token turned patient: %d, want 401", status)
+	}
+	other := tokens.Sign(video.Grant{ConsultationID: uuid.New(), Role: video.RoleDoctor, Expires: time.Now().Add(time.Hour)})
+	if _, status := dialRoom(t, base+url.QueryEscape(other), video.RoleDoctor); status != http.StatusGone {
+		t.Fatalf("token of a consultation that is not this one (nor any): %d, want 410", status)
+	}
+
+	v.doctor.do("POST", "/v1/doctor/consultations/"+v.id+"/start", nil).expect(t, http.StatusOK)
+	waitFor(t, "the patient decodes the doctor's camera", func() bool { return patient.Frames(video.RoleDoctor) > 10 })
+	waitFor(t, "the doctor decodes the patient's camera", func() bool { return doctor.Frames(video.RolePatient) > 10 })
+	if patient.Err() != nil || doctor.Err() != nil {
+		t.Fatalf("signalling errors: %v, %v", patient.Err(), doctor.Err())
+	}
+
+	v.doctor.do("POST", "/v1/doctor/consultations/"+v.id+"/end", nil).expect(t, http.StatusOK)
+	for who, p := range map[string]*videotest.Peer{"patient": patient, "doctor": doctor} {
+		select {
+		case <-p.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatalf("the %s is still connected after the session ended", who)
+		}
+	}
+	if !strings.Contains(patient.Bye(), "ended") {
+		t.Fatalf("goodbye %q", patient.Bye())
+	}
+	if _, status := dialRoom(t, pt.WSURL, video.RolePatient); status != http.StatusGone {
+		t.Fatalf("rejoin after the end: %d, want 410", status)
+	}
+	if got := videoRooms(t); got != rooms {
+		t.Fatalf("derma_video_rooms = %v after the end, want %v", got, rooms)
+	}
+	v.patient.do("POST", v.tokenPath(), nil).expect(t, http.StatusConflict).problem(t)
 }
