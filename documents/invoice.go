@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"derma2go/money"
 )
 
 // Invoice is the data printed on an invoice: what a Dutch health insurer
@@ -243,18 +245,8 @@ func orUnknown(s string) string {
 	return s
 }
 
-// FormatMoney prints cents as "€ 55,00" (Dutch notation).
-func FormatMoney(cents int64, currency string) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	symbol := currency + " "
-	if currency == "EUR" || currency == "" {
-		symbol = "€ "
-	}
-	return fmt.Sprintf("%s%s%d,%02d", sign, symbol, cents/100, cents%100)
-}
+// FormatMoney prints cents as "€ 1.234,50" (Dutch notation, money.Format).
+func FormatMoney(cents int64, currency string) string { return money.Format("nl", cents, currency) }
 
 // letterhead starts an A4 document: metadata, the Derma2Go header, the
 // doctor's lines and the title. It returns the document and its text

@@ -2,6 +2,7 @@ package documents
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,8 @@ func TestInvoicePDF(t *testing.T) {
 }
 
 func TestFormatMoney(t *testing.T) {
-	for cents, want := range map[int64]string{0: "€ 0,00", 5: "€ 0,05", 5550: "€ 55,50", -1250: "-€ 12,50"} {
+	for cents, want := range map[int64]string{0: "€ 0,00", 5: "€ 0,05", 5550: "€ 55,50", -1250: "-€ 12,50",
+		123450: "€ 1.234,50", math.MinInt64: "-€ 92.233.720.368.547.758,08"} {
 		if got := FormatMoney(cents, "EUR"); got != want {
 			t.Errorf("FormatMoney(%d) = %q, want %q", cents, got, want)
 		}

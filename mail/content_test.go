@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,9 @@ func TestFormatMoneyByLanguage(t *testing.T) {
 		{LangEN, -705, "EUR", "-€7.05"},
 		{"en-GB", 99, "USD", "USD 0.99"},
 		{"de", 99, "USD", "USD 0,99"},
+		// The extremes are exact too (FuzzFormat in package money).
+		{LangEN, math.MinInt64, "EUR", "-€92,233,720,368,547,758.08"},
+		{LangNL, math.MaxInt64, "EUR", "€ 92.233.720.368.547.758,07"},
 	} {
 		if got := FormatMoney(tt.lang, tt.cents, tt.currency); got != tt.want {
 			t.Errorf("FormatMoney(%q, %d, %q) = %q, want %q", tt.lang, tt.cents, tt.currency, got, tt.want)

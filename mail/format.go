@@ -2,42 +2,17 @@ package mail
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"derma2go/money"
 )
 
 // FormatMoney formats an amount in cents the way readers of lang write it:
-// Dutch "€ 1.234,50", English "€1,234.50". Other currencies than the euro
-// are written with their ISO code ("USD 12.00", "USD 12,00").
+// Dutch "€ 1.234,50", English "€1,234.50" (money.Format). Other currencies
+// than the euro are written with their ISO code ("USD 12.00", "USD 12,00").
 func FormatMoney(lang string, cents int64, currency string) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	whole, frac := cents/100, cents%100
-	en := NormalizeLang(lang) == LangEN
-	group, decimal := ".", ","
-	if en {
-		group, decimal = ",", "."
-	}
-	digits := strconv.FormatInt(whole, 10)
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(group)
-		}
-		b.WriteRune(d)
-	}
-	number := fmt.Sprintf("%s%s%02d", b.String(), decimal, frac)
-	symbol := currency + " "
-	if currency == "EUR" || currency == "" {
-		symbol = "€"
-		if !en {
-			symbol = "€ "
-		}
-	}
-	return sign + symbol + number
+	return money.Format(string(NormalizeLang(lang)), cents, currency)
 }
 
 var (
