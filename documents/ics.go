@@ -29,8 +29,8 @@ type Invitation struct {
 // them correctly. Lines end in CRLF and are folded at 75 octets, as RFC 5545
 // §3.1 requires.
 func InvitationICS(inv Invitation) ([]byte, error) {
-	if inv.UID == "" || !inv.End.After(inv.Start) {
-		return nil, fmt.Errorf("documents: invitation needs a UID and an end after its start")
+	if !validUID(inv.UID) || !inv.End.After(inv.Start) {
+		return nil, fmt.Errorf("documents: invitation needs a UID (letters, digits, @ . _ -) and an end after its start")
 	}
 	cal := ics.NewCalendarFor("Derma2Go")
 	method := ics.MethodRequest
@@ -69,4 +69,23 @@ func InvitationICS(inv Invitation) ([]byte, error) {
 		return nil, fmt.Errorf("documents: ics: %w", err)
 	}
 	return []byte(b.String()), nil
+}
+
+// validUID reports whether uid is a non-empty identifier of letters,
+// digits and "@._-", such as "<consultation id>@derma2go": calendar
+// programs compare UIDs verbatim, so one with characters that iCalendar
+// escapes (backslash, comma, semicolon, line breaks) would not come back as
+// written and a cancellation would not find its event.
+func validUID(uid string) bool {
+	if uid == "" || len(uid) > 255 {
+		return false
+	}
+	for _, r := range uid {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("@._-", r):
+		default:
+			return false
+		}
+	}
+	return true
 }
