@@ -7,7 +7,7 @@ BIN   := bin/derma
 SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v -x -F $(foreach p,$(SLOW_PKGS),-e $(p)))
 
-.PHONY: run test deps build unit integration bench bench-video generate lint fmt-check vet clean web web-check chromium
+.PHONY: run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium
 
 run: deps build
 	./$(BIN) dev
@@ -73,6 +73,18 @@ bench: deps
 # against the SFU in its own process, at most 150 s after the build.
 bench-video:
 	$(GO) run ./video/cmd/sfubench -budget 150s | tee bench-video.out
+
+# Every fuzz target (func FuzzX in a _test.go file) runs for FUZZTIME; new
+# targets are found by name. `make test` (plain go test) replays their
+# seed corpora in testdata/fuzz without fuzzing.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for dir in $$(grep -rl --include='*_test.go' --exclude-dir=node_modules '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for target in $$($(GO) test -list '^Fuzz' $$dir | grep '^Fuzz'); do \
+			echo "== $$dir $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$dir; \
+		done; \
+	done
 
 generate:
 	$(GO) run github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1 generate
