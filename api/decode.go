@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -68,7 +69,14 @@ func jsonProblem(err error) error {
 		}
 		return errValidation(FieldProblem{Field: field, Reason: "must be of type " + jsonKind(typeErr.Type)})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		name, uerr := strconv.Unquote(quoted)
+		if uerr != nil {
+			name = strings.Trim(quoted, `"`)
+		}
+		if name == "" {
+			return errBadRequest("The body holds a field with an empty name.")
+		}
 		return errValidation(FieldProblem{Field: name, Reason: "is not a known field"})
 	default:
 		return errBadRequest("The request body could not be read as JSON.")

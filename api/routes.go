@@ -71,6 +71,11 @@ type routeSpec struct {
 	// timeout replaces the handler deadline of every request (HandlerTimeout)
 	// for this route; 0 keeps it, noHandlerTimeout takes it away.
 	timeout time.Duration
+	// body is a zero value of the JSON request type the handler decodes
+	// (decodeJSON), nil for a route without a JSON body. FuzzRequestBodies
+	// decodes fuzzed bodies into it, and TestEveryDecodedTypeIsARouteBody
+	// checks that every type the package decodes is declared here.
+	body    any
 	handler gin.HandlerFunc
 }
 
@@ -102,18 +107,18 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/verify-email", handler: s.webClient()},
 
 		// Accounts.
-		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), handler: s.register},
-		{method: "POST", path: "/v1/auth/login", handler: s.login},
-		{method: "POST", path: "/v1/auth/email/verify", scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.verifyEmail},
+		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), body: registerRequest{}, handler: s.register},
+		{method: "POST", path: "/v1/auth/login", body: loginRequest{}, handler: s.login},
+		{method: "POST", path: "/v1/auth/email/verify", scope: scopeSelf, audit: audit("user", actionUpdate), body: verifyRequest{}, handler: s.verifyEmail},
 		{method: "POST", path: "/v1/auth/logout", roles: anyUser, handler: s.logout},
-		{method: "POST", path: "/v1/auth/password/forgot", handler: s.forgotPassword},
-		{method: "POST", path: "/v1/auth/password/reset", audit: audit("user", actionUpdate), handler: s.resetPassword},
+		{method: "POST", path: "/v1/auth/password/forgot", body: forgotRequest{}, handler: s.forgotPassword},
+		{method: "POST", path: "/v1/auth/password/reset", audit: audit("user", actionUpdate), body: resetRequest{}, handler: s.resetPassword},
 		{method: "GET", path: "/v1/me", roles: anyUser, scope: scopeSelf, audit: audit("user", actionRead), handler: s.me},
 		{method: "GET", path: "/v1/me/access-log", roles: anyUser, scope: scopeSelf, audit: audit("audit_log", actionRead), handler: s.accessLog},
-		{method: "PUT", path: "/v1/me/pin", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.setPIN},
-		{method: "POST", path: "/v1/me/pin/unlock", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.unlockPIN},
-		{method: "PUT", path: "/v1/me/language", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.putMyLanguage},
-		{method: "PUT", path: "/v1/me/password", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.changePassword},
+		{method: "PUT", path: "/v1/me/pin", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: setPINRequest{}, handler: s.setPIN},
+		{method: "POST", path: "/v1/me/pin/unlock", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: unlockRequest{}, handler: s.unlockPIN},
+		{method: "PUT", path: "/v1/me/language", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: languageRequest{}, handler: s.putMyLanguage},
+		{method: "PUT", path: "/v1/me/password", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: passwordChangeRequest{}, handler: s.changePassword},
 		{method: "POST", path: "/v1/me/email/verification", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.resendVerification},
 		{method: "GET", path: "/v1/me/favourites", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionRead), handler: s.listFavourites},
 		{method: "PUT", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionCreate), handler: s.addFavourite},
@@ -127,23 +132,23 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctors/:id/walk-in", handler: s.doctorWalkIn},
 		{method: "GET", path: "/v1/conditions", handler: s.listConditions},
 		{method: "GET", path: "/v1/conditions/:slug", handler: s.getCondition},
-		{method: "POST", path: "/v1/conditions/:slug/comments", roles: anyUser, handler: s.createConditionComment},
-		{method: "POST", path: "/v1/wizard", handler: s.wizard},
+		{method: "POST", path: "/v1/conditions/:slug/comments", roles: anyUser, body: commentRequest{}, handler: s.createConditionComment},
+		{method: "POST", path: "/v1/wizard", body: wizardRequest{}, handler: s.wizard},
 
 		// Patients (or guests with the signed link).
-		{method: "POST", path: "/v1/consultations", scope: scopeSelf, audit: audit("consultation", actionCreate), handler: s.createConsultation},
+		{method: "POST", path: "/v1/consultations", scope: scopeSelf, audit: audit("consultation", actionCreate), body: createConsultationRequest{}, handler: s.createConsultation},
 		{method: "GET", path: "/v1/consultations", roles: patients, scope: scopeSelf, audit: audit("consultation", actionSearch), handler: s.listConsultations},
 		{method: "GET", path: "/v1/consultations/:id", scope: scopeConsultation, audit: audit("consultation", actionRead), handler: s.getConsultation},
-		{method: "POST", path: "/v1/consultations/:id/intake", scope: scopeConsultation, audit: audit("intake", actionCreate), pin: true, handler: s.submitIntake},
+		{method: "POST", path: "/v1/consultations/:id/intake", scope: scopeConsultation, audit: audit("intake", actionCreate), pin: true, body: intakeRequest{}, handler: s.submitIntake},
 		{method: "POST", path: "/v1/consultations/:id/photos", scope: scopeConsultation, audit: audit("photo", actionCreate), pin: true, maxBody: maxPhotoBody, timeout: photoHandlerTimeout, handler: s.uploadPhoto},
 		{method: "GET", path: "/v1/consultations/:id/invoice.pdf", scope: scopeConsultation, audit: audit("invoice", actionExport), pin: true, handler: s.patientInvoicePDF},
 		{method: "GET", path: "/v1/consultations/:id/documents", scope: scopeConsultation, audit: audit("document", actionRead), pin: true, handler: s.listDocuments},
 		{method: "GET", path: "/v1/consultations/:id/documents/:docId", scope: scopeConsultation, audit: audit("document", actionExport), pin: true, handler: s.getDocument},
 		{method: "POST", path: "/v1/consultations/:id/checkin", scope: scopeConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdatePatientJoined, nil)},
 		{method: "GET", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: audit("consultation", actionRead), handler: s.cancellationQuote},
-		{method: "POST", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRequestCancellation, newCancellationRequest)},
+		{method: "POST", path: "/v1/consultations/:id/cancellation", scope: scopeConsultation, audit: consultationUpdate, body: cancellationRequest{}, handler: s.update(workflows.UpdateRequestCancellation, newCancellationRequest)},
 		{method: "POST", path: "/v1/consultations/:id/walk-in/answer", scope: scopeConsultation, audit: consultationUpdate, handler: s.answerWalkIn},
-		{method: "POST", path: "/v1/consultations/:id/review", scope: scopeConsultation, audit: audit("review", actionCreate), handler: s.createReview},
+		{method: "POST", path: "/v1/consultations/:id/review", scope: scopeConsultation, audit: audit("review", actionCreate), body: reviewRequest{}, handler: s.createReview},
 		{method: "POST", path: "/v1/consultations/:id/video-token", scope: scopeConsultationParticipant, audit: audit("video_room", actionCreate), handler: s.videoToken},
 		// Video signalling: the room token in the query is the pass.
 		{method: "GET", path: "/v1/video/ws", timeout: noHandlerTimeout, handler: s.videoSignal},
@@ -159,15 +164,15 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctor/consultations", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorConsultations},
 		{method: "GET", path: "/v1/doctor/consultations/:id", roles: doctors, scope: scopeDoctorConsultation, audit: audit("consultation", actionRead), handler: s.doctorConsultation},
 		{method: "GET", path: "/v1/doctor/consultations/:id/photos/:photoId", roles: doctors, scope: scopeDoctorConsultation, audit: audit("photo", actionRead), handler: s.doctorPhoto},
-		{method: "POST", path: "/v1/doctor/consultations/:id/advice", roles: doctors, scope: scopeDoctorConsultation, audit: audit("advice", actionCreate), handler: s.answerAdvice},
-		{method: "POST", path: "/v1/doctor/consultations/:id/decline", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.declineConsultation},
-		{method: "POST", path: "/v1/doctor/consultations/:id/prescriptions", roles: doctors, scope: scopeDoctorConsultation, audit: audit("prescription", actionCreate), handler: s.issuePrescription},
+		{method: "POST", path: "/v1/doctor/consultations/:id/advice", roles: doctors, scope: scopeDoctorConsultation, audit: audit("advice", actionCreate), body: adviceRequest{}, handler: s.answerAdvice},
+		{method: "POST", path: "/v1/doctor/consultations/:id/decline", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, body: declineRequest{}, handler: s.declineConsultation},
+		{method: "POST", path: "/v1/doctor/consultations/:id/prescriptions", roles: doctors, scope: scopeDoctorConsultation, audit: audit("prescription", actionCreate), body: prescriptionRequest{}, handler: s.issuePrescription},
 		{method: "POST", path: "/v1/doctor/consultations/:id/start", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateStartSession, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/end", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateEndSession, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/attended", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkAttended, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/no-show", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkNoShow, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/paid", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateMarkPaid, nil)},
-		{method: "POST", path: "/v1/doctor/consultations/:id/delay", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorDelay, newDelayRequest)},
+		{method: "POST", path: "/v1/doctor/consultations/:id/delay", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, body: delayRequest{}, handler: s.update(workflows.UpdateDoctorDelay, newDelayRequest)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancel", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorCancel, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/confirm", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateConfirmCancellation, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/reject", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRejectCancellation, nil)},
@@ -176,22 +181,22 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctor/invoices", roles: doctors, audit: audit("invoice", actionSearch), handler: s.listDoctorInvoices},
 		{method: "GET", path: "/v1/doctor/invoices/:file", roles: doctors, scope: scopeDoctorInvoice, audit: audit("invoice", actionExport), handler: s.doctorInvoicePDF},
 		{method: "GET", path: "/v1/doctor/profile", roles: doctors, handler: s.doctorProfile},
-		{method: "PUT", path: "/v1/doctor/profile", roles: doctors, handler: s.putDoctorProfile},
+		{method: "PUT", path: "/v1/doctor/profile", roles: doctors, body: profileRequest{}, handler: s.putDoctorProfile},
 		{method: "GET", path: "/v1/doctor/availability", roles: doctors, handler: s.getAvailability},
-		{method: "PUT", path: "/v1/doctor/availability", roles: doctors, handler: s.putAvailability},
+		{method: "PUT", path: "/v1/doctor/availability", roles: doctors, body: availabilityBody{}, handler: s.putAvailability},
 		{method: "GET", path: "/v1/doctor/walk-in/hours", roles: doctors, handler: s.getWalkInHours},
-		{method: "PUT", path: "/v1/doctor/walk-in/hours", roles: doctors, handler: s.putWalkInHours},
+		{method: "PUT", path: "/v1/doctor/walk-in/hours", roles: doctors, body: walkInHoursBody{}, handler: s.putWalkInHours},
 		{method: "GET", path: "/v1/doctor/walk-in", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorWalkInQueue},
 		{method: "POST", path: "/v1/doctor/walk-in/call-next", roles: doctors, audit: consultationUpdate, handler: s.walkInAct(workflows.UpdateWalkInCallNext)},
 		{method: "POST", path: "/v1/doctor/walk-in/pause", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInPause)},
 		{method: "POST", path: "/v1/doctor/walk-in/resume", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInResume)},
 		{method: "POST", path: "/v1/doctor/walk-in/close", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInClose)},
 		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
-		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, handler: s.putDoctorFees},
-		{method: "POST", path: "/v1/doctor/conditions/:slug/review", roles: doctors, handler: s.doctorReviewCondition},
+		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, body: feesRequest{}, handler: s.putDoctorFees},
+		{method: "POST", path: "/v1/doctor/conditions/:slug/review", roles: doctors, body: doctorReviewRequest{}, handler: s.doctorReviewCondition},
 
 		// Administrators.
-		{method: "POST", path: "/v1/admin/conditions/:slug/review", roles: admins, handler: s.adminResetConditionReview},
+		{method: "POST", path: "/v1/admin/conditions/:slug/review", roles: admins, body: adminReviewRequest{}, handler: s.adminResetConditionReview},
 		{method: "GET", path: "/v1/admin/comments", roles: admins, handler: s.listModerationComments},
 		{method: "POST", path: "/v1/admin/comments/:id/approve", roles: admins, handler: s.moderateComment(commentApproved)},
 		{method: "POST", path: "/v1/admin/comments/:id/reject", roles: admins, handler: s.moderateComment(commentRejected)},

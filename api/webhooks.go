@@ -18,14 +18,9 @@ import (
 // status of its open refunds. An unknown or forged id changes nothing (404);
 // a duplicate call repeats signals the workflow ignores.
 func (s *Server) mollieWebhook(c *gin.Context) {
-	if c.ContentType() != "application/x-www-form-urlencoded" {
-		fail(c, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
-			"Mollie webhooks are form-encoded."))
-		return
-	}
-	id := strings.TrimSpace(c.PostForm("id"))
-	if id == "" || len(id) > 64 {
-		fail(c, errValidation(FieldProblem{Field: "id", Reason: "is required"}))
+	id, err := webhookPaymentID(c)
+	if err != nil {
+		fail(c, err)
 		return
 	}
 	ours, err := s.Store.GetPayment(c, id)
@@ -81,4 +76,18 @@ func (s *Server) mollieWebhook(c *gin.Context) {
 		}
 	}
 	c.Status(http.StatusOK)
+}
+
+// webhookPaymentID reads the payment id from a Mollie webhook (a
+// form-encoded body with the field id); anything else is a 4xx problem.
+func webhookPaymentID(c *gin.Context) (string, error) {
+	if c.ContentType() != "application/x-www-form-urlencoded" {
+		return "", newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+			"Mollie webhooks are form-encoded.")
+	}
+	id := strings.TrimSpace(c.PostForm("id"))
+	if id == "" || len(id) > 64 {
+		return "", errValidation(FieldProblem{Field: "id", Reason: "is required"})
+	}
+	return id, nil
 }
