@@ -6,11 +6,11 @@ import { type FormEvent, useCallback, useMemo, useState } from "react";
 import { api, type DoctorConsultation } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
-import type { Ticket } from "../video/call";
 import type { Choice } from "../video/devices";
 import { usePolled } from "../video/live";
 import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
 import { CallControls, CallStage, useCall } from "../video/room";
+import { roomTicket } from "../video/tickets";
 import "../video/video.css";
 import { type Load, LoadState, useLoginRequired } from "./consultation";
 
@@ -38,9 +38,7 @@ function DoctorRoom({ c, refresh }: { c: DoctorConsultation; refresh: () => void
   const [mediaOn, setMediaOn] = useState(false);
   const media = useLocalMedia(choice, mediaOn);
   const lists = useDeviceLists(media.stream);
-  // Room tokens come from the API once it issues them (POST …/video-token);
-  // until then the page tests the devices but joins no room.
-  const ticket: (() => Promise<Ticket>) | undefined = undefined;
+  const ticket = useMemo(() => roomTicket(c.id), [c.id]);
   const inRoom = roomOpen.has(c.status);
   const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
   const report = (ok: boolean, status: number, detail: string | undefined, okText: string) => {

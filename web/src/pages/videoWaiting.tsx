@@ -3,15 +3,15 @@
  * test, the doctor's status, check-in) that turns into the consultation
  * room by itself when the doctor admits the patient.
  */
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type Consultation } from "../api/client";
 import { Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
-import type { Ticket } from "../video/call";
 import type { Choice } from "../video/devices";
 import { doctorStatus, usePolled } from "../video/live";
 import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
 import { CallControls, CallStage, useCall } from "../video/room";
+import { roomTicket } from "../video/tickets";
 import "../video/video.css";
 import { LoadState, PinGate, useConsultation } from "./consultation";
 
@@ -71,13 +71,12 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
   const [mediaOn, setMediaOn] = useState(false);
   const media = useLocalMedia(choice, mediaOn);
   const lists = useDeviceLists(media.stream);
-  // Room tokens come from the API once it issues them (POST …/video-token);
-  // until then the page tests the devices but joins no room.
-  const ticket: (() => Promise<Ticket>) | undefined = undefined;
+  const ticket = useMemo(() => roomTicket(id), [id]);
   const inRoom = roomOpen.has(c.status) && !left;
   const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
   const admitted = room.admitted || c.status === "in_session";
   const doctor = doctorStatus(c, room.peers.includes("doctor"), now);
+
   const back = `/consultations/${id}${access ? `?access=${encodeURIComponent(access)}` : ""}`;
 
   if (over.has(c.status) || status === "ended") {
@@ -155,7 +154,7 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
         onChoice={setChoice}
         on={mediaOn}
         onStart={() => setMediaOn(true)}
-        connection={ticket ? (inRoom ? quality.test : { state: "idle" }) : undefined}
+        connection={inRoom ? quality.test : { state: "idle" }}
         open={roomOpen.has(c.status)}
       />
       <p>

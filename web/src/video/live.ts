@@ -3,40 +3,44 @@
  * the doctor's delay. Until the API pushes changes, the pages re-read the
  * consultation every few seconds.
  */
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 /** pollEveryMs is how often a waiting page re-reads the consultation. */
 export const pollEveryMs = 3000;
 
-/** usePolled keeps a value fresh by calling read every pollEveryMs while on. */
-export function usePolled<T>(initial: T, read: () => Promise<T | undefined>, on: boolean): [T, () => void] {
+/**
+ * usePolled holds a value read by read: every pollEveryMs while poll is on,
+ * and at once whenever the returned refresh is called (a live event said it
+ * changed).
+ */
+export function usePolled<T>(initial: T, read: () => Promise<T | undefined>, poll: boolean): [T, () => void] {
   const [value, setValue] = useState(initial);
   const readRef = useRef(read);
   readRef.current = read;
-  const [nudge, setNudge] = useState(0);
+  const alive = useRef(true);
   useEffect(() => {
-    setValue(initial);
-  }, [initial]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: nudge re-reads at once
-  useEffect(() => {
-    if (!on) return;
-    let stop = false;
-    const tick = async () => {
-      try {
-        const v = await readRef.current();
-        if (!stop && v !== undefined) setValue(v);
-      } catch {
-        // offline for a moment: the next tick tries again
-      }
-    };
-    void tick();
-    const timer = setInterval(() => void tick(), pollEveryMs);
+    alive.current = true;
     return () => {
-      stop = true;
-      clearInterval(timer);
+      alive.current = false;
     };
-  }, [on, nudge]);
-  return [value, () => setNudge((n) => n + 1)];
+  }, []);
+  const refresh = useCallback(() => {
+    void readRef.current().then(
+      (v) => {
+        if (alive.current && v !== undefined) setValue(v);
+      },
+      () => {
+        // offline for a moment: the next read tries again
+      },
+    );
+  }, []);
+  useEffect(() => {
+    if (!poll) return;
+    refresh();
+    const timer = setInterval(refresh, pollEveryMs);
+    return () => clearInterval(timer);
+  }, [poll, refresh]);
+  return [value, refresh];
 }
 
 /** delayMinutes is how late the doctor runs: expected start minus booked start, in whole minutes. */
