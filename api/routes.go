@@ -157,8 +157,8 @@ func (s *Server) routeTable() []routeSpec {
 		// Both sides of a live consultation (patient or guest link, and its doctor).
 		{method: "GET", path: "/v1/consultations/:id/events", scope: scopeConsultationParticipant, audit: audit("consultation_events", actionRead), timeout: noHandlerTimeout, handler: s.consultationEvents},
 		{method: "GET", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionRead), pin: true, handler: s.listChat},
-		{method: "POST", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionCreate), pin: true, handler: s.postChat},
-		{method: "POST", path: "/v1/consultations/:id/presence", scope: scopeConsultationParticipant, audit: audit("presence", actionUpdate), handler: s.postPresence},
+		{method: "POST", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionCreate), pin: true, body: chatRequest{}, handler: s.postChat},
+		{method: "POST", path: "/v1/consultations/:id/presence", scope: scopeConsultationParticipant, audit: audit("presence", actionUpdate), body: presenceRequest{}, handler: s.postPresence},
 
 		// Doctors.
 		{method: "GET", path: "/v1/doctor/consultations", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorConsultations},
