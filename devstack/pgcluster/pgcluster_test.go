@@ -2,6 +2,7 @@ package pgcluster
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,51 +12,64 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-func TestStartReuseStop(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	dir, err := os.MkdirTemp("", "pgcluster-test-")
+// tempDir is a fresh directory with mode, removed after the test.
+func tempDir(t *testing.T, pattern string, mode os.FileMode) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", pattern)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
+	if err := os.Chmod(dir, mode); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
 
-	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
-	if err != nil {
-		t.Fatal(err)
-	}
+// restartKeeps writes v into a table of c, stops c, starts the cluster of
+// dir again and checks that v is still there. It returns the restarted
+// cluster, stopped after the test.
+func restartKeeps(ctx context.Context, t *testing.T, c *Cluster, dir string, v int) *Cluster {
+	t.Helper()
 	conn, err := pgx.Connect(ctx, c.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (42)"); err != nil {
+	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE TABLE kept (v int); INSERT INTO kept VALUES (%d)", v)); err != nil {
 		t.Fatal(err)
 	}
 	_ = conn.Close(ctx)
-	port := c.Port()
 	if err := c.Stop(); err != nil {
 		t.Fatal(err)
 	}
-
 	c2, err := Start(ctx, Options{Dir: dir, Database: "derma"})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("restart: %v", err)
 	}
-	defer func() { _ = c2.Stop() }()
-	if c2.Port() != port {
-		t.Errorf("port after restart = %d, want the previous %d", c2.Port(), port)
-	}
+	t.Cleanup(func() { _ = c2.Stop() })
 	conn, err = pgx.Connect(ctx, c2.OwnerURL("derma"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var v int
-	if err := conn.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 42 {
-		t.Fatalf("data after restart: v=%d err=%v", v, err)
+	var got int
+	if err := conn.QueryRow(ctx, "SELECT v FROM kept").Scan(&got); err != nil || got != v {
+		t.Fatalf("data after restart: v=%d err=%v, want %d", got, err, v)
+	}
+	return c2
+}
+
+func TestStartReuseStop(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := tempDir(t, "pgcluster-test-", 0o755)
+	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := c.Port()
+	if c2 := restartKeeps(ctx, t, c, dir, 42); c2.Port() != port {
+		t.Errorf("port after restart = %d, want the previous %d", c2.Port(), port)
 	}
 }
 
@@ -69,16 +83,7 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	private, err := os.MkdirTemp("", "pgcluster-private-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(private) })
-	if err := os.Chmod(private, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(private, ".derma", "pg")
-
+	dir := filepath.Join(tempDir(t, "pgcluster-private-", 0o700), ".derma", "pg")
 	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
 	if err != nil {
 		t.Fatal(err)
@@ -92,32 +97,7 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 	if !strings.HasPrefix(target, RelocateBase+"/") {
 		t.Errorf("data in %s, want under %s", target, RelocateBase)
 	}
-	conn, err := pgx.Connect(ctx, c.OwnerURL("derma"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)"); err != nil {
-		t.Fatal(err)
-	}
-	_ = conn.Close(ctx)
-	if err := c.Stop(); err != nil {
-		t.Fatal(err)
-	}
-
-	c, err = Start(ctx, Options{Dir: dir, Database: "derma"})
-	if err != nil {
-		t.Fatalf("restart: %v", err)
-	}
-	defer func() { _ = c.Stop() }()
-	conn, err = pgx.Connect(ctx, c.OwnerURL("derma"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var v int
-	if err := conn.QueryRow(ctx, "SELECT v FROM kept").Scan(&v); err != nil || v != 7 {
-		t.Fatalf("data after restart: v=%d err=%v", v, err)
-	}
+	restartKeeps(ctx, t, c, dir, 7)
 }
 
 // TestRoles: the cluster has the owner and the application role, neither a
@@ -127,14 +107,7 @@ func TestStartInUnreachableDirectory(t *testing.T) {
 func TestRoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dir, err := os.MkdirTemp("", "pgcluster-roles-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := tempDir(t, "pgcluster-roles-", 0o755)
 	c, err := Start(ctx, Options{Dir: dir, Database: "derma"})
 	if err != nil {
 		t.Fatal(err)
