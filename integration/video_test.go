@@ -56,7 +56,7 @@ func (v *videoCase) token(t *testing.T, c *apiClient, want int) api.VideoTokenVi
 // has the patient waiting or in session, for the patient and the doctor of
 // the consultation; a 409 in the caller's language otherwise.
 func TestVideoTokenFollowsTheWorkflow(t *testing.T) {
-	v := newVideoCase(t, 171)
+	v := newVideoCase(t, 191)
 
 	// Booked and paid, but not checked in: no room yet, said in the
 	// patient's language (the account's, Dutch) or, to a guest link, the
@@ -98,7 +98,7 @@ func TestVideoTokenFollowsTheWorkflow(t *testing.T) {
 	// Another patient and another doctor get nothing.
 	intruder, _ := registerPatient(t, newEmail("videointruder"), "videointruder-password-1")
 	intruder.do("POST", v.tokenPath(), nil).expect(t, http.StatusNotFound)
-	otherDoctor, _ := loginAs(t, demodata.DoctorEmail(173), "doctor-demo-2026")
+	otherDoctor, _ := loginAs(t, demodata.DoctorEmail(195), "doctor-demo-2026")
 	otherDoctor.do("POST", v.tokenPath(), nil).expect(t, http.StatusNotFound)
 
 	var gt api.VideoTokenView
@@ -157,7 +157,7 @@ func videoRooms(t *testing.T) float64 {
 // a token of another consultation are refused; ending the session through
 // the API closes the room and its peers.
 func TestVideoSessionThroughTheAPI(t *testing.T) {
-	v := newVideoCase(t, 175)
+	v := newVideoCase(t, 193)
 	v.patient.do("POST", "/v1/consultations/"+v.id+"/checkin", nil).expect(t, http.StatusOK)
 	pt := v.token(t, v.patient, http.StatusOK)
 	dt := v.token(t, v.doctor, http.StatusOK)
@@ -219,4 +219,32 @@ func TestVideoSessionThroughTheAPI(t *testing.T) {
 		t.Fatalf("derma_video_rooms = %v after the end, want %v", got, rooms)
 	}
 	v.patient.do("POST", v.tokenPath(), nil).expect(t, http.StatusConflict).problem(t)
+}
+
+// TestVideoReconnectThroughTheAPI: in a running session the patient's UDP
+// path is cut until ICE fails; an ICE restart over the same signalling
+// channel brings the doctor's picture back. Then the patient hangs up and
+// rejoins with a fresh token from the API.
+func TestVideoReconnectThroughTheAPI(t *testing.T) {
+	v := newVideoCase(t, 197)
+	v.patient.do("POST", "/v1/consultations/"+v.id+"/checkin", nil).expect(t, http.StatusOK)
+	v.doctor.do("POST", "/v1/doctor/consultations/"+v.id+"/start", nil).expect(t, http.StatusOK)
+	patient, _ := dialRoom(t, v.token(t, v.patient, http.StatusOK).WSURL, video.RolePatient)
+	doctor, _ := dialRoom(t, v.token(t, v.doctor, http.StatusOK).WSURL, video.RoleDoctor)
+	waitFor(t, "media both ways", func() bool {
+		return patient.Frames(video.RoleDoctor) > 10 && doctor.Frames(video.RolePatient) > 10
+	})
+
+	patient.CutNetwork()
+	waitFor(t, "the patient's ICE fails", func() bool { return patient.ICEState().String() == "failed" })
+	before := patient.Frames(video.RoleDoctor)
+	patient.RestoreNetwork()
+	patient.Restart()
+	waitFor(t, "the doctor's picture after the ICE restart", func() bool { return patient.Frames(video.RoleDoctor) > before+10 })
+
+	patient.Close()
+	again, _ := dialRoom(t, v.token(t, v.patient, http.StatusOK).WSURL, video.RolePatient)
+	waitFor(t, "the doctor's picture after a rejoin", func() bool { return again.Frames(video.RoleDoctor) > 10 })
+	seen := doctor.Frames(video.RolePatient)
+	waitFor(t, "the doctor sees the rejoined patient", func() bool { return doctor.Frames(video.RolePatient) > seen+10 })
 }
