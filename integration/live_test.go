@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"derma2go/config"
 	"derma2go/db"
 	"derma2go/demodata"
 	"derma2go/devstack/mailsink"
@@ -388,4 +390,26 @@ func TestLiveStreamSurvivesListenerReconnect(t *testing.T) {
 	patient.next("status", field("status", "waiting"))
 	lc.doctor.do("POST", "/v1/doctor/consultations/"+lc.id+"/start", nil).expect(t, http.StatusOK)
 	patient.next("status", field("status", "in_session"))
+}
+
+// A stream outlives the HTTP server's read and write timeouts (here 1 s;
+// 2 and 3 minutes by default): it still delivers an event after both
+// have passed. Before, the server's read deadline ended the request's
+// context and its write deadline cut the response.
+func TestLiveStreamOutlivesServerTimeouts(t *testing.T) {
+	lc := newLiveCase(t, 168)
+	p, _ := secondAPI(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := platform.NewHTTPServer(l.Addr().String(), p.APIHandler(),
+		config.HTTPTimeouts{ReadHeader: time.Second, Read: time.Second, Write: time.Second, Idle: time.Second})
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	doctor := openStream(t, lc.doctor, "http://"+l.Addr().String(), lc.eventsPath, nil)
+	doctor.next("presence", field("online", false))
+	time.Sleep(2500 * time.Millisecond)
+	lc.patient.do("POST", "/v1/consultations/"+lc.id+"/presence", map[string]any{"connection": "good"}).expect(t, http.StatusNoContent)
+	doctor.next("presence", field("online", true))
 }
