@@ -5,6 +5,7 @@
 // results take to follow typing once it stops (debounce, API and render).
 // It prints one line `BENCH {json}` with every figure.
 import { readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { env, launch, phone } from "./helpers.mjs";
@@ -94,6 +95,7 @@ await page.evaluate(() => {
   });
 });
 const latencies = [];
+const apiTimes = [];
 for (const word of words) {
   const done = page.evaluate(
     (q) =>
@@ -102,7 +104,12 @@ for (const word of words) {
         const obs = new MutationObserver(() => {
           if (el.getAttribute("data-query") === q) {
             obs.disconnect();
-            resolve(performance.now() - window.__lastInput);
+            const now = performance.now();
+            const api = performance
+              .getEntriesByType("resource")
+              .filter((e) => e.name.includes("/v1/doctors?") && e.startTime >= window.__lastInput)
+              .pop();
+            resolve({ total: now - window.__lastInput, api: api ? api.responseEnd - api.startTime : -1 });
           }
         });
         obs.observe(el, { attributes: true, attributeFilter: ["data-query"] });
@@ -111,7 +118,9 @@ for (const word of words) {
   );
   // A person typing: about 8 keys a second.
   await page.locator("#q").pressSequentially(word, { delay: 120 });
-  latencies.push(await done);
+  const { total, api } = await done;
+  latencies.push(total);
+  if (api >= 0) apiTimes.push(api);
   await page.locator("#q").fill("");
   await page.waitForFunction(
     () => document.querySelector("[data-testid=results]")?.getAttribute("data-query") === "",
@@ -127,6 +136,12 @@ const figures = {
   home_usable_ms: home,
   search_usable_ms: search,
   search_update_ms: summary(latencies),
+  search_api_ms: apiTimes.length ? summary(apiTimes) : null,
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    load: loadavg().map((l) => Math.round(l * 100) / 100),
+  },
 };
 console.log(`BENCH ${JSON.stringify(figures)}`);
 const over = [];

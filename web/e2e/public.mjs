@@ -249,7 +249,7 @@ await step("guest email advice with two photos, from the profile to the confirma
   await page.waitForURL(/\/booking\/.*\/done\?access=/);
   await expectText(page, "Uw vraag is bij de dermatoloog");
   await check(page, "confirmation (email advice)");
-  await shot(page, "confirmation-advice", true);
+  await shot(page, "confirmation-advice");
   result.advice = { id: page.url().split("/booking/")[1].split("/")[0] };
   expectClean(problems);
   await context.close();

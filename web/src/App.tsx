@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { api, type User } from "./api/client";
 import { Link } from "./components";
 import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
@@ -9,16 +9,36 @@ import {
   ResetPasswordPage,
   VerifyEmailPage,
 } from "./pages/auth";
-import { BookingDonePage, BookingIntakePage, BookingPage } from "./pages/booking";
 import { ConsultationPage, PortalPage } from "./pages/consultation";
-import { DoctorConsultationPage, DoctorHomePage } from "./pages/doctor";
 import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
-import { ConditionPage, ConditionsPage, WizardPage } from "./pages/publicConditions";
-import { DoctorVideoRoomPage } from "./pages/videoDoctor";
-import { VideoWaitingRoomPage } from "./pages/videoWaiting";
 import { navigate, useRoute } from "./router";
 import { SessionContext } from "./session";
+
+// Pages a patient does not need on arrival load on first use, which keeps
+// the entry bundle small (web/e2e/bench.mjs measures it).
+const BookingPage = lazy(() => import("./pages/booking").then((m) => ({ default: m.BookingPage })));
+const BookingIntakePage = lazy(() =>
+  import("./pages/booking").then((m) => ({ default: m.BookingIntakePage })),
+);
+const BookingDonePage = lazy(() => import("./pages/booking").then((m) => ({ default: m.BookingDonePage })));
+const ConditionsPage = lazy(() =>
+  import("./pages/publicConditions").then((m) => ({ default: m.ConditionsPage })),
+);
+const ConditionPage = lazy(() =>
+  import("./pages/publicConditions").then((m) => ({ default: m.ConditionPage })),
+);
+const WizardPage = lazy(() => import("./pages/publicConditions").then((m) => ({ default: m.WizardPage })));
+const DoctorHomePage = lazy(() => import("./pages/doctor").then((m) => ({ default: m.DoctorHomePage })));
+const DoctorConsultationPage = lazy(() =>
+  import("./pages/doctor").then((m) => ({ default: m.DoctorConsultationPage })),
+);
+const DoctorVideoRoomPage = lazy(() =>
+  import("./pages/videoDoctor").then((m) => ({ default: m.DoctorVideoRoomPage })),
+);
+const VideoWaitingRoomPage = lazy(() =>
+  import("./pages/videoWaiting").then((m) => ({ default: m.VideoWaitingRoomPage })),
+);
 
 const langKey = "derma.lang";
 
@@ -108,7 +128,9 @@ export function App() {
           </nav>
         </header>
         <main id="main">
-          <Page name={route.name} params={route.params} query={route.query} />
+          <Suspense fallback={<p aria-busy="true">{t("loading")}</p>}>
+            <Page name={route.name} params={route.params} query={route.query} />
+          </Suspense>
         </main>
       </SessionContext.Provider>
     </I18nContext.Provider>

@@ -1,5 +1,5 @@
 // Texts of the public pages (home, doctor search and profile, conditions,
-// DermaWizard, email verification) and of the booking flow.
+// DermaWizard) and of the booking flow.
 
 export const nl = {
   pubHeroTitle: "Een dermatoloog, wanneer het u past",
@@ -51,7 +51,6 @@ export const nl = {
   pubReviewsCount: "{n} beoordelingen",
   pubNoRating: "Nog geen beoordelingen",
   pubRatingOf: "{avg} van 5",
-  pubViewProfile: "Bekijk profiel",
   pubKm: "{n} km",
   pubLanguages: "Talen",
   pubLocation: "Locatie",
@@ -63,7 +62,6 @@ export const nl = {
   pubNoReviews: "Deze dermatoloog heeft nog geen beoordelingen.",
   pubNextSlots: "Eerstvolgende vrije tijden",
   pubNoSlots: "Geen vrije tijden in deze week.",
-  pubNoSlotsSoon: "Geen vrije tijden in de komende week.",
   pubWeek: "Week van {day}",
   pubPrevWeek: "Vorige week",
   pubWeekDays: "Dagen van de week",
@@ -71,7 +69,6 @@ export const nl = {
   pubNextWeek: "Volgende week",
   pubTimesIn: "Tijden in de tijdzone van de arts: {zone}",
   pubBook: "Boeken",
-  pubBookType: "{type} boeken",
   pubDoctorNotFound: "Deze dermatoloog bestaat niet (meer).",
   pubLangName_nl: "Nederlands",
   pubLangName_en: "Engels",
@@ -131,7 +128,6 @@ export const nl = {
   pubLoggedInAs: "U boekt als {name} ({email}).",
   pubOrGuest: "Of log in om uw consulten in uw portaal te bewaren.",
   pubChosenSlot: "Gekozen tijd",
-  pubChangeSlot: "Andere tijd kiezen",
   pubPrice: "Prijs",
   pubPayInvoice: "U betaalt na de afspraak per factuur.",
   pubPayNow: "Naar betalen",
@@ -167,13 +163,7 @@ export const nl = {
   pubDoneInPerson: "Uw afspraak in de praktijk is gepland op {when}.",
   pubDoneMail: "U ontvangt een bevestiging per e-mail.",
   pubFillForm: "Formulier invullen",
-  pubVerifyTitle: "E-mailadres bevestigen",
-  pubVerifying: "We bevestigen uw e-mailadres…",
-  pubVerified: "Uw e-mailadres is bevestigd. U kunt nu inloggen en boeken.",
-  pubVerifyFailed: "Deze bevestigingslink is onbekend, gebruikt of verlopen. Log in en vraag een nieuwe aan.",
-  pubVerifyNoToken: "Deze link is onvolledig. Open de link uit de nieuwste e-mail.",
   pubRetry: "Opnieuw proberen",
-  pubSkipToContent: "Naar de inhoud",
 };
 
 export const en: Record<keyof typeof nl, string> = {
@@ -226,7 +216,6 @@ export const en: Record<keyof typeof nl, string> = {
   pubReviewsCount: "{n} reviews",
   pubNoRating: "No reviews yet",
   pubRatingOf: "{avg} out of 5",
-  pubViewProfile: "View profile",
   pubKm: "{n} km",
   pubLanguages: "Languages",
   pubLocation: "Location",
@@ -238,7 +227,6 @@ export const en: Record<keyof typeof nl, string> = {
   pubNoReviews: "This dermatologist has no reviews yet.",
   pubNextSlots: "Next free times",
   pubNoSlots: "No free times this week.",
-  pubNoSlotsSoon: "No free times in the coming week.",
   pubWeek: "Week of {day}",
   pubPrevWeek: "Previous week",
   pubWeekDays: "Days of the week",
@@ -246,7 +234,6 @@ export const en: Record<keyof typeof nl, string> = {
   pubNextWeek: "Next week",
   pubTimesIn: "Times in the doctor's time zone: {zone}",
   pubBook: "Book",
-  pubBookType: "Book {type}",
   pubDoctorNotFound: "This dermatologist does not exist (any more).",
   pubLangName_nl: "Dutch",
   pubLangName_en: "English",
@@ -305,7 +292,6 @@ export const en: Record<keyof typeof nl, string> = {
   pubLoggedInAs: "You are booking as {name} ({email}).",
   pubOrGuest: "Or log in to keep your consultations in your portal.",
   pubChosenSlot: "Chosen time",
-  pubChangeSlot: "Choose another time",
   pubPrice: "Price",
   pubPayInvoice: "You pay after the appointment, by invoice.",
   pubPayNow: "Go to payment",
@@ -342,11 +328,5 @@ export const en: Record<keyof typeof nl, string> = {
   pubDoneInPerson: "Your visit to the practice is booked for {when}.",
   pubDoneMail: "You will receive a confirmation by email.",
   pubFillForm: "Fill in the form",
-  pubVerifyTitle: "Confirm email address",
-  pubVerifying: "Confirming your email address…",
-  pubVerified: "Your email address is confirmed. You can now log in and book.",
-  pubVerifyFailed: "This confirmation link is unknown, used or expired. Log in and ask for a new one.",
-  pubVerifyNoToken: "This link is incomplete. Open the link in the newest email.",
   pubRetry: "Try again",
-  pubSkipToContent: "Skip to content",
 };
