@@ -14,6 +14,7 @@ import (
 
 	"derma2go/db"
 	"derma2go/domain"
+	"derma2go/live"
 	"derma2go/workflows"
 )
 
@@ -123,6 +124,31 @@ func (a *Activities) RecordWalkInSession(ctx context.Context, in workflows.Recor
 	})
 	if err != nil {
 		return fmt.Errorf("record walk-in session: %w", err)
+	}
+	return nil
+}
+
+// PublishWalkInQueue pushes every waiting patient's position and ETA to
+// their live stream, in one transaction.
+func (a *Activities) PublishWalkInQueue(ctx context.Context, in workflows.PublishWalkInQueueInput) error {
+	doctorID, err := parseID(in.DoctorID)
+	if err != nil {
+		return err
+	}
+	err = a.Store.Tx(ctx, func(q *db.Queries) error {
+		for _, p := range in.Waiting {
+			id, err := parseID(p.ConsultationID)
+			if err != nil {
+				return err
+			}
+			if err := live.PublishQueue(ctx, q, id, doctorID, p.Position, p.ETAMinutes); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("publish walk-in queue: %w", err)
 	}
 	return nil
 }

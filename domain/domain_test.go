@@ -85,18 +85,21 @@ func TestVocabularyIsConsistent(t *testing.T) {
 
 // TestVideoRoomRule walks every type, status and participant: a room token
 // only for the patient and doctor of a video consultation that waits or is
-// in session, and admission only in session.
+// in session, or a walk-in that is called or in session (and the queued
+// walk-in patient alone), and admission only in session.
 func TestVideoRoomRule(t *testing.T) {
 	for _, typ := range ConsultationTypes() {
 		for _, s := range Statuses() {
-			live := typ == TypeVideo && (s == StatusWaiting || s == StatusInSession)
+			live := typ == TypeVideo && (s == StatusWaiting || s == StatusInSession) ||
+				typ == TypeWalkIn && (s == StatusCalled || s == StatusInSession)
+			queued := typ == TypeWalkIn && s == StatusQueued
 			for _, who := range []Participant{ParticipantPatient, ParticipantDoctor, "admin", ""} {
-				want := live && (who == ParticipantPatient || who == ParticipantDoctor)
+				want := live && (who == ParticipantPatient || who == ParticipantDoctor) || queued && who == ParticipantPatient
 				if got := VideoRoomOpen(typ, s, who); got != want {
 					t.Errorf("VideoRoomOpen(%s, %s, %q) = %v, want %v", typ, s, who, got, want)
 				}
 			}
-			if got, want := VideoAdmitted(typ, s), typ == TypeVideo && s == StatusInSession; got != want {
+			if got, want := VideoAdmitted(typ, s), (typ == TypeVideo || typ == TypeWalkIn) && s == StatusInSession; got != want {
 				t.Errorf("VideoAdmitted(%s, %s) = %v, want %v", typ, s, got, want)
 			}
 		}

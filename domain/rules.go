@@ -99,6 +99,11 @@ type videoRoom struct {
 var videoRooms = []videoRoom{
 	{TypeVideo, StatusWaiting, []Participant{ParticipantPatient, ParticipantDoctor}, false},
 	{TypeVideo, StatusInSession, []Participant{ParticipantPatient, ParticipantDoctor}, true},
+	// A walk-in patient may test their equipment while queued; once called
+	// the doctor is there too; answered, they see and hear each other.
+	{TypeWalkIn, StatusQueued, []Participant{ParticipantPatient}, false},
+	{TypeWalkIn, StatusCalled, []Participant{ParticipantPatient, ParticipantDoctor}, false},
+	{TypeWalkIn, StatusInSession, []Participant{ParticipantPatient, ParticipantDoctor}, true},
 }
 
 func videoRoomOf(t ConsultationType, s Status) (videoRoom, bool) {
@@ -113,7 +118,8 @@ func videoRoomOf(t ConsultationType, s Status) (videoRoom, bool) {
 // VideoRoomOpen is the one rule of who may get a video room token now: the
 // patient and the doctor of a video consultation while the patient waits
 // (the equipment test; the doctor may be there first) and while the session
-// runs. Ask it with the workflow's live status.
+// runs; of a walk-in, the patient alone while queued (the equipment test),
+// both once called and in session. Ask it with the workflow's live status.
 func VideoRoomOpen(t ConsultationType, s Status, who Participant) bool {
 	r, ok := videoRoomOf(t, s)
 	return ok && contains(r.who, who)

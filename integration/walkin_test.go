@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/demodata"
+	"derma2go/live"
 )
 
 // walkInDoctor gives a demo doctor walk-in hours all day, every day, and a
@@ -126,7 +128,37 @@ func TestWalkInGuestEndToEnd(t *testing.T) {
 		t.Fatalf("walk-in before anyone joined: %+v", pub)
 	}
 
+	// Queue events are pushed live (PostgreSQL NOTIFY, which every API
+	// instance's hub listens to).
+	conn, err := stack.Platform.Store.Pool.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(t.Context(), "LISTEN "+live.Channel); err != nil {
+		t.Fatal(err)
+	}
+
 	g := joinAsGuest(t, doctorID, newEmail("walkin-guest"))
+	pushed := make(chan live.Queue, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
+		defer cancel()
+		for {
+			n, err := conn.Conn().WaitForNotification(ctx)
+			if err != nil {
+				close(pushed)
+				return
+			}
+			if ev, err := live.Decode(n.Payload); err == nil && ev.Type == live.TypeQueue && ev.ConsultationID.String() == g.ID {
+				pushed <- *ev.Queue
+				return
+			}
+		}
+	}()
+	if q, ok := <-pushed; !ok || q.Position != 1 {
+		t.Fatalf("live queue event %+v (received %v), want position 1", q, ok)
+	}
 	v := waitWalkIn(t, g, "queued at position 1", func(v walkInConsultation) bool {
 		return v.Status == "queued" && v.WalkIn != nil && v.WalkIn.Position != nil
 	})
@@ -138,8 +170,11 @@ func TestWalkInGuestEndToEnd(t *testing.T) {
 		t.Errorf("walk-in with one waiting: %+v (want a 10 min wait: the walk-in slot length, nothing measured yet)", pub)
 	}
 
-	// Answering before being called is refused.
+	// Answering before being called is refused; while queued the guest may
+	// test their equipment, the doctor is not in the room yet.
 	newClient(t).do("POST", g.path("/walk-in/answer"), nil).expect(t, http.StatusConflict)
+	newClient(t).do("POST", g.path("/video-token"), nil).expect(t, http.StatusOK)
+	doctor.do("POST", "/v1/consultations/"+g.ID+"/video-token", nil).expect(t, http.StatusConflict)
 
 	var called struct {
 		Called   string    `json:"called"`
@@ -155,6 +190,13 @@ func TestWalkInGuestEndToEnd(t *testing.T) {
 
 	newClient(t).do("POST", g.path("/walk-in/answer"), nil).expect(t, http.StatusOK)
 	waitWalkIn(t, g, "in session", func(v walkInConsultation) bool { return v.Status == "in_session" })
+	var token struct {
+		Admitted bool `json:"admitted"`
+	}
+	doctor.do("POST", "/v1/consultations/"+g.ID+"/video-token", nil).expect(t, http.StatusOK).decode(t, &token)
+	if !token.Admitted {
+		t.Error("the doctor's room token for a walk-in in session is not admitted")
+	}
 
 	doctor.do("POST", "/v1/doctor/consultations/"+g.ID+"/end", nil).expect(t, http.StatusOK)
 	waitWalkIn(t, g, "completed", func(v walkInConsultation) bool { return v.Status == "completed" })

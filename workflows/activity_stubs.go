@@ -42,6 +42,7 @@ var ActivityStubs = []ActivityStub{
 	stubWithResult[IssueCreditNoteInput, IssueCreditNoteResult](ActivityIssueCreditNote),
 	stubWithResult[JoinWalkInQueueInput, JoinWalkInQueueResult](ActivityJoinWalkInQueue),
 	stub[RecordWalkInSessionInput](ActivityRecordWalkInSession),
+	stub[PublishWalkInQueueInput](ActivityPublishWalkInQueue),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.

@@ -61,7 +61,7 @@ func TestRecordEmailAdviceHistory(t *testing.T) {
 	queue := "derma-record-" + stamp
 	w := worker.New(c, queue, worker.Options{})
 	Register(w)
-	registerRecordingFakes(w)
+	registerRecordingFakes(w, c)
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -125,7 +125,7 @@ func TestRecordAppointmentHistory(t *testing.T) {
 	queue := "derma-record-" + stamp
 	w := worker.New(c, queue, worker.Options{})
 	Register(w)
-	registerRecordingFakes(w)
+	registerRecordingFakes(w, c)
 	if err := w.Start(); err != nil {
 		t.Fatalf("start worker: %v", err)
 	}
@@ -318,13 +318,19 @@ func addSearchAttributes(ctx context.Context, c client.Client, namespace string)
 	return nil
 }
 
-// registerRecordingFakes registers trivial activities under the stub names.
-func registerRecordingFakes(w worker.Worker) {
+// registerRecordingFakes registers trivial activities under the stub names;
+// JoinWalkInQueue really sends the join with update-with-start through c.
+func registerRecordingFakes(w worker.Worker, c client.Client) {
 	reg := func(fn any, name string) { w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name}) }
 	reg(func(_ context.Context, in CreatePaymentInput) (CreatePaymentResult, error) {
 		return CreatePaymentResult{PaymentID: "tr_record", CheckoutURL: "https://pay.test/tr_record"}, nil
 	}, ActivityCreatePayment)
-	reg(func(context.Context, PaymentRefInput) (PaymentStatusResult, error) {
+	reg(func(_ context.Context, in PaymentRefInput) (PaymentStatusResult, error) {
+		// The walk-in recordings' payments are paid (their signals are
+		// confirmed with "Mollie").
+		if strings.Contains(in.ConsultationID, "walkin") {
+			return PaymentStatusResult{Status: PaymentPaid}, nil
+		}
 		return PaymentStatusResult{Status: PaymentOpen}, nil
 	}, ActivityGetPaymentStatus)
 	reg(func(_ context.Context, in PaymentRefInput) (PaymentStatusResult, error) {
@@ -337,7 +343,11 @@ func registerRecordingFakes(w worker.Worker) {
 	reg(func(context.Context, IssueRefundInput) (IssueRefundResult, error) {
 		return IssueRefundResult{RefundID: "re_record", Status: RefundPending}, nil
 	}, ActivityIssueRefund)
-	reg(func(context.Context, RefundRefInput) (RefundStatusResult, error) {
+	reg(func(_ context.Context, in RefundRefInput) (RefundStatusResult, error) {
+		// The walk-in recordings settle their refunds at the first look.
+		if strings.Contains(in.ConsultationID, "walkin") {
+			return RefundStatusResult{Status: RefundRefunded}, nil
+		}
 		return RefundStatusResult{Status: RefundPending}, nil
 	}, ActivityGetRefundStatus)
 	reg(func(context.Context, SendEmailInput) error { return nil }, ActivitySendEmail)
@@ -348,4 +358,5 @@ func registerRecordingFakes(w worker.Worker) {
 	reg(func(context.Context, DeliverAdviceInput) error { return nil }, ActivityDeliverAdvice)
 	reg(func(context.Context, AlertSupportInput) error { return nil }, ActivityAlertSupport)
 	reg(func(context.Context, MarkInvoicePaidInput) error { return nil }, ActivityMarkInvoicePaid)
+	registerWalkInRecordingFakes(reg, c)
 }

@@ -272,7 +272,7 @@ func startRecording(t *testing.T, queuePrefix string, timeout time.Duration) (re
 	queue := queuePrefix + stamp
 	w := worker.New(c, queue, worker.Options{})
 	Register(w)
-	registerRecordingFakes(w)
+	registerRecordingFakes(w, c)
 	if err := w.Start(); err != nil {
 		cancel()
 		c.Close()

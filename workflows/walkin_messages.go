@@ -165,3 +165,23 @@ const (
 	// nothing. Once per consultation, whatever retries happen.
 	ActivityRecordWalkInSession = "RecordWalkInSession"
 )
+
+// ActivityPublishWalkInQueue pushes the queue's positions and ETAs to the
+// waiting patients' live streams: PublishWalkInQueueInput → nothing. A
+// repeat publishes the same positions again, which a client takes as it
+// takes the first.
+const ActivityPublishWalkInQueue = "PublishWalkInQueue"
+
+// PublishWalkInQueueInput is the input of ActivityPublishWalkInQueue.
+type PublishWalkInQueueInput struct {
+	DoctorID string
+	Waiting  []WalkInLivePosition
+}
+
+// WalkInLivePosition is one waiting patient's place as pushed live.
+type WalkInLivePosition struct {
+	ConsultationID string
+	Position       int
+	// ETAMinutes is the estimated wait from now, rounded up.
+	ETAMinutes int
+}

@@ -130,6 +130,8 @@ type walkInQueue struct {
 	closed bool
 	early  bool
 	events int
+	// published is the events count whose positions were pushed live.
+	published int
 
 	mu     workflow.Mutex
 	wake   workflow.Channel
@@ -195,6 +197,9 @@ func (q *walkInQueue) run(ctx workflow.Context) error {
 		if q.events >= q.in.ContinueAfter {
 			return q.continueAsNew(ctx)
 		}
+		if q.published != q.events {
+			q.publish(ctx)
+		}
 		if err := q.wait(ctx); err != nil {
 			return err
 		}
@@ -237,6 +242,36 @@ func (q *walkInQueue) wait(ctx workflow.Context) error {
 		return q.locked(ctx, q.closeSession)
 	}
 	return nil
+}
+
+// publishOptions (PublishWalkInQueue): a live push is worth little late.
+var publishOptions = workflow.ActivityOptions{
+	StartToCloseTimeout:    10 * time.Second,
+	ScheduleToCloseTimeout: time.Minute,
+	RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second},
+}
+
+// publish pushes the waiting patients' positions and ETAs live after a
+// change of the queue; a failure is only logged (GET and the query still
+// show the place).
+func (q *walkInQueue) publish(ctx workflow.Context) {
+	q.published = q.events
+	st := q.state(ctx)
+	if len(st.Waiting) == 0 {
+		return
+	}
+	now := workflow.Now(ctx)
+	in := PublishWalkInQueueInput{DoctorID: q.in.DoctorID}
+	for _, p := range st.Waiting {
+		wait := 0
+		if p.ETA != nil && p.ETA.After(now) {
+			wait = int((p.ETA.Sub(now) + time.Minute - 1) / time.Minute)
+		}
+		in.Waiting = append(in.Waiting, WalkInLivePosition{ConsultationID: p.ConsultationID, Position: p.Position, ETAMinutes: wait})
+	}
+	if err := run(ctx, publishOptions, ActivityPublishWalkInQueue, in, nil); err != nil && ctx.Err() == nil {
+		workflow.GetLogger(ctx).Warn("walk-in queue not pushed live", "doctor", q.in.DoctorID, "error", err)
+	}
 }
 
 // locked runs fn holding the mutex.

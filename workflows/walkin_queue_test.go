@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -26,6 +28,13 @@ type queueHarness struct {
 	// them fails.
 	gone map[string]bool
 	seq  int
+	// pushed are the live pushes (PublishWalkInQueue), with their times.
+	pushed []sentPush
+}
+
+type sentPush struct {
+	In PublishWalkInQueueInput
+	At time.Time
 }
 
 type sentNotice struct {
@@ -43,6 +52,12 @@ func newQueueHarness(t *testing.T) *queueHarness {
 	h.env.SetStartTime(h.start)
 	h.env.SetTestTimeout(30 * time.Second)
 	h.env.RegisterWorkflowWithOptions(WalkInQueueWorkflow, workflow.RegisterOptions{Name: WalkInQueueWorkflowType})
+	h.env.RegisterActivityWithOptions(func(_ context.Context, in PublishWalkInQueueInput) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.pushed = append(h.pushed, sentPush{In: in, At: h.env.Now()})
+		return nil
+	}, activity.RegisterOptions{Name: ActivityPublishWalkInQueue})
 	h.env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, mock.Anything, SignalWalkInNotice, mock.Anything).Return(
 		func(_, workflowID, _, _ string, arg any) error {
 			h.mu.Lock()
@@ -180,6 +195,20 @@ func TestWalkInQueueOrderAndETA(t *testing.T) {
 		want := at.Add(time.Duration(i) * 12 * time.Minute) // measured average 12 min, not the 20 min estimate
 		if p.ETA == nil || !p.ETA.Equal(want) {
 			t.Errorf("ETA of %s = %v, want %v", p.ConsultationID, p.ETA, want)
+		}
+	}
+	var last *sentPush
+	for i := range h.pushed {
+		if !h.pushed[i].At.After(at) {
+			last = &h.pushed[i]
+		}
+	}
+	if last == nil || len(last.In.Waiting) != 3 || last.In.DoctorID != "d-7" {
+		t.Fatalf("live push before the call: %+v", last)
+	}
+	for i, p := range last.In.Waiting {
+		if p.ConsultationID != []string{"a", "b", "c"}[i] || p.Position != i+1 || p.ETAMinutes != 12*i {
+			t.Errorf("pushed %+v, want position %d with a %d min wait", p, i+1, 12*i)
 		}
 	}
 	if !before.NewPatientETA.Equal(at.Add(36 * time.Minute)) {

@@ -3045,7 +3045,8 @@ export interface paths {
          * @description Issued only while the consultation's workflow opens the room to the caller: the patient
          *     and the doctor of a video consultation while the patient waits (`waiting`; the patient's
          *     own camera comes back as the equipment test and the two do not see each other yet) and
-         *     during the session (`in_session`; `admitted` is true). Otherwise 409, in the caller's
+         *     during the session (`in_session`; `admitted` is true); of a walk-in, the patient alone while
+         *     `queued` (the equipment test), both once `called` and during the session. Otherwise 409, in the caller's
          *     language. The token names the consultation, the caller's role and its expiry
          *     (`VIDEO_TOKEN_TTL`); open `ws_url` (the token is in its query) as a WebSocket and use
          *     `ice_servers` as the RTCPeerConnection's `iceServers` (TURN credentials expire with the
