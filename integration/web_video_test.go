@@ -45,7 +45,7 @@ func TestVideoConsultationInBrowser(t *testing.T) {
 	cmd.Dir = filepath.Join(root, "web")
 	cmd.Env = append(os.Environ(),
 		"E2E_BASE_URL="+stack.APIURL, "E2E_OUT_DIR="+out, "E2E_CONSULTATION="+b.ID,
-		"E2E_PATIENT_EMAIL="+email, "E2E_PATIENT_PASSWORD="+password,
+		"E2E_PATIENT_EMAIL="+email, "E2E_PATIENT_PASSWORD="+password, "E2E_PATIENT_PIN="+testPIN,
 		"E2E_DOCTOR_EMAIL="+demodata.DoctorEmail(46), "E2E_DOCTOR_PASSWORD=doctor-demo-2026", "CHROMIUM="+chromiumPath(),
 	)
 	started := time.Now()

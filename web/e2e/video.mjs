@@ -5,7 +5,7 @@
 // on a phone viewport, one as the doctor. The patient tests the equipment
 // (graded connection to our SFU: the patient's own echo), the doctor
 // announces a delay (the patient sees it), admits the patient, both decode
-// the other's video, and the doctor ends the session.
+// the other's video, they chat both ways, and the doctor ends the session.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -72,12 +72,12 @@ async function open(browser, viewport, who) {
   await context.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     window.__pcs = [];
-    window.RTCPeerConnection = function (...args) {
-      const pc = new Native(...args);
-      window.__pcs.push(pc);
-      return pc;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) {
+        super(...args);
+        window.__pcs.push(this);
+      }
     };
-    window.RTCPeerConnection.prototype = Native.prototype;
   });
   const page = await context.newPage();
   const problems = [];
@@ -165,6 +165,27 @@ await step("the doctor admits the patient and both decode the other's video", as
   figures.doctorFrames = await waitFrames(doctor.page, "doctor");
   await shot(patient.page, "patient-call");
   await shot(doctor.page, "doctor-call");
+});
+
+await step("patient and doctor chat both ways (the patient unlocks the PIN for it)", async () => {
+  const p = patient.page;
+  const chat = p.getByTestId("chat");
+  const pin = chat.locator("#pin");
+  if (await pin.isVisible().catch(() => false)) {
+    await pin.fill(env("E2E_PATIENT_PIN"));
+    await chat.getByRole("button", { name: "Ontgrendelen" }).click();
+  }
+  await p.fill("#chat-text-patient", "Goedemiddag dokter, ziet u mij goed?");
+  await chat.getByRole("button", { name: "Verstuur" }).click();
+  await doctor.page
+    .getByTestId("chat")
+    .locator('li[data-from="patient"]')
+    .getByText("ziet u mij goed?")
+    .waitFor({ timeout: 15000 });
+  await doctor.page.fill("#chat-text-doctor", "Ja, heel duidelijk. Laat u de handen eens zien?");
+  await doctor.page.getByTestId("chat").getByRole("button", { name: "Verstuur" }).click();
+  await chat.locator('li[data-from="doctor"]').getByText("Laat u de handen").waitFor({ timeout: 15000 });
+  await shot(p, "patient-chat");
 });
 
 await step("the doctor ends the session; the patient is told", async () => {

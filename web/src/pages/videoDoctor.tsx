@@ -4,10 +4,13 @@
  */
 import { type FormEvent, useCallback, useMemo, useState } from "react";
 import { api, type DoctorConsultation } from "../api/client";
+import type { components } from "../api/schema";
 import { Field, Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
+import { ChatPanel, useChat } from "../video/chat";
 import type { Choice } from "../video/devices";
-import { usePolled } from "../video/live";
+import { eventsURL, useLiveEvents } from "../video/events";
+import { usePolled, usePresence } from "../video/live";
 import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
 import { CallControls, CallStage, useCall } from "../video/room";
 import { roomTicket } from "../video/tickets";
@@ -24,14 +27,48 @@ export function DoctorVideoRoomPage({ id }: { id: string }) {
     return { state: response.status === 404 || response.status === 403 ? "notFound" : "error" };
   }, [id]);
   const initial = useMemo<Load<DoctorConsultation>>(() => ({ state: "loading" }), []);
-  const [load, refresh] = usePolled(initial, read, ready);
+  // Live events tell of every change; while the stream is down the page re-reads.
+  const [live, setLive] = useState(false);
+  const [load, refresh] = usePolled(initial, read, ready && !live);
+  const chat = useChat(id);
+  const [patient, setPatient] = useState<{ online: boolean; connection: string }>({
+    online: false,
+    connection: "unknown",
+  });
+  useLiveEvents(ready ? eventsURL(id, "") : undefined, {
+    open: () => {
+      setLive(true);
+      refresh();
+    },
+    status: refresh,
+    delay: refresh,
+    chat: chat.add,
+    presence: (e) => {
+      if (e.role === "patient") setPatient({ online: e.online, connection: e.connection });
+    },
+  });
   if (load.state !== "ok") return <LoadState load={load} guest={false} />;
-  return <DoctorRoom c={load.value} refresh={refresh} />;
+  return (
+    <div className="doctor-room-page">
+      <DoctorRoom c={load.value} refresh={refresh} chat={chat} patient={patient} />
+      <WaitingList current={id} />
+    </div>
+  );
 }
 
 type Report = { kind: "ok" | "error"; text: string } | undefined;
 
-function DoctorRoom({ c, refresh }: { c: DoctorConsultation; refresh: () => void }) {
+function DoctorRoom({
+  c,
+  refresh,
+  chat,
+  patient,
+}: {
+  c: DoctorConsultation;
+  refresh: () => void;
+  chat: ReturnType<typeof useChat>;
+  patient: { online: boolean; connection: string };
+}) {
   const { t, lang } = useI18n();
   const [message, setMessage] = useState<Report>();
   const [choice, setChoice] = useState<Choice>({});
@@ -56,7 +93,8 @@ function DoctorRoom({ c, refresh }: { c: DoctorConsultation; refresh: () => void
     if (response.ok && a === "end") call?.hangUp();
     report(response.ok, response.status, error?.detail, t("actionDone"));
   };
-  const patientHere = room.peers.includes("patient");
+  const patientHere = patient.online || room.peers.includes("patient");
+  usePresence(c.id, quality.test.grade ?? quality.live.grade, inRoom);
   const intake = (c.intake ?? {}) as Record<string, unknown>;
   return (
     <section className="card room-card">
@@ -70,6 +108,14 @@ function DoctorRoom({ c, refresh }: { c: DoctorConsultation; refresh: () => void
         {" — "}
         <span data-testid="patient-presence" data-present={patientHere ? "yes" : "no"}>
           {patientHere ? t("videoPatientOnline") : t("videoPatientOffline")}
+          {patientHere && patient.connection !== "unknown" ? (
+            <>
+              {`, ${t("videoPatientConnection")} `}
+              <span className={`grade grade-${patient.connection}`} data-testid="patient-grade">
+                {t(`videoGrade_${patient.connection}`)}
+              </span>
+            </>
+          ) : null}
         </span>
       </p>
       <div className="doctor-room">
@@ -120,6 +166,7 @@ function DoctorRoom({ c, refresh }: { c: DoctorConsultation; refresh: () => void
           {c.status === "scheduled" || c.status === "waiting" ? (
             <DelayForm id={c.id} report={report} />
           ) : null}
+          <ChatPanel id={c.id} chat={chat} me="doctor" />
         </div>
         <aside className="doctor-side">
           <h2>{t("intake")}</h2>
@@ -260,5 +307,44 @@ function PrescriptionForm({ id, report }: { id: string; report: ReportFn }) {
       </label>
       <button type="submit">{t("videoRxSave")}</button>
     </form>
+  );
+}
+
+type WaitingItem = components["schemas"]["WaitingRoomItem"];
+
+/** WaitingList is the doctor's waiting list of today, kept current by the doctor's event stream. */
+function WaitingList({ current }: { current: string }) {
+  const { t, lang } = useI18n();
+  const read = useCallback(async () => {
+    const { data } = await api.GET("/v1/doctor/waiting-room");
+    return data?.items;
+  }, []);
+  const empty = useMemo<WaitingItem[]>(() => [], []);
+  const [items, refresh] = usePolled(empty, read, true);
+  useLiveEvents("/v1/doctor/events", { status: refresh, delay: refresh, presence: refresh, queue: refresh });
+  return (
+    <aside className="card waiting-list-card" aria-labelledby="waiting-list-title">
+      <h2 id="waiting-list-title">{t("videoWaitingList")}</h2>
+      {items.length === 0 ? <p>{t("videoWaitingListEmpty")}</p> : null}
+      <ul className="waiting-list" data-testid="waiting-list">
+        {items.map((w) => (
+          <li key={w.id} aria-current={w.id === current ? "true" : undefined}>
+            <Link href={`/doctor/consultations/${w.id}/room`}>{w.patient_name}</Link> —{" "}
+            {t(`status_${w.status}`)}
+            {w.starts_at ? ` — ${formatDateTime(w.starts_at, lang)}` : ""}
+            {w.patient_online ? (
+              <>
+                {" — "}
+                <span className={`grade grade-${w.patient_connection}`}>
+                  {t("videoPatientOnline")}
+                  {w.patient_connection !== "unknown" ? `: ${t(`videoGrade_${w.patient_connection}`)}` : ""}
+                </span>
+              </>
+            ) : null}
+            {w.delay_minutes > 0 ? ` — +${w.delay_minutes} min` : ""}
+          </li>
+        ))}
+      </ul>
+    </aside>
   );
 }

@@ -7,8 +7,10 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type Consultation } from "../api/client";
 import { Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
+import { ChatPanel, useChat } from "../video/chat";
 import type { Choice } from "../video/devices";
-import { doctorStatus, usePolled } from "../video/live";
+import { eventsURL, useLiveEvents } from "../video/events";
+import { doctorStatus, usePolled, usePresence } from "../video/live";
 import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
 import { CallControls, CallStage, useCall } from "../video/room";
 import { roomTicket } from "../video/tickets";
@@ -47,7 +49,23 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
     const { data } = await api.GET("/v1/consultations/{id}", { params: { path: { id } } });
     return data;
   }, [id]);
-  const [c, refresh] = usePolled(initial, read, true);
+  // Live events tell of every change; while the stream is down the page re-reads.
+  const [live, setLive] = useState(false);
+  const [c, refresh] = usePolled(initial, read, !live);
+  const [doctorOnline, setDoctorOnline] = useState(false);
+  const chat = useChat(id);
+  useLiveEvents(eventsURL(id, access), {
+    open: () => {
+      setLive(true);
+      refresh();
+    },
+    status: refresh,
+    delay: refresh,
+    chat: chat.add,
+    presence: (e) => {
+      if (e.role === "doctor") setDoctorOnline(e.online);
+    },
+  });
   const opens = waitingOpensAt(c);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -75,8 +93,16 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
   const inRoom = roomOpen.has(c.status) && !left;
   const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
   const admitted = room.admitted || c.status === "in_session";
-  const doctor = doctorStatus(c, room.peers.includes("doctor"), now);
-
+  const doctor = doctorStatus(c, doctorOnline || room.peers.includes("doctor"), now);
+  usePresence(id, quality.test.grade ?? quality.live.grade, !over.has(c.status));
+  const chatPanel = (
+    <ChatPanel
+      id={id}
+      chat={chat}
+      me="patient"
+      pinGate={<PinGate slug={chat.pinSlug} onUnlocked={() => void chat.reload()} />}
+    />
+  );
   const back = `/consultations/${id}${access ? `?access=${encodeURIComponent(access)}` : ""}`;
 
   if (over.has(c.status) || status === "ended") {
@@ -115,7 +141,9 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
               hangUpLabel={t("videoHangUp")}
             />
           }
-        />
+        >
+          {chatPanel}
+        </CallStage>
       </section>
     );
   }
@@ -157,6 +185,7 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
         connection={inRoom ? quality.test : { state: "idle" }}
         open={roomOpen.has(c.status)}
       />
+      {chatPanel}
       <p>
         <Link href={back}>{t("toConsultation")}</Link>
       </p>

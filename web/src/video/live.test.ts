@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { delayMinutes, doctorStatus } from "./live";
+import { delayMinutes, doctorStatus } from "./status";
 
 const start = "2026-12-01T10:00:00Z";
 

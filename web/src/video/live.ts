@@ -4,6 +4,10 @@
  * consultation every few seconds.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "../api/client";
+import type { Grade } from "./quality";
+
+export { delayMinutes, doctorStatus } from "./status";
 
 /** pollEveryMs is how often a waiting page re-reads the consultation. */
 export const pollEveryMs = 3000;
@@ -43,28 +47,28 @@ export function usePolled<T>(initial: T, read: () => Promise<T | undefined>, pol
   return [value, refresh];
 }
 
-/** delayMinutes is how late the doctor runs: expected start minus booked start, in whole minutes. */
-export function delayMinutes(c: { starts_at?: string | null; expected_start?: string | null }): number {
-  if (!c.starts_at || !c.expected_start) return 0;
-  const d = (new Date(c.expected_start).getTime() - new Date(c.starts_at).getTime()) / 60000;
-  return d > 0 ? Math.round(d) : 0;
-}
+/** presenceEveryMs is the heartbeat of a page in the room (the API counts a side offline 30 s after its last). */
+export const presenceEveryMs = 10000;
 
 /**
- * doctorStatus is what the waiting patient is told about the doctor: late
- * while an announced delay runs (even with the doctor already in the room,
- * finishing the consultation before), else ready once the doctor is in the
- * room (or the session runs), else not started.
+ * usePresence tells the other side, every presenceEveryMs while on, that
+ * this page is open and how good its connection is (once measured).
  */
-export function doctorStatus(
-  c: { status: string; starts_at?: string | null; expected_start?: string | null },
-  doctorInRoom: boolean,
-  now: number,
-): { key: "videoDoctorReady" | "videoDoctorLate" | "videoDoctorNotStarted"; minutes: number } {
-  const minutes = delayMinutes(c);
-  if (c.status === "in_session") return { key: "videoDoctorReady", minutes };
-  if (minutes > 0 && c.expected_start && new Date(c.expected_start).getTime() > now)
-    return { key: "videoDoctorLate", minutes };
-  if (doctorInRoom) return { key: "videoDoctorReady", minutes };
-  return { key: "videoDoctorNotStarted", minutes };
+export function usePresence(id: string, grade: Grade | undefined, on: boolean): void {
+  const gradeRef = useRef(grade);
+  gradeRef.current = grade;
+  const known = grade !== undefined;
+  useEffect(() => {
+    if (!on || !known) return;
+    const beat = () => {
+      const connection = gradeRef.current;
+      if (connection)
+        void api
+          .POST("/v1/consultations/{id}/presence", { params: { path: { id } }, body: { connection } })
+          .catch(() => {});
+    };
+    beat();
+    const timer = setInterval(beat, presenceEveryMs);
+    return () => clearInterval(timer);
+  }, [id, on, known]);
 }
