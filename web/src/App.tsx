@@ -9,8 +9,10 @@ import {
   ResetPasswordPage,
   VerifyEmailPage,
 } from "./pages/auth";
-import { ConsultationPage, PortalPage } from "./pages/consultation";
+import { ConsultationPage } from "./pages/consultation";
 import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
+import { PortalPage } from "./pages/portal";
+import { AccessLogPage, AccountPage, FavouritesPage } from "./pages/portalAccount";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
 import { navigate, useRoute } from "./router";
 import { SessionContext } from "./session";
@@ -29,10 +31,25 @@ const ConditionPage = lazy(() =>
   import("./pages/publicConditions").then((m) => ({ default: m.ConditionPage })),
 );
 const WizardPage = lazy(() => import("./pages/publicConditions").then((m) => ({ default: m.WizardPage })));
-const DoctorHomePage = lazy(() => import("./pages/doctor").then((m) => ({ default: m.DoctorHomePage })));
+const DoctorHomePage = lazy(() => import("./pages/dashboard").then((m) => ({ default: m.DoctorHomePage })));
 const DoctorConsultationPage = lazy(() =>
-  import("./pages/doctor").then((m) => ({ default: m.DoctorConsultationPage })),
+  import("./pages/dashboardConsultation").then((m) => ({ default: m.DoctorConsultationPage })),
 );
+const AvailabilityPage = lazy(() =>
+  import("./pages/dashboardSettings").then((m) => ({ default: m.AvailabilityPage })),
+);
+const FeesPage = lazy(() => import("./pages/dashboardSettings").then((m) => ({ default: m.FeesPage })));
+const ProfileEditPage = lazy(() =>
+  import("./pages/dashboardSettings").then((m) => ({ default: m.ProfileEditPage })),
+);
+const InvoicesPage = lazy(() =>
+  import("./pages/dashboardRecords").then((m) => ({ default: m.InvoicesPage })),
+);
+const ReviewsPage = lazy(() => import("./pages/dashboardRecords").then((m) => ({ default: m.ReviewsPage })));
+const ConditionReviewPage = lazy(() =>
+  import("./pages/dashboardRecords").then((m) => ({ default: m.ConditionReviewPage })),
+);
+const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
 const DoctorVideoRoomPage = lazy(() =>
   import("./pages/videoDoctor").then((m) => ({ default: m.DoctorVideoRoomPage })),
 );
@@ -41,6 +58,12 @@ const VideoWaitingRoomPage = lazy(() =>
 );
 
 const langKey = "derma.lang";
+
+/** Each role's own start page and its name in the header. */
+const homeLabel = { patient: "myConsultations", doctor: "doctorDashboard", admin: "admTitle" } as const;
+function homeOf(role: User["role"]): string {
+  return role === "doctor" ? "/doctor" : role === "admin" ? "/admin" : "/consultations";
+}
 
 export function App() {
   const route = useRoute();
@@ -101,9 +124,7 @@ export function App() {
           <nav aria-label="account">
             {user ? (
               <>
-                <Link href={user.role === "doctor" ? "/doctor" : "/consultations"}>
-                  {user.role === "doctor" ? t("doctorDashboard") : t("myConsultations")}
-                </Link>
+                <Link href={homeOf(user.role)}>{t(homeLabel[user.role])}</Link>
                 <button type="button" className="link" onClick={() => void logout()}>
                   {t("logout")}
                 </button>
@@ -188,6 +209,26 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <DoctorConsultationPage key={id} id={id} />;
     case "doctorVideoRoom":
       return <DoctorVideoRoomPage key={id} id={id} />;
+    case "account":
+      return <AccountPage />;
+    case "favourites":
+      return <FavouritesPage />;
+    case "accessLog":
+      return <AccessLogPage />;
+    case "doctorAvailability":
+      return <AvailabilityPage />;
+    case "doctorFees":
+      return <FeesPage />;
+    case "doctorProfileEdit":
+      return <ProfileEditPage />;
+    case "doctorInvoices":
+      return <InvoicesPage />;
+    case "doctorReviews":
+      return <ReviewsPage />;
+    case "doctorConditions":
+      return <ConditionReviewPage />;
+    case "admin":
+      return <AdminPage />;
     default:
       return <NotFoundPage />;
   }

@@ -4,50 +4,31 @@ import { Field, Link, Notice } from "../components";
 import { useI18n } from "../i18n";
 import { navigate, safeNext } from "../router";
 import { useSession } from "../session";
+import { OutcomeNotice, useAction } from "./portalParts";
 
-function useSubmit() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState("");
-  const { t } = useI18n();
-  const run = async (fn: () => Promise<void>) => {
-    setBusy(true);
-    setError("");
-    try {
-      await fn();
-    } catch {
-      setError(t("offline"));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, run };
-}
+/** Where each role starts after logging in without a page to return to. */
+const startPage = { patient: "/consultations", doctor: "/doctor", admin: "/admin" } as const;
 
 export function LoginPage({ next }: { next: string | null }) {
   const { t } = useI18n();
   const { refresh } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const { busy, error, setError, run } = useSubmit();
+  const { busy, outcome, run } = useAction();
   const target = safeNext(next);
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      const { data, error: problem } = await api.POST("/v1/auth/login", { body: { email, password } });
-      if (!data) {
-        setError(problem?.detail ?? t("errorGeneric"));
-        return;
-      }
-      await refresh();
-      navigate(data.user.role === "doctor" && !next ? "/doctor" : target, true);
-    });
+    const res = await run(() => api.POST("/v1/auth/login", { body: { email, password } }));
+    if (!res?.data) return;
+    await refresh();
+    navigate(next ? target : startPage[res.data.user.role], true);
   };
   return (
     <section className="card narrow">
       <h1>{t("loginTitle")}</h1>
       {next ? <Notice kind="info">{t("loginToContinue")}</Notice> : null}
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Field label={t("email")} id="email">
           <input
             id="email"
@@ -68,7 +49,7 @@ export function LoginPage({ next }: { next: string | null }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        {error ? <Notice kind="error">{error}</Notice> : null}
+        <OutcomeNotice outcome={outcome} texts={{ login: t("ptlLoginFailed") }} />
         <button type="submit" disabled={busy}>
           {t("login")}
         </button>
@@ -89,24 +70,14 @@ export function RegisterPage({ next }: { next: string | null }) {
   const [name, setName] = useState("");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const { busy, error, setError, run } = useSubmit();
+  const { busy, outcome, run } = useAction();
 
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      const { data, error: problem } = await api.POST("/v1/auth/register", {
-        body: { name, email, password, language: lang },
-      });
-      if (!data) {
-        setError(
-          problem?.errors?.map((f) => `${f.field}: ${f.reason}`).join("; ") ||
-            problem?.detail ||
-            t("errorGeneric"),
-        );
-        return;
-      }
-      setSentTo(email);
-    });
+    const res = await run(() =>
+      api.POST("/v1/auth/register", { body: { name, email, password, language: lang } }),
+    );
+    if (res?.response.ok) setSentTo(email);
   };
   if (sentTo) {
     return (
@@ -122,7 +93,7 @@ export function RegisterPage({ next }: { next: string | null }) {
   return (
     <section className="card narrow">
       <h1>{t("register")}</h1>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={(e) => void submit(e)} noValidate>
         <Field label={t("name")} id="name">
           <input
             id="name"
@@ -153,7 +124,7 @@ export function RegisterPage({ next }: { next: string | null }) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </Field>
-        {error ? <Notice kind="error">{error}</Notice> : null}
+        <OutcomeNotice outcome={outcome} />
         <button type="submit" disabled={busy}>
           {t("register")}
         </button>
@@ -170,14 +141,11 @@ export function ForgotPasswordPage() {
   const { t } = useI18n();
   const [email, setEmail] = useState("");
   const [sent, setSent] = useState(false);
-  const { busy, error, setError, run } = useSubmit();
-  const submit = (e: FormEvent) => {
+  const { busy, outcome, run } = useAction();
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      const { response, error: problem } = await api.POST("/v1/auth/password/forgot", { body: { email } });
-      if (response.ok) setSent(true);
-      else setError(problem?.detail ?? t("errorGeneric"));
-    });
+    const res = await run(() => api.POST("/v1/auth/password/forgot", { body: { email } }));
+    if (res?.response.ok) setSent(true);
   };
   return (
     <section className="card narrow">
@@ -185,7 +153,7 @@ export function ForgotPasswordPage() {
       {sent ? (
         <Notice kind="ok">{t("resetSent")}</Notice>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Field label={t("email")} id="email">
             <input
               id="email"
@@ -196,7 +164,7 @@ export function ForgotPasswordPage() {
               onChange={(e) => setEmail(e.target.value)}
             />
           </Field>
-          {error ? <Notice kind="error">{error}</Notice> : null}
+          <OutcomeNotice outcome={outcome} />
           <button type="submit" disabled={busy}>
             {t("sendResetLink")}
           </button>
@@ -210,16 +178,11 @@ export function ResetPasswordPage({ token }: { token: string }) {
   const { t } = useI18n();
   const [password, setPassword] = useState("");
   const [done, setDone] = useState(false);
-  const { busy, error, setError, run } = useSubmit();
-  const submit = (e: FormEvent) => {
+  const { busy, outcome, run } = useAction();
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    void run(async () => {
-      const { response, error: problem } = await api.POST("/v1/auth/password/reset", {
-        body: { token, password },
-      });
-      if (response.ok) setDone(true);
-      else setError(problem?.detail ?? t("errorGeneric"));
-    });
+    const res = await run(() => api.POST("/v1/auth/password/reset", { body: { token, password } }));
+    if (res?.response.ok) setDone(true);
   };
   return (
     <section className="card narrow">
@@ -234,7 +197,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
           </p>
         </>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={(e) => void submit(e)} noValidate>
           <Field label={t("newPassword")} id="password">
             <input
               id="password"
@@ -247,7 +210,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
               onChange={(e) => setPassword(e.target.value)}
             />
           </Field>
-          {error ? <Notice kind="error">{error}</Notice> : null}
+          <OutcomeNotice outcome={outcome} />
           <button type="submit" disabled={busy}>
             {t("save")}
           </button>

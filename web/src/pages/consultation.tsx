@@ -10,24 +10,30 @@ import {
   problemSlug,
 } from "../forms";
 import { formatDateTime, formatMoney, useI18n } from "../i18n";
-import { loginHref, navigate } from "../router";
 import { useSession } from "../session";
+import { CancelPanel, Documents, FavouriteToggle } from "./portal";
+import {
+  Fact,
+  OutcomeNotice,
+  PinGate,
+  pinRefusal,
+  pinSlug,
+  useAction,
+  useDoctorZones,
+  useFollowStatus,
+  useLoginRequired,
+  When,
+} from "./portalParts";
+
+export { PinGate, useLoginRequired } from "./portalParts";
 
 export type Load<T> =
   | { state: "loading" }
   | { state: "ok"; value: T }
   | { state: "pin"; slug: string }
   | { state: "notFound" }
+  | { state: "offline" }
   | { state: "error" };
-
-/** useLoginRequired sends a logged-out reader to the login page, which returns here. */
-export function useLoginRequired(needed: boolean): boolean {
-  const { user } = useSession();
-  useEffect(() => {
-    if (needed && user === null) navigate(loginHref(location.pathname + location.search), true);
-  }, [needed, user]);
-  return !needed || Boolean(user);
-}
 
 /** useConsultation loads the patient's (or a guest's) view of one consultation. */
 export function useConsultation(id: string, access: string) {
@@ -45,7 +51,7 @@ export function useConsultation(id: string, access: string) {
       else if (response.status === 404) setLoad({ state: "notFound" });
       else setLoad({ state: "error" });
     } catch {
-      setLoad({ state: "error" });
+      setLoad({ state: "offline" });
     }
   }, [id, adopt]);
   useEffect(() => {
@@ -61,101 +67,13 @@ export function LoadState({ load, guest }: { load: Load<unknown>; guest: boolean
       return <p aria-busy="true">{t("loading")}</p>;
     case "notFound":
       return <Notice kind="error">{guest ? t("linkExpired") : t("notFoundConsultation")}</Notice>;
+    case "offline":
+      return <Notice kind="error">{t("offline")}</Notice>;
     case "error":
       return <Notice kind="error">{t("errorGeneric")}</Notice>;
     default:
       return null;
   }
-}
-
-export function PortalPage() {
-  const { t, lang } = useI18n();
-  const ready = useLoginRequired(true);
-  const [items, setItems] = useState<Consultation[] | undefined>();
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (!ready) return;
-    api
-      .GET("/v1/consultations")
-      .then(({ data }) => (data ? setItems(data.items) : setFailed(true)))
-      .catch(() => setFailed(true));
-  }, [ready]);
-  return (
-    <section className="card">
-      <h1>{t("myConsultations")}</h1>
-      {failed ? <Notice kind="error">{t("errorGeneric")}</Notice> : null}
-      {!items && !failed ? <p aria-busy="true">{t("loading")}</p> : null}
-      {items && items.length === 0 ? <p>{t("noConsultations")}</p> : null}
-      <ul className="list">
-        {items?.map((c) => (
-          <li key={c.id}>
-            <Link href={`/consultations/${c.id}`}>
-              {t(`type_${c.type}`)} — {t(`status_${c.status}`)}
-              {c.doctor_name ? ` — ${c.doctor_name}` : ""}
-              {c.starts_at ? ` — ${formatDateTime(c.starts_at, lang)}` : ""}
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-export function PinGate({ slug, onUnlocked }: { slug: string; onUnlocked: () => void }) {
-  const { t } = useI18n();
-  const [pin, setPin] = useState("");
-  const [password, setPassword] = useState("");
-  const [error, setError] = useState("");
-  const needsSet = slug === "pin-required";
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError("");
-    try {
-      if (needsSet) {
-        const set = await api.PUT("/v1/me/pin", { body: { pin, password } });
-        if (!set.response.ok) {
-          setError(set.error?.detail ?? t("errorGeneric"));
-          return;
-        }
-      }
-      const { response, error: problem } = await api.POST("/v1/me/pin/unlock", { body: { pin } });
-      if (response.ok) onUnlocked();
-      else setError(response.status === 423 ? t("pinLockedOut") : (problem?.detail ?? t("errorGeneric")));
-    } catch {
-      setError(t("offline"));
-    }
-  };
-  return (
-    <form className="card narrow" onSubmit={(e) => void submit(e)} noValidate>
-      <h2>{t("pinTitle")}</h2>
-      <p>{needsSet ? t("pinSet") : t("pinLocked")}</p>
-      <Field label={t("pin")} id="pin">
-        <input
-          id="pin"
-          inputMode="numeric"
-          autoComplete="off"
-          pattern="[0-9]*"
-          minLength={4}
-          maxLength={8}
-          value={pin}
-          onChange={(e) => setPin(e.target.value)}
-        />
-      </Field>
-      {needsSet ? (
-        <Field label={t("password")} id="pin-password">
-          <input
-            id="pin-password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </Field>
-      ) : null}
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <button type="submit">{needsSet ? t("setPin") : t("unlock")}</button>
-    </form>
-  );
 }
 
 export function ConsultationPage({
@@ -168,9 +86,12 @@ export function ConsultationPage({
   focus: "overview" | "intake";
 }) {
   const { t, lang } = useI18n();
+  const { user } = useSession();
   const { load, reload } = useConsultation(id, access);
   const [sent, setSent] = useState(false);
   const status = load.state === "ok" ? load.value.status : "";
+  const zones = useDoctorZones(load.state === "ok" ? [load.value.doctor_id] : []);
+  const follow = useFollowStatus(status || undefined, reload);
   // The workflow moves the status on shortly after the form is in: follow it.
   useEffect(() => {
     if (!sent || status !== "awaiting_intake") return;
@@ -180,56 +101,63 @@ export function ConsultationPage({
   if (load.state === "pin") return <PinGate slug={load.slug} onUnlocked={() => void reload()} />;
   if (load.state !== "ok") return <LoadState load={load} guest={Boolean(access)} />;
   const c = load.value;
+  const zone = zones[c.doctor_id] ?? "Europe/Amsterdam";
   const q = access ? `?access=${encodeURIComponent(access)}` : "";
+  const guest = Boolean(access);
+  // One PIN gate guards the medical parts (advice, documents) of the page.
+  const locked = Boolean(c.medical_locked) && !guest;
   const appointment = c.type === "video" || c.type === "in_person";
   const intakeOpen =
     (c.type === "email_advice" && c.status === "awaiting_intake" && !c.has_intake && !sent) ||
     (appointment && !c.has_intake && (c.status === "scheduled" || c.status === "waiting"));
   return (
     <section className="card">
+      {guest ? null : (
+        <p>
+          <Link href="/consultations">← {t("myConsultations")}</Link>
+        </p>
+      )}
       <h1>
         {focus === "intake" && appointment
           ? t("intakeAppointmentTitle")
           : `${t("consultation")}: ${t(`type_${c.type}`)}`}
       </h1>
       <dl className="facts">
-        <dt>{t("status")}</dt>
-        <dd data-testid="status">{t(`status_${c.status}`)}</dd>
+        <Fact label={t("status")} testId="status">
+          <span className={`badge badge-${c.status}`}>{t(`status_${c.status}`)}</span>
+        </Fact>
         {c.doctor_name ? (
-          <>
-            <dt>{t("doctor")}</dt>
-            <dd>{c.doctor_name}</dd>
-          </>
+          <Fact label={t("doctor")}>
+            {c.doctor_name} {guest ? null : <FavouriteToggle doctorId={c.doctor_id} />}
+          </Fact>
         ) : null}
-        <dt>{t("amount")}</dt>
-        <dd>{formatMoney(c.amount_cents, c.currency, lang)}</dd>
+        <Fact label={t("amount")}>{formatMoney(c.amount_cents, c.currency, lang)}</Fact>
         {c.starts_at ? (
-          <>
-            <dt>{t("startsAt")}</dt>
-            <dd>{formatDateTime(c.starts_at, lang)}</dd>
-          </>
+          <Fact label={t("startsAt")} testId="starts-at">
+            <When iso={c.starts_at} zone={zone} />
+          </Fact>
         ) : null}
-        {c.paid_at ? (
-          <>
-            <dt>{t("paidAt")}</dt>
-            <dd>{formatDateTime(c.paid_at, lang)}</dd>
-          </>
+        {c.expected_start && c.starts_at && c.expected_start !== c.starts_at ? (
+          <Fact label={t("ptlExpectedStart")}>
+            <When iso={c.expected_start} zone={zone} />
+          </Fact>
         ) : null}
+        {c.paid_at ? <Fact label={t("paidAt")}>{formatDateTime(c.paid_at, lang, zone)}</Fact> : null}
         {c.due_at ? (
-          <>
-            <dt>{t("dueAt")}</dt>
-            <dd>{formatDateTime(c.due_at, lang)}</dd>
-          </>
+          <Fact label={t("dueAt")}>
+            <When iso={c.due_at} zone={zone} />
+          </Fact>
         ) : null}
-        {c.type === "email_advice" ? (
-          <>
-            <dt>{t("photosCount")}</dt>
-            <dd>{c.photos}</dd>
-          </>
-        ) : null}
+        {c.type === "email_advice" ? <Fact label={t("photosCount")}>{c.photos}</Fact> : null}
       </dl>
+      {locked ? (
+        <section aria-labelledby="medical-locked" data-testid="medical-locked">
+          <h2 id="medical-locked">{t("ptlMedical")}</h2>
+          <PinGate slug={pinSlug(user)} onUnlocked={() => void reload()} />
+        </section>
+      ) : null}
       {c.advice ? (
-        <article className="advice">
+        <article className="advice" data-testid="advice">
           <h2>{t("advice")}</h2>
           <p className="prewrap">{c.advice}</p>
         </article>
@@ -237,7 +165,7 @@ export function ConsultationPage({
       {intakeOpen ? (
         <IntakeForm
           c={c}
-          guest={Boolean(access)}
+          guest={guest}
           onSent={() => {
             setSent(true);
             void reload();
@@ -256,8 +184,16 @@ export function ConsultationPage({
           ) : null}
         </nav>
       ) : null}
-      {appointment && c.status === "scheduled" ? <CancelForm id={c.id} /> : null}
-      {appointment && !access ? <Documents id={c.id} /> : null}
+      {appointment && (c.status === "scheduled" || c.status === "cancellation_requested") ? (
+        <CancelPanel
+          c={c}
+          onDone={(from) => {
+            follow(from);
+            void reload();
+          }}
+        />
+      ) : null}
+      {c.status !== "awaiting_payment" && !locked ? <Documents id={c.id} access={access} /> : null}
     </section>
   );
 }
@@ -272,7 +208,8 @@ function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onS
   const kind: IntakeKind = c.type === "email_advice" && c.form === "detailed" ? "detailed" : "short";
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [error, setError] = useState("");
+  const { busy, outcome, run } = useAction();
+  const [pinNeeded, setPinNeeded] = useState("");
   const [photos, setPhotos] = useState(c.photos);
   const set = (k: string) => (e: { target: { value: string } }) =>
     setValues({ ...values, [k]: e.target.value });
@@ -282,19 +219,24 @@ function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onS
       errors.find((e) => e.field === k),
     );
 
+  const sendPhoto = (file: File) => {
+    const form = new FormData();
+    form.append("photo", file);
+    return api.POST("/v1/consultations/{id}/photos", {
+      params: { path: { id: c.id } },
+      // biome-ignore lint/suspicious/noExplicitAny: multipart body is FormData, sent as is
+      body: form as any,
+      bodySerializer: (b) => b as unknown as FormData,
+    });
+  };
   const upload = async (files: FileList | null) => {
-    setError("");
     for (const file of Array.from(files ?? [])) {
-      const form = new FormData();
-      form.append("photo", file);
-      const { response, error: problem } = await api.POST("/v1/consultations/{id}/photos", {
-        params: { path: { id: c.id } },
-        // biome-ignore lint/suspicious/noExplicitAny: multipart body is FormData, sent as is
-        body: form as any,
-        bodySerializer: (b) => b as unknown as FormData,
-      });
-      if (response.ok) setPhotos((n) => n + 1);
-      else setError(problem?.detail ?? t("errorGeneric"));
+      const res = await run(() => sendPhoto(file));
+      if (res?.response.ok) setPhotos((n) => n + 1);
+      else {
+        if (res) setPinNeeded(pinRefusal(res));
+        return;
+      }
     }
   };
   const submit = async (e: FormEvent) => {
@@ -307,13 +249,16 @@ function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onS
       return;
     }
     setErrors([]);
-    const { response, error: problem } = await api.POST("/v1/consultations/{id}/intake", {
-      params: { path: { id: c.id } },
-      body: { answers: built.answers, ...who.identity },
-    });
-    if (response.ok) onSent();
-    else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
+    const res = await run(() =>
+      api.POST("/v1/consultations/{id}/intake", {
+        params: { path: { id: c.id } },
+        body: { answers: built.answers, ...who.identity },
+      }),
+    );
+    if (res?.response.ok) onSent();
+    else if (res) setPinNeeded(pinRefusal(res));
   };
+  if (pinNeeded) return <PinGate slug={pinNeeded} onUnlocked={() => setPinNeeded("")} />;
   return (
     <form className="intake" onSubmit={(e) => void submit(e)} noValidate>
       <h2>{t("intakeTitle")}</h2>
@@ -393,79 +338,10 @@ function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onS
           </p>
         </fieldset>
       ) : null}
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <button type="submit">{t("send")}</button>
-    </form>
-  );
-}
-
-const cancelReasons = ["schedule_conflict", "feeling_better", "other_care", "other"] as const;
-
-function CancelForm({ id }: { id: string }) {
-  const { t } = useI18n();
-  const [reason, setReason] = useState<(typeof cancelReasons)[number]>("schedule_conflict");
-  const [done, setDone] = useState(false);
-  const [error, setError] = useState("");
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const { response, error: problem } = await api.POST("/v1/consultations/{id}/cancellation", {
-      params: { path: { id } },
-      body: { reason },
-    });
-    if (response.ok) setDone(true);
-    else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
-  };
-  if (done) return <Notice kind="ok">{t("cancelRequested")}</Notice>;
-  return (
-    <form className="cancel" onSubmit={(e) => void submit(e)}>
-      <h2>{t("cancelTitle")}</h2>
-      <p className="hint">{t("cancelRule")}</p>
-      <Field label={t("cancelReason")} id="cancel-reason">
-        <select
-          id="cancel-reason"
-          value={reason}
-          onChange={(e) => setReason(e.target.value as (typeof cancelReasons)[number])}
-        >
-          {cancelReasons.map((r) => (
-            <option key={r} value={r}>
-              {t(`reason_${r}`)}
-            </option>
-          ))}
-        </select>
-      </Field>
-      {error ? <Notice kind="error">{error}</Notice> : null}
-      <button type="submit" className="secondary">
-        {t("cancelRequest")}
+      {pinNeeded ? null : <OutcomeNotice outcome={outcome} />}
+      <button type="submit" disabled={busy}>
+        {t("send")}
       </button>
     </form>
-  );
-}
-
-function Documents({ id }: { id: string }) {
-  const { t, lang } = useI18n();
-  const [docs, setDocs] = useState<
-    { id: string; kind: string; created_at: string; url: string }[] | undefined
-  >();
-  useEffect(() => {
-    api
-      .GET("/v1/consultations/{id}/documents", { params: { path: { id } } })
-      .then(({ data }) => setDocs(data?.items ?? []))
-      .catch(() => setDocs([]));
-  }, [id]);
-  if (!docs) return null;
-  return (
-    <section>
-      <h2>{t("documents")}</h2>
-      {docs.length === 0 ? <p>{t("noDocuments")}</p> : null}
-      <ul className="list">
-        {docs.map((d) => (
-          <li key={d.id}>
-            <a href={d.url}>
-              {d.kind} — {formatDateTime(d.created_at, lang)}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }
