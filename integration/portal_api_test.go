@@ -21,7 +21,7 @@ type cancellationQuote struct {
 // paid minus the admin fee fixed at booking (not the fee changed since),
 // and after the request no further request is quoted.
 func TestCancellationQuoteMatchesTheRequest(t *testing.T) {
-	doctor, doctorID := roundTheClockDoctor(t, 171)
+	doctor, doctorID := roundTheClockDoctor(t, 177)
 	var fee int64
 	if err := stack.Platform.Store.Pool.QueryRow(context.Background(),
 		"SELECT admin_fee_cents FROM doctors WHERE user_id = $1", doctorID).Scan(&fee); err != nil {
