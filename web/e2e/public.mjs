@@ -93,7 +93,12 @@ await step("search: typing, filters and paging in the URL; profile with calendar
   await page.waitForURL((u) => u.searchParams.get("type") === "video" && !u.searchParams.has("page"));
   await page.goBack();
   await page.waitForURL((u) => u.searchParams.get("page") === "2" && !u.searchParams.has("type"));
-  if ((await page.inputValue("#f-type")) !== "") throw new Error("back did not restore the type filter");
+  // The page follows the URL on the render after popstate.
+  await page
+    .waitForFunction(() => document.querySelector("#f-type")?.value === "", null, { timeout: 5000 })
+    .catch(() => {
+      throw new Error("back did not restore the type filter");
+    });
   // Typing searches once typing stops; the URL follows.
   await page.locator("#q").pressSequentially(videoDoctor.name, { delay: 20 });
   await page.waitForFunction(
