@@ -5,7 +5,7 @@ import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { formatDateTime, formatMoney, useI18n } from "../i18n";
 import { DoctorPage, useMyProfile } from "./dashboard";
-import { OutcomeNotice, Show, useAction, useKept } from "./portalParts";
+import { OutcomeNotice, ScrollRegion, Show, useAction, useKept } from "./portalParts";
 import { Stars, useLoad } from "./publicParts";
 
 type ConditionSummary = components["schemas"]["ConditionSummary"];
@@ -30,7 +30,7 @@ function Invoices() {
           items.length === 0 ? (
             <p data-testid="empty">{t("dshNoInvoices")}</p>
           ) : (
-            <div className="table-wrap">
+            <ScrollRegion label={t("dshInvoices")}>
               <table className="table" data-testid="invoices">
                 <thead>
                   <tr>
@@ -59,7 +59,7 @@ function Invoices() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )
         }
       </Show>

@@ -24,7 +24,7 @@ import {
 } from "../portal";
 import { formatDay, formatTime, zoneCity } from "../public";
 import { DoctorPage, useMyProfile } from "./dashboard";
-import { OutcomeNotice, Show, useAction, useKept } from "./portalParts";
+import { OutcomeNotice, ScrollRegion, Show, useAction, useKept } from "./portalParts";
 import { useLoad } from "./publicParts";
 
 type Fee = components["schemas"]["Fee"];
@@ -382,7 +382,7 @@ function FeeForm({ fees, onSaved }: { fees: Fee[]; onSaved: () => void }) {
   };
   return (
     <form onSubmit={(e) => void save(e)} noValidate>
-      <div className="table-wrap">
+      <ScrollRegion label={t("dshFees")}>
         <table className="table">
           <thead>
             <tr>
@@ -419,7 +419,7 @@ function FeeForm({ fees, onSaved }: { fees: Fee[]; onSaved: () => void }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
       {bad.length ? <Notice kind="error">{t("dshBadAmount")}</Notice> : null}
       <OutcomeNotice outcome={outcome} />
       <button type="submit" disabled={busy}>

@@ -6,7 +6,7 @@ import { Field, Link } from "../components";
 import { formatDateTime, type Lang, languages, useI18n } from "../i18n";
 import { useSession } from "../session";
 import { PortalNav } from "./portal";
-import { OutcomeNotice, RequireLogin, Show, useAction, useKept } from "./portalParts";
+import { OutcomeNotice, RequireLogin, ScrollRegion, Show, useAction, useKept } from "./portalParts";
 import { useLoad } from "./publicParts";
 
 export function AccountPage() {
@@ -275,7 +275,7 @@ function AccessLog({ me }: { me: string }) {
           items.length === 0 ? (
             <p data-testid="empty">{t("ptlNoAccess")}</p>
           ) : (
-            <div className="table-wrap">
+            <ScrollRegion label={t("ptlAccessLog")}>
               <table className="table" data-testid="access-log">
                 <thead>
                   <tr>
@@ -298,7 +298,7 @@ function AccessLog({ me }: { me: string }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           )
         }
       </Show>

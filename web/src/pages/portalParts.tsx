@@ -10,6 +10,7 @@ import { lockedUntil } from "../portal";
 import { fill, formatSlot, type ProblemKind, zoneCity } from "../public";
 import { loginHref, navigate } from "../router";
 import { useSession } from "../session";
+import "../portal.css";
 import { type Failure, failureOf, type Loaded, Loading, ProblemNotice } from "./publicParts";
 
 /** useLoginRequired sends a logged-out reader to the login page, which returns here. */
@@ -290,4 +291,14 @@ export function useFollowStatus(status: string | undefined, reload: () => void):
     setFrom(s);
     setTries(0);
   }, []);
+}
+
+/** ScrollRegion holds a table that may scroll sideways on a phone; it can take the keyboard's focus so the table can be scrolled without a mouse. */
+export function ScrollRegion({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls must be reachable by keyboard (WCAG 2.1.1)
+    <section className="table-wrap" tabIndex={0} aria-label={label}>
+      {children}
+    </section>
+  );
 }
