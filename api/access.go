@@ -32,6 +32,8 @@ func (s *Server) findSubject(sc scope) gin.HandlerFunc {
 			err = s.findConsultation(c, c.Param("id"))
 		case scopeDoctorInvoice:
 			err = s.findInvoice(c)
+		case scopeDoctorPatient:
+			err = s.findRecordPatient(c)
 		}
 		if err != nil && !errors.Is(db.Translate(err), db.ErrNotFound) {
 			c.Set(ctxSubjectErr, err)
@@ -79,6 +81,10 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if v, ok := c.Get(ctxSubjectErr); ok {
 			fail(c, v.(error))
+			return
+		}
+		if sc == scopeDoctorPatient {
+			s.authorizeRecordPatient(c)
 			return
 		}
 		v, ok := c.Get(ctxSubject)
@@ -163,8 +169,11 @@ func (s *Server) guestLinkValid(c *gin.Context, id uuid.UUID) bool {
 }
 
 func subjectName(sc scope) string {
-	if sc == scopeDoctorInvoice {
+	switch sc {
+	case scopeDoctorInvoice:
 		return "This invoice"
+	case scopeDoctorPatient:
+		return "This patient"
 	}
 	return "This consultation"
 }

@@ -41,6 +41,10 @@ const (
 	// reached by its patient (logged in or with the guest link) or by its
 	// doctor; anyone else gets 404.
 	scopeConsultationParticipant
+	// scopeDoctorPatient: the patient of the path (:patientId) and their
+	// medical record, reached only by a doctor who treats them (a
+	// consultation between them in the record); anyone else gets 404.
+	scopeDoctorPatient
 )
 
 // auditSpec is what an audited route writes: the kind of object and the
@@ -120,6 +124,9 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "PUT", path: "/v1/me/language", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: languageRequest{}, handler: s.putMyLanguage},
 		{method: "PUT", path: "/v1/me/password", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: passwordChangeRequest{}, handler: s.changePassword},
 		{method: "POST", path: "/v1/me/email/verification", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), handler: s.resendVerification},
+		{method: "GET", path: "/v1/me/record", roles: patients, scope: scopeSelf, audit: audit("record", actionRead), pin: true, handler: s.getRecord},
+		{method: "GET", path: "/v1/me/record/pdf", roles: patients, scope: scopeSelf, audit: audit("record", actionExport), pin: true, handler: s.recordPDF},
+		{method: "GET", path: "/v1/me/record/fhir", roles: patients, scope: scopeSelf, audit: audit("record", actionExport), pin: true, handler: s.recordFHIR},
 		{method: "GET", path: "/v1/me/favourites", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionRead), handler: s.listFavourites},
 		{method: "PUT", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionCreate), handler: s.addFavourite},
 		{method: "DELETE", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionDelete), handler: s.removeFavourite},
@@ -176,6 +183,12 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancel", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateDoctorCancel, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/confirm", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateConfirmCancellation, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/reject", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRejectCancellation, nil)},
+		{method: "GET", path: "/v1/doctor/patients", roles: doctors, audit: audit("patient", actionSearch), handler: s.doctorPatients},
+		{method: "GET", path: "/v1/doctor/patients/:patientId/record", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionRead), handler: s.getRecord},
+		{method: "GET", path: "/v1/doctor/patients/:patientId/record/pdf", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionExport), handler: s.recordPDF},
+		{method: "GET", path: "/v1/doctor/patients/:patientId/record/fhir", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionExport), handler: s.recordFHIR},
+		{method: "POST", path: "/v1/doctor/patients/:patientId/notes", roles: doctors, scope: scopeDoctorPatient, audit: audit("record_note", actionCreate), body: noteRequest{}, handler: s.createNote},
+		{method: "POST", path: "/v1/doctor/patients/:patientId/diagnoses", roles: doctors, scope: scopeDoctorPatient, audit: audit("diagnosis", actionCreate), body: diagnosisRequest{}, handler: s.createDiagnosis},
 		{method: "GET", path: "/v1/doctor/waiting-room", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorWaitingRoom},
 		{method: "GET", path: "/v1/doctor/events", roles: doctors, audit: audit("consultation_events", actionRead), timeout: noHandlerTimeout, handler: s.doctorEvents},
 		{method: "GET", path: "/v1/doctor/invoices", roles: doctors, audit: audit("invoice", actionSearch), handler: s.listDoctorInvoices},
@@ -253,8 +266,8 @@ type RouteInfo struct {
 	Method, Path string
 	// Roles that may call it; empty means anyone (the scope decides).
 	Roles []string
-	// Scope is none, self, consultation, doctor-consultation, doctor-invoice
-	// or consultation-participant.
+	// Scope is none, self, consultation, doctor-consultation, doctor-invoice,
+	// consultation-participant or doctor-patient.
 	Scope string
 	// AuditObject and AuditAction are what an access writes to the audit
 	// log; an empty AuditObject means the route touches no patient data.
@@ -268,7 +281,7 @@ func Routes() []RouteInfo {
 	s := &Server{Deps: Deps{Registry: prometheus.NewRegistry()}}
 	names := map[scope]string{scopeNone: "none", scopeSelf: "self", scopeConsultation: "consultation",
 		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice",
-		scopeConsultationParticipant: "consultation-participant"}
+		scopeConsultationParticipant: "consultation-participant", scopeDoctorPatient: "doctor-patient"}
 	var out []RouteInfo
 	for _, r := range s.routeTable() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],

@@ -83,7 +83,7 @@ func TestRouteTableIsTheRouter(t *testing.T) {
 func TestRouteTableRules(t *testing.T) {
 	s := &Server{Deps: Deps{}}
 	medical := map[string]bool{"intake": true, "photo": true, "advice": true, "document": true, "prescription": true, "invoice": true,
-		"chat": true}
+		"chat": true, "record": true}
 	pinOf := map[string]bool{}
 	for _, r := range s.routeTable() {
 		key := r.method + " " + r.path
@@ -98,7 +98,12 @@ func TestRouteTableRules(t *testing.T) {
 		if r.audit.audited() && !oneOf(r.audit.action, actionCreate, actionRead, actionUpdate, actionDelete, actionExport, actionSearch) {
 			t.Errorf("%s audits the unknown action %q", key, r.audit.action)
 		}
-		if r.pin && !patientReaches {
+		// A patient's own medical record (GET /v1/me/record…) is behind the PIN too.
+		selfMedical := r.scope == scopeSelf && medical[r.audit.object]
+		if selfMedical != (r.scope == scopeSelf && r.pin) {
+			t.Errorf("%s: pin = %v for the patient's own %s", key, r.pin, r.audit.object)
+		}
+		if r.pin && !patientReaches && !selfMedical {
 			t.Errorf("%s asks for the PIN outside the patient's consultation", key)
 		}
 		if !patientReaches {

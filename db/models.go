@@ -271,6 +271,25 @@ type Prescription struct {
 	CreatedAt      time.Time
 }
 
+type RecordDiagnosis struct {
+	ID             uuid.UUID
+	DoctorID       uuid.UUID
+	PatientID      uuid.UUID
+	ConsultationID uuid.NullUUID
+	CodeSystem     string
+	DataEnc        []byte
+	CreatedAt      time.Time
+}
+
+type RecordNote struct {
+	ID             uuid.UUID
+	DoctorID       uuid.UUID
+	PatientID      uuid.UUID
+	ConsultationID uuid.NullUUID
+	TextEnc        []byte
+	CreatedAt      time.Time
+}
+
 type Refund struct {
 	ID             uuid.UUID
 	IdempotencyKey string

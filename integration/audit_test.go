@@ -147,7 +147,8 @@ type auditCall struct {
 // read the photo, and the doctor's inbox must have named the patient.
 func TestAuditTrailOfEveryRoute(t *testing.T) {
 	a := newAuditCase(t)
-	ids := map[string]string{"id": a.id, "photoId": a.photoID, "docId": a.invoiceID, "file": a.invoiceID + ".pdf", "doctorId": a.doctorID}
+	ids := map[string]string{"id": a.id, "photoId": a.photoID, "docId": a.invoiceID, "file": a.invoiceID + ".pdf", "doctorId": a.doctorID,
+		"patientId": a.patientID}
 	stranger := newClient(t)
 	guestLink := stack.Platform.Links.Sign("consultation", a.id, time.Now().Add(time.Hour))
 	badToken := &apiClient{t: t, token: "not-a-real-token"}
@@ -213,6 +214,17 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},
 				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID, refused: true},
+			}
+		case r.Scope == "doctor-patient":
+			calls = []auditCall{
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},
+				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID, refused: true},
+			}
+		case r.Path == "/v1/doctor/patients":
+			calls = []auditCall{
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID, listed: a.patientID},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
 		case r.Path == "/v1/doctor/waiting-room" || r.Path == "/v1/doctor/events" ||
 			r.Path == "/v1/doctor/walk-in" || r.Path == "/v1/doctor/walk-in/call-next":
@@ -298,7 +310,8 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	}
 	label := call.method + " " + call.path + " as " + call.name
 	refusal := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
-		(res.Status == http.StatusNotFound && (strings.Contains(string(res.Body), "This consultation") || strings.Contains(string(res.Body), "This invoice")))
+		(res.Status == http.StatusNotFound && (strings.Contains(string(res.Body), "This consultation") || strings.Contains(string(res.Body), "This invoice") ||
+			strings.Contains(string(res.Body), "This patient")))
 	if call.refused != refusal && !(r.Path == "/v1/consultations/:id/documents/:docId" && res.Status == http.StatusNotFound) {
 		t.Errorf("%s → %d (refused: want %v): %s", label, res.Status, call.refused, res.Body)
 	}

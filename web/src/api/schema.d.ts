@@ -1507,6 +1507,298 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/doctor/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patients the doctor treats, most recent consultation first
+         * @description Patients with an account and a consultation with this doctor in their record (at most 500).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The patients. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PatientSummary"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The doctor's medical record of a patient they treat
+         * @description Only this doctor's consultations with the patient and what belongs to them, with the doctor's notes and diagnoses; another doctor's patient is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The record. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Record"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/record/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        /** The doctor's medical record of a patient as PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/record/fhir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        /** The doctor's medical record of a patient as a FHIR R4 Bundle */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The Bundle. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fhir+json": components["schemas"]["FHIRBundle"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a medical note to the patient's record (stored encrypted) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description At most 5000 characters once trimmed. */
+                        text: string;
+                        /**
+                         * Format: uuid
+                         * @description One of this doctor's consultations with the patient.
+                         */
+                        consultation_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The note. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordNote"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/diagnoses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a diagnosis (free text with an optional ICD-10 or SNOMED CT code) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description At most 500 characters once trimmed. */
+                        text: string;
+                        /** @enum {string} */
+                        code_system?: "" | "icd10" | "snomed";
+                        /** @description ICD-10 like L40.0, or a SNOMED CT concept id (6-18 digits). */
+                        code?: string;
+                        /** Format: uuid */
+                        consultation_id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The diagnosis. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Diagnosis"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/doctor/invoices": {
         parameters: {
             query?: never;
@@ -1793,6 +2085,126 @@ export interface paths {
                 429: components["responses"]["Problem"];
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's own medical record across doctors (PIN unlocked)
+         * @description Consultations, intake answers, photos, advice, chat, diagnoses and notes, prescriptions and documents on one timeline, oldest first; a consultation counts once it is more than an unpaid checkout. Audited as a read of the record.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The record. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Record"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/record/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The patient's own medical record as PDF (PIN unlocked) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/record/fhir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's own medical record as a FHIR R4 Bundle (PIN unlocked)
+         * @description A Bundle of type collection (FHIR 4.0.1): Patient, Practitioner, Encounter, QuestionnaireResponse, Condition, DocumentReference (photos, notes, invoices, credit notes), MedicationRequest and Communication (advice, chat).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The Bundle. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/fhir+json": components["schemas"]["FHIRBundle"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4329,6 +4741,95 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Record: {
+            patient: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** Format: date */
+                birth_date: string | null;
+            };
+            doctors: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                specialty: string;
+            }[];
+            entries: components["schemas"]["RecordEntry"][];
+            /** Format: date-time */
+            generated_at: string;
+        };
+        RecordEntry: {
+            /** @enum {string} */
+            kind: "consultation" | "intake" | "photo" | "advice" | "prescription" | "document" | "note" | "diagnosis" | "message";
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            consultation_id?: string;
+            /** Format: uuid */
+            doctor_id?: string;
+            /** @description Consultation type, form, medication, document number, sender role or photo type. */
+            title?: string;
+            text?: string;
+            details: {
+                label: string;
+                value: string;
+            }[];
+            /** @enum {string} */
+            code_system?: "icd10" | "snomed";
+            code?: string;
+            /** @enum {string} */
+            document_kind?: "invoice" | "credit_note";
+            /** @description Where this reader opens the entry's file (photo or PDF). */
+            url?: string;
+        };
+        PatientSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            consultations: number;
+            /** Format: date-time */
+            last_at: string;
+        };
+        RecordNote: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            consultation_id: string | null;
+            text: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        Diagnosis: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            consultation_id: string | null;
+            text: string;
+            /** @enum {string} */
+            code_system: "" | "icd10" | "snomed";
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A FHIR R4 Bundle (validated against the official R4 JSON schema in the tests). */
+        FHIRBundle: {
+            /** @enum {string} */
+            resourceType: "Bundle";
+            id?: string;
+            /** @enum {string} */
+            type: "collection";
+            timestamp?: string;
+            total?: number;
+            entry: {
+                fullUrl: string;
+                resource: {
+                    resourceType: string;
+                };
+            }[];
+        };
         Problem: {
             type: string;
             title: string;
@@ -4966,6 +5467,7 @@ export interface components {
         };
     };
     parameters: {
+        PatientID: string;
         ConsultationID: string;
         /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
         Access: string;
