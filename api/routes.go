@@ -141,6 +141,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/conditions/:slug", handler: s.getCondition},
 		{method: "POST", path: "/v1/conditions/:slug/comments", roles: anyUser, body: commentRequest{}, handler: s.createConditionComment},
 		{method: "POST", path: "/v1/wizard", body: wizardRequest{}, handler: s.wizard},
+		// The contact and complaint form: anyone may write.
+		{method: "POST", path: "/v1/contact", scope: scopeSelf, audit: audit("contact_message", actionCreate), body: contactRequest{}, handler: s.sendContact},
 
 		// Patients (or guests with the signed link).
 		{method: "POST", path: "/v1/consultations", scope: scopeSelf, audit: audit("consultation", actionCreate), body: createConsultationRequest{}, handler: s.createConsultation},
@@ -213,6 +215,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/admin/comments", roles: admins, handler: s.listModerationComments},
 		{method: "POST", path: "/v1/admin/comments/:id/approve", roles: admins, handler: s.moderateComment(commentApproved)},
 		{method: "POST", path: "/v1/admin/comments/:id/reject", roles: admins, handler: s.moderateComment(commentRejected)},
+		{method: "GET", path: "/v1/admin/contact", roles: admins, audit: audit("contact_message", actionSearch), handler: s.listContactMessages},
+		{method: "PATCH", path: "/v1/admin/contact/:id", roles: admins, audit: audit("contact_message", actionUpdate), body: contactStatusRequest{}, handler: s.setContactStatus},
 	}
 }
 

@@ -49,6 +49,9 @@ type Deps struct {
 	Conditions *conditions.Catalog
 	Logger     *slog.Logger
 	PublicURL  string
+	// SupportEmail receives the complaints about the service that the
+	// contact form takes (SUPPORT_EMAIL); empty sends none.
+	SupportEmail string
 	// Temporal reports whether the Temporal frontend answers (for /readyz).
 	Temporal HealthChecker
 	// SearchReady reports whether the search index holds the data (for

@@ -21,6 +21,8 @@ var vocabularyTags = map[string][]string{
 	"language":              stringsOf(domain.Languages()),
 	"decline_reason":        stringsOf(domain.DeclineReasons()),
 	"patient_cancel_reason": domain.PatientCancelReasons(),
+	"contact_subject":       stringsOf(domain.ContactSubjects()),
+	"contact_status":        stringsOf(domain.ContactStatuses()),
 }
 
 func registerVocabulary(v *validator.Validate) {

@@ -152,6 +152,22 @@ type ConsultationPresence struct {
 	SeenAt         time.Time
 }
 
+type ContactMessage struct {
+	ID        uuid.UUID
+	UserID    uuid.NullUUID
+	DoctorID  uuid.NullUUID
+	Subject   string
+	NameEnc   []byte
+	EmailEnc  []byte
+	EmailHash []byte
+	BodyEnc   []byte
+	Language  string
+	Status    string
+	HandledBy uuid.NullUUID
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
 type CreditNote struct {
 	ID             uuid.UUID
 	DoctorID       uuid.UUID

@@ -121,6 +121,18 @@ func newAuditCase(t *testing.T) *auditCase {
 	return &a
 }
 
+// sendContact sends a message of the contact form as the case's patient
+// and returns its id.
+func (a *auditCase) sendContact(t *testing.T) string {
+	t.Helper()
+	var r struct {
+		ID string `json:"id"`
+	}
+	a.patient.do("POST", "/v1/contact", map[string]any{"name": "Audited", "email": newEmail("audit-contact"),
+		"subject": "other", "message": "A question for the audit walk."}).expect(t, http.StatusCreated).decode(t, &r)
+	return r.ID
+}
+
 // auditCall is one request of the walk and what its audit rows must say.
 type auditCall struct {
 	name      string
@@ -154,6 +166,7 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 	badToken := &apiClient{t: t, token: "not-a-real-token"}
 
 	walked := map[string]int{}
+	contactID := ""
 	for _, r := range api.Routes() {
 		if r.AuditObject == "" {
 			continue
@@ -234,6 +247,20 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor"},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
+		case strings.HasPrefix(r.Path, "/v1/admin/contact"):
+			// The patient's own message of the contact form, the newest one.
+			if contactID == "" {
+				contactID = a.sendContact(t)
+			}
+			path = strings.ReplaceAll(r.Path, ":id", contactID)
+			admin, as := loginAs(t, "admin@derma2go.test", "admin-demo-2026")
+			calls = []auditCall{
+				{name: "admin", client: admin, actorID: as.User.ID, actorRole: "admin", patientID: a.patientID},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
+			}
+			if r.Method == "GET" {
+				calls[0].listed = contactID
+			}
 		case r.Path == "/v1/doctor/consultations" || r.Path == "/v1/doctor/invoices":
 			listed := a.id
 			if r.Path == "/v1/doctor/invoices" {
@@ -299,6 +326,8 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 		body = []byte(`{"token":"no-such-reset-token-0000","password":"reset-password-12"}`)
 	case r.Path == "/v1/consultations/:id/photos":
 		ct, body = multipartPhoto(t, photoJPEG(t))
+	case r.Path == "/v1/admin/contact/:id":
+		body = []byte(`{"status":"in_progress"}`)
 	case r.Method == "GET" || r.Method == "DELETE":
 		body, ct = nil, ""
 	}

@@ -125,6 +125,9 @@ func TestVocabularyMatchesCheckConstraints(t *testing.T) {
 		"consultation_intakes.form_kind":            words(stringsOf(domain.FormKinds())),
 		"consultations.language":                    words(stringsOf(domain.Languages())),
 		"users.language":                            words(stringsOf(domain.Languages())),
+		"contact_messages.subject":                  words(stringsOf(domain.ContactSubjects())),
+		"contact_messages.status":                   words(stringsOf(domain.ContactStatuses())),
+		"contact_messages.language":                 words(stringsOf(domain.Languages())),
 	}
 	rows, err := stack.Platform.Store.Pool.Query(context.Background(), `
 		SELECT c.conrelid::regclass::text, pg_get_constraintdef(c.oid)

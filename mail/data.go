@@ -267,3 +267,33 @@ type CancellationRejectedData struct {
 	// second (the appointment stands); -1 when unknown (nothing is said).
 	RequestsLeft int
 }
+
+// Templates of the contact and complaint form.
+const (
+	// TemplateContactReceived acknowledges a contact message to its sender;
+	// a complaint about a practitioner explains the complaints procedure.
+	// Data: ContactReceivedData.
+	TemplateContactReceived = "contact_received"
+	// TemplateContactSupport carries a complaint about the service to
+	// support. Data: ContactSupportData.
+	TemplateContactSupport = "contact_support"
+)
+
+// ContactReceivedData is the data of TemplateContactReceived.
+type ContactReceivedData struct {
+	Name      string // the sender as they signed
+	Topic     string // subject code: system_complaint, practitioner or other
+	Reference string // short reference of the message
+	// The practitioner a complaint names (all empty when it names none).
+	DoctorName, PracticeName, PracticeAddress string
+	ProfileURL                                string // the doctor's public profile page
+}
+
+// ContactSupportData is the data of TemplateContactSupport.
+type ContactSupportData struct {
+	Reference string // short reference of the message
+	Sender    string // the sender's name as they signed
+	Email     string // the sender's address, to answer
+	Message   string // the message as sent
+	AdminURL  string // the administrators' contact list
+}

@@ -71,6 +71,11 @@ var samples = map[string]any{
 		ConsultationType: "in_person", ConsultationURL: "https://derma2go.test/doctor/consultations/c-1",
 	},
 	TemplatePrescriptionIssued: PrescriptionIssuedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", PortalURL: "https://derma2go.test/portal/documents"},
+	TemplateContactReceived: ContactReceivedData{Name: "Sanne de Vries", Topic: "practitioner", Reference: "C-7F8C2A10",
+		DoctorName: "dr. Pieter Jansen", PracticeName: "Huidpraktijk Jansen", PracticeAddress: "Keizersgracht 123, Amsterdam",
+		ProfileURL: "https://derma2go.test/doctors/d-1"},
+	TemplateContactSupport: ContactSupportData{Reference: "C-7F8C2A10", Sender: "Sanne de Vries", Email: "sanne@example.test",
+		Message: "De betaalpagina laadt niet, ik heb het drie keer geprobeerd.", AdminURL: "https://derma2go.test/admin/contact"},
 }
 
 // variants are extra renderings that exercise optional fields left empty.
@@ -88,11 +93,14 @@ var variants = []struct {
 	{TemplateAppointmentReminder, AppointmentReminderData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", HoursBefore: 1}, []string{"wachtkamer", "waiting room", `href=""`, "1 uur", "1 hours"}},
 	{TemplateAppointmentCancelled, AppointmentCancelledData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen"}, []string{"terugbetaald", "We betalen", "refund"}},
 	{TemplateDoctorDelay, DoctorDelayData{PatientName: "Sanne", DoctorName: "dr. J", Minutes: 1, NewStart: "14:31"}, []string{"minuten", "minutes"}},
+	{TemplateContactReceived, ContactReceivedData{Name: "Sanne", Topic: "practitioner", Reference: "C-1"}, []string{"U bereikt", "You can reach", "()", " op .", " at ."}},
+	{TemplateContactReceived, ContactReceivedData{Name: "Sanne", Topic: "system_complaint", Reference: "C-1"}, []string{"Wkkgz", "klachtenfunctionaris", "complaints officer"}},
+	{TemplateContactReceived, ContactReceivedData{Name: "Sanne", Topic: "other", Reference: "C-1"}, []string{"Wkkgz", "supportteam", "support team"}},
 }
 
 // codeFields hold codes that templates translate rather than show verbatim.
 var codeFields = map[string]bool{"ConsultationType": true, "FormKind": true, "Cause": true, "DeclineReason": true,
-	TemplateConsultationDeclined + ".Reason": true, "RequestsLeft": true}
+	TemplateConsultationDeclined + ".Reason": true, "RequestsLeft": true, "Topic": true}
 
 // toMap turns a data struct into the equivalent map[string]any.
 func toMap(data any) map[string]any {
@@ -110,8 +118,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 26 {
-		t.Errorf("got %d templates, want 26", len(names))
+	if len(names) != 28 {
+		t.Errorf("got %d templates, want 28", len(names))
 	}
 }
 

@@ -145,7 +145,7 @@ func (p *Platform) APIHandler() http.Handler {
 	return api.New(api.Deps{
 		SearchReady: searchReady,
 		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
-		Payments: p.Payments, PublicURL: p.Config.PublicURL, Search: p.Search, Conditions: p.Conditions,
+		Payments: p.Payments, PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		Engine: engine, Video: p.video,

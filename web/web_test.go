@@ -52,6 +52,8 @@ func TestLinksOpenPages(t *testing.T) {
 		"portal":             l.Portal(),
 		"reset":              l.ResetPassword("tok"),
 		"payment return":     l.PaymentReturn(id, "en", access),
+		"doctor profile":     l.DoctorProfile(id),
+		"admin contact":      l.AdminContact(),
 	}
 	for name, link := range links {
 		u, err := url.Parse(link)

@@ -50,6 +50,8 @@ const ConditionReviewPage = lazy(() =>
   import("./pages/dashboardRecords").then((m) => ({ default: m.ConditionReviewPage })),
 );
 const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
+const ContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.ContactPage })));
+const AdminContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.AdminContactPage })));
 const DoctorVideoRoomPage = lazy(() =>
   import("./pages/videoDoctor").then((m) => ({ default: m.DoctorVideoRoomPage })),
 );
@@ -153,6 +155,11 @@ export function App() {
             <Page name={route.name} params={route.params} query={route.query} />
           </Suspense>
         </main>
+        <footer className="bottom">
+          <nav aria-label={t("ctFooterContact")}>
+            <Link href="/contact">{t("ctFooterContact")}</Link>
+          </nav>
+        </footer>
       </SessionContext.Provider>
     </I18nContext.Provider>
   );
@@ -229,6 +236,10 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <ConditionReviewPage />;
     case "admin":
       return <AdminPage />;
+    case "contact":
+      return <ContactPage doctorId={query.get("doctor") ?? ""} />;
+    case "adminContact":
+      return <AdminContactPage />;
     default:
       return <NotFoundPage />;
   }

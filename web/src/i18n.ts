@@ -1,4 +1,5 @@
 import { createContext, useContext } from "react";
+import * as contactText from "./i18n/contact";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
 import * as videoText from "./i18n/video";
@@ -315,8 +316,8 @@ const en: Record<MessageKey, string> = {
  * file under i18n/ (one spread per area and language).
  */
 export const messages: Record<Lang, Record<string, string>> = {
-  nl: { ...nl, ...publicText.nl, ...videoText.nl, ...portalText.nl },
-  en: { ...en, ...publicText.en, ...videoText.en, ...portalText.en },
+  nl: { ...nl, ...publicText.nl, ...videoText.nl, ...portalText.nl, ...contactText.nl },
+  en: { ...en, ...publicText.en, ...videoText.en, ...portalText.en, ...contactText.en },
 };
 
 /** translate looks a key up; an unknown dynamic key falls back to itself. */

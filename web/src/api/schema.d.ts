@@ -2786,6 +2786,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message or complaint to Derma2Go (a login is optional)
+         * @description Stored encrypted and acknowledged by email in the sender's language. A complaint about
+         *     the service (`system_complaint`) is mailed to support; a complaint about a practitioner
+         *     is answered with the complaints procedure for care (the practitioner first, then their
+         *     complaints officer and disputes committee) and, when `doctor_id` names one, how to reach
+         *     them. Rate-limited per source address and per sender address (429 with Retry-After,
+         *     in the sender's language).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                        /** @enum {string} */
+                        subject: "system_complaint" | "practitioner" | "other";
+                        message: string;
+                        /**
+                         * Format: uuid
+                         * @description Only with subject practitioner: the doctor the complaint is about.
+                         */
+                        doctor_id?: string;
+                        /**
+                         * @description Language of the answer; default the user's, then Accept-Language, then Dutch.
+                         * @enum {string}
+                         */
+                        language?: "nl" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description The message is stored; the acknowledgement is on its way. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactReceipt"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+                503: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages of the contact form, newest first (one status, or all without ?status; at most 200) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "in_progress" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The messages. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The status listed; empty for all. */
+                            status: string;
+                            items: components["schemas"]["ContactMessage"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/contact/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a message's status (the administrator is recorded as its handler) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "open" | "in_progress" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description The message. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactMessage"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        trace?: never;
+    };
     "/v1/wizard": {
         parameters: {
             query?: never;
@@ -5246,6 +5417,53 @@ export interface components {
             status: "pending";
             /** Format: date-time */
             created_at: string;
+        };
+        ContactReceipt: {
+            /** Format: uuid */
+            id: string;
+            /** @description Short reference the sender quotes (C-XXXXXXXX). */
+            reference: string;
+            /** @enum {string} */
+            subject: "system_complaint" | "practitioner" | "other";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "closed";
+            sent_to_support: boolean;
+            /** @description The answer explains the complaints procedure for care. */
+            practitioner_policy: boolean;
+            practitioner?: components["schemas"]["ContactPractitioner"];
+        };
+        ContactPractitioner: {
+            /** Format: uuid */
+            doctor_id: string;
+            display_name: string;
+            practice_name?: string;
+            address?: string;
+            city?: string;
+            profile_url: string;
+        };
+        ContactMessage: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            /** @enum {string} */
+            subject: "system_complaint" | "practitioner" | "other";
+            name: string;
+            email: string;
+            message: string;
+            /** @enum {string} */
+            language: "nl" | "en";
+            /** @enum {string} */
+            status: "open" | "in_progress" | "closed";
+            /** Format: uuid */
+            user_id: string | null;
+            /** Format: uuid */
+            doctor_id: string | null;
+            /** Format: uuid */
+            handled_by: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at?: string;
         };
         ConditionCommentModeration: {
             /** Format: uuid */

@@ -2,6 +2,7 @@
 // of condition texts.
 import { useState } from "react";
 import { api } from "../api/client";
+import { Link } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
 import { ConditionReviews } from "./dashboardRecords";
 import { OutcomeNotice, RequireLogin, Show, useAction, useKept } from "./portalParts";
@@ -11,10 +12,14 @@ const statuses = ["pending", "approved", "rejected"] as const;
 type Status = (typeof statuses)[number];
 
 export function AdminPage() {
+  const { t } = useI18n();
   return (
     <RequireLogin roles={["admin"]}>
       {() => (
         <>
+          <p>
+            <Link href="/admin/contact">{t("ctAdminContactLink")}</Link>
+          </p>
           <Moderation />
           <ConditionReviews as="admin" />
         </>
