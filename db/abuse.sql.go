@@ -59,7 +59,7 @@ func (q *Queries) CreateEmailVerification(ctx context.Context, arg CreateEmailVe
 }
 
 const getAuthTokenForUpdate = `-- name: GetAuthTokenForUpdate :one
-SELECT token_hash, user_id, created_at, expires_at, revoked_at, pin_unlocked_until, pin_failures, pin_locked_until FROM auth_tokens WHERE token_hash = $1 FOR UPDATE
+SELECT token_hash, user_id, created_at, expires_at, revoked_at, pin_unlocked_until, pin_failures, pin_locked_until, id, second_factor_at, last_seen_at, client_ip, user_agent FROM auth_tokens WHERE token_hash = $1 FOR UPDATE
 `
 
 func (q *Queries) GetAuthTokenForUpdate(ctx context.Context, tokenHash []byte) (AuthToken, error) {
@@ -74,6 +74,11 @@ func (q *Queries) GetAuthTokenForUpdate(ctx context.Context, tokenHash []byte) (
 		&i.PinUnlockedUntil,
 		&i.PinFailures,
 		&i.PinLockedUntil,
+		&i.ID,
+		&i.SecondFactorAt,
+		&i.LastSeenAt,
+		&i.ClientIp,
+		&i.UserAgent,
 	)
 	return i, err
 }

@@ -51,7 +51,7 @@ func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventPara
 }
 
 const listAuditEventsForPatient = `-- name: ListAuditEventsForPatient :many
-SELECT id, occurred_at, actor_id, actor_role, on_behalf_of, patient_id, object_type, object_id, action, outcome, route, request_id, client_ip, user_agent FROM audit_events WHERE patient_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2
+SELECT id, occurred_at, actor_id, actor_role, on_behalf_of, patient_id, object_type, object_id, action, outcome, route, request_id, client_ip, user_agent, chain_shard, chain_seq, prev_hash, row_hash FROM audit_events WHERE patient_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2
 `
 
 type ListAuditEventsForPatientParams struct {
@@ -83,6 +83,10 @@ func (q *Queries) ListAuditEventsForPatient(ctx context.Context, arg ListAuditEv
 			&i.RequestID,
 			&i.ClientIp,
 			&i.UserAgent,
+			&i.ChainShard,
+			&i.ChainSeq,
+			&i.PrevHash,
+			&i.RowHash,
 		); err != nil {
 			return nil, err
 		}

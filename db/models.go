@@ -20,6 +20,12 @@ type Advice struct {
 	PublishedAt    *time.Time
 }
 
+type AuditChainHead struct {
+	Shard   int16
+	Seq     int64
+	RowHash []byte
+}
+
 type AuditEvent struct {
 	ID         int64
 	OccurredAt time.Time
@@ -35,6 +41,10 @@ type AuditEvent struct {
 	RequestID  string
 	ClientIp   string
 	UserAgent  string
+	ChainShard int16
+	ChainSeq   int64
+	PrevHash   []byte
+	RowHash    []byte
 }
 
 type AuthToken struct {
@@ -46,6 +56,11 @@ type AuthToken struct {
 	PinUnlockedUntil *time.Time
 	PinFailures      int32
 	PinLockedUntil   *time.Time
+	ID               uuid.UUID
+	SecondFactorAt   *time.Time
+	LastSeenAt       time.Time
+	ClientIp         string
+	UserAgent        string
 }
 
 type AvailabilityException struct {
@@ -306,6 +321,13 @@ type RecordNote struct {
 	CreatedAt      time.Time
 }
 
+type RecoveryCode struct {
+	UserID    uuid.UUID
+	CodeHash  []byte
+	CreatedAt time.Time
+	UsedAt    *time.Time
+}
+
 type Refund struct {
 	ID             uuid.UUID
 	IdempotencyKey string
@@ -375,6 +397,10 @@ type User struct {
 	UpdatedAt       time.Time
 	BirthDateEnc    []byte
 	EmailVerifiedAt *time.Time
+	TotpSecretEnc   []byte
+	TotpPendingEnc  []byte
+	TotpEnabledAt   *time.Time
+	TotpLastStep    int64
 }
 
 type WalkinSession struct {

@@ -45,7 +45,7 @@ func (q *Queries) CountUsersByRole(ctx context.Context) ([]CountUsersByRoleRow, 
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at
+RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step
 `
 
 type CreateUserParams struct {
@@ -87,12 +87,16 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
 		&i.EmailVerifiedAt,
+		&i.TotpSecretEnc,
+		&i.TotpPendingEnc,
+		&i.TotpEnabledAt,
+		&i.TotpLastStep,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE id = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -114,12 +118,16 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
 		&i.EmailVerifiedAt,
+		&i.TotpSecretEnc,
+		&i.TotpPendingEnc,
+		&i.TotpEnabledAt,
+		&i.TotpLastStep,
 	)
 	return i, err
 }
 
 const getUserByEmailHash = `-- name: GetUserByEmailHash :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE email_hash = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE email_hash = $1
 `
 
 func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (User, error) {
@@ -141,12 +149,16 @@ func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (Use
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
 		&i.EmailVerifiedAt,
+		&i.TotpSecretEnc,
+		&i.TotpPendingEnc,
+		&i.TotpEnabledAt,
+		&i.TotpLastStep,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at FROM users WHERE id = $1 FOR UPDATE
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
@@ -168,6 +180,10 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.UpdatedAt,
 		&i.BirthDateEnc,
 		&i.EmailVerifiedAt,
+		&i.TotpSecretEnc,
+		&i.TotpPendingEnc,
+		&i.TotpEnabledAt,
+		&i.TotpLastStep,
 	)
 	return i, err
 }

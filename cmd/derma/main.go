@@ -6,6 +6,7 @@
 //	derma migrate   apply database migrations (MIGRATE_DATABASE_URL, else DATABASE_URL)
 //	derma seed      load demo data (doctors, an admin, two patients); needs --demo-accounts
 //	derma reindex   rebuild the search index from PostgreSQL
+//	derma audit verify  check the audit log's hash chains
 //	derma help      this text
 package main
 
@@ -20,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"derma2go/auditlog"
 	"derma2go/config"
 	"derma2go/db"
 	"derma2go/demodata"
@@ -42,6 +44,9 @@ Commands:
             public passwords, so it asks for --demo-accounts (or
             SEED_DEMO_ACCOUNTS=yes): never on a production database
   reindex   rebuild the search index from PostgreSQL
+  audit verify
+            check the audit log's hash chains (DATABASE_URL); exits non-zero
+            and names the first broken link when a row was changed or deleted
   help      show this text (derma <command> --help: that command's help)
 
 Environment variables are listed in the README (Configuration).
@@ -84,6 +89,16 @@ Applies pending database migrations. Needs DATABASE_URL.
 Loads the demo doctors, an admin and two patients (idempotent) and prints
 their logins. Configuration comes from environment variables.
 `,
+	"audit": `Usage: derma audit verify
+
+Checks the tamper evidence of the audit log: every row's SHA-256 is
+recomputed from its fields and chained to the previous row of its chain (16
+chains); a changed, deleted, inserted or reordered row breaks a link. Prints
+each chain's length and head hash (record them elsewhere to notice a log
+rewritten as a whole) and, on a broken chain, the first broken link of each
+chain, and exits with status 1. Needs DATABASE_URL (the application's role
+may read the log).
+`,
 	"reindex": `Usage: derma reindex
 
 Rebuilds the search index from PostgreSQL into a new index and swaps it in;
@@ -111,6 +126,9 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 		fmt.Fprint(out, usage)
 		return errors.New("a command is required")
 	}
+	if args[0] == "audit" && len(args) == 2 && args[1] == "verify" {
+		return runAuditVerify(ctx, out)
+	}
 	if help, ok := commandHelp[args[0]]; ok && len(args) > 1 {
 		if isHelp(args[1]) {
 			fmt.Fprint(out, help)
@@ -132,6 +150,9 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 		return runSeed(ctx, args[1:])
 	case "reindex":
 		return runReindex(ctx)
+	case "audit":
+		fmt.Fprint(out, commandHelp["audit"])
+		return errors.New("audit takes a subcommand: derma audit verify")
 	case "help", "-h", "--help", "-help":
 		if len(args) > 1 {
 			if help, ok := commandHelp[args[1]]; ok {
@@ -202,6 +223,14 @@ func runWorker(ctx context.Context) error {
 
 // runMigrate applies the migrations as the schema's owner role
 // (MIGRATE_DATABASE_URL), or through DATABASE_URL when that is unset.
+func runAuditVerify(ctx context.Context, out io.Writer) error {
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		return errors.New("config: DATABASE_URL is required (see README, Configuration)")
+	}
+	return auditlog.Command(ctx, out, url)
+}
+
 func runMigrate(ctx context.Context) error {
 	url := os.Getenv("MIGRATE_DATABASE_URL")
 	if url == "" {
