@@ -76,6 +76,7 @@ func (s *Server) doctorConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	v.WalkIn = s.consultationWalkIn(c, row)
 	patient, err := accounts.PatientContact(c, s.Store.Queries, s.Fields, row)
 	if err != nil {
 		fail(c, err)

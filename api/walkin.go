@@ -370,6 +370,9 @@ type ConsultationWalkIn struct {
 	ETA      *time.Time `json:"eta"`
 	AnswerBy *time.Time `json:"answer_by"`
 	Skips    int        `json:"skips"`
+	// Reason says why a cancelled walk-in left the queue (refunded in
+	// full): ReasonWalkInAbsent or ReasonWalkInClosed; empty otherwise.
+	Reason string `json:"reason,omitempty"`
 }
 
 // walkInSessionOf is the session a walk-in consultation was paid for.
@@ -389,6 +392,10 @@ func (s *Server) consultationWalkIn(ctx context.Context, row db.Consultation) *C
 		return nil
 	}
 	v := &ConsultationWalkIn{OpensAt: sess.Opens, ClosesAt: sess.Closes, Place: string(workflows.PlaceGone)}
+	if row.Status == string(domain.StatusCancelled) &&
+		(row.StatusReason == workflows.ReasonWalkInAbsent || row.StatusReason == workflows.ReasonWalkInClosed) {
+		v.Reason = row.StatusReason
+	}
 	if st := domain.Status(row.Status); st == domain.StatusAwaitingPayment {
 		v.Place = "not_joined"
 		return v

@@ -57,6 +57,7 @@ type walkInConsultation struct {
 		Position *int       `json:"position"`
 		ETA      *time.Time `json:"eta"`
 		AnswerBy *time.Time `json:"answer_by"`
+		Reason   string     `json:"reason"`
 	} `json:"walk_in"`
 }
 
@@ -243,7 +244,10 @@ func TestWalkInCloseEarlyRefundsWaitingOnce(t *testing.T) {
 	doctor.do("POST", "/v1/doctor/walk-in/close", nil).expect(t, http.StatusConflict)
 
 	for _, g := range waiting {
-		waitWalkIn(t, g, "cancelled", func(v walkInConsultation) bool { return v.Status == "cancelled" })
+		v := waitWalkIn(t, g, "cancelled", func(v walkInConsultation) bool { return v.Status == "cancelled" })
+		if v.WalkIn == nil || v.WalkIn.Reason != "walkin_closed" {
+			t.Errorf("%s: the cancelled walk-in does not say the session closed: %+v", g.ID, v.WalkIn)
+		}
 		waitFor(t, "refund settled", func() bool {
 			_, refunded := refundsOf(t, g.ID)
 			return refunded == 4500

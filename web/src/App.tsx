@@ -55,6 +55,7 @@ const AdminContactPage = lazy(() => import("./pages/contact").then((m) => ({ def
 const DoctorVideoRoomPage = lazy(() =>
   import("./pages/videoDoctor").then((m) => ({ default: m.DoctorVideoRoomPage })),
 );
+const WalkInPage = lazy(() => import("./pages/walkIn").then((m) => ({ default: m.WalkInPage })));
 const VideoWaitingRoomPage = lazy(() =>
   import("./pages/videoWaiting").then((m) => ({ default: m.VideoWaitingRoomPage })),
 );
@@ -174,6 +175,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <DoctorSearchPage query={query} />;
     case "doctorProfile":
       return <DoctorProfilePage key={id} id={id} />;
+    case "walkIn":
+      return <WalkInPage key={id} doctorId={id} />;
     case "conditions":
       return <ConditionsPage query={query} />;
     case "condition":

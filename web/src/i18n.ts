@@ -3,6 +3,7 @@ import * as contactText from "./i18n/contact";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
 import * as videoText from "./i18n/video";
+import * as walkInText from "./i18n/walkin";
 
 export type Lang = "nl" | "en";
 export const languages: Lang[] = ["nl", "en"];
@@ -316,8 +317,8 @@ const en: Record<MessageKey, string> = {
  * file under i18n/ (one spread per area and language).
  */
 export const messages: Record<Lang, Record<string, string>> = {
-  nl: { ...nl, ...publicText.nl, ...videoText.nl, ...portalText.nl, ...contactText.nl },
-  en: { ...en, ...publicText.en, ...videoText.en, ...portalText.en, ...contactText.en },
+  nl: { ...nl, ...publicText.nl, ...videoText.nl, ...portalText.nl, ...contactText.nl, ...walkInText.nl },
+  en: { ...en, ...publicText.en, ...videoText.en, ...portalText.en, ...contactText.en, ...walkInText.en },
 };
 
 /** translate looks a key up; an unknown dynamic key falls back to itself. */

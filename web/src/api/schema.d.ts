@@ -5191,6 +5191,11 @@ export interface components {
             answer_by: string | null;
             /** @description calls not answered (one is forgiven) */
             skips: number;
+            /**
+             * @description a cancelled walk-in only: why it left the queue, refunded in full (called twice without answering; the session closed)
+             * @enum {string}
+             */
+            reason?: "walkin_absent" | "walkin_closed";
         };
         WalkIn: {
             /** Format: uuid */

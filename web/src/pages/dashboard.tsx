@@ -7,6 +7,7 @@ import { Link } from "../components";
 import { useI18n } from "../i18n";
 import { countdown, formatCountdown, newBookings, todayOf } from "../portal";
 import { formatTime } from "../public";
+import { WalkInDesk } from "./dashboardWalkIn";
 import { RequireLogin, Show, When } from "./portalParts";
 import { Loading, useLoad } from "./publicParts";
 
@@ -81,6 +82,7 @@ function DoctorHome() {
   return (
     <section className="card">
       <h1>{t("doctorDashboard")}</h1>
+      <WalkInDesk zone={zone} />
       <Show loaded={list} retry={retry}>
         {({ items }) => {
           const today = todayOf(items, now, zone);

@@ -2,7 +2,9 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { useI18n } from "../i18n";
+import { navigate } from "../router";
 import { useSession } from "../session";
+import { walkInPath } from "../walkin";
 import { LoadState, PinGate, useConsultation } from "./consultation";
 
 export function NotFoundPage() {
@@ -50,11 +52,17 @@ export function PaymentReturnPage({ id, access }: { id: string; access: string }
           return;
         }
         setStatus(data.status);
+        // A paid walk-in goes straight to its queue (the waiting room).
+        if (data.type === "walk_in" && paymentState(data.status) === "paid") {
+          navigate(walkInPath(id, access), true);
+          return;
+        }
         if (paymentState(data.status) !== "checking" || tries > 60) return;
       } catch {
         if (stop) return;
       }
-      setTimeout(() => void poll(), 1500);
+      // Quick at first (the webhook usually lands within a second), then calmer.
+      setTimeout(() => void poll(), tries < 10 ? 300 : 1500);
     };
     void poll();
     return () => {

@@ -1,6 +1,6 @@
 // The public pages: home, doctor search and doctor profile (with the week
 // calendar per consultation type).
-import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Field, Link } from "../components";
 import { useI18n } from "../i18n";
@@ -48,6 +48,9 @@ import {
   Stars,
   useLoad,
 } from "./publicParts";
+
+// The walk-in summary loads with the walk-in page's chunk, not the entry bundle.
+const WalkInSummary = lazy(() => import("./walkIn").then((m) => ({ default: m.WalkInSummary })));
 
 export function PublicHomePage() {
   const { t, lang } = useI18n();
@@ -475,6 +478,11 @@ export function DoctorProfilePage({ id }: { id: string }) {
           ) : null}
         </p>
       </section>
+      {feeOf(d, "walk_in") ? (
+        <Suspense fallback={null}>
+          <WalkInSummary doctorId={d.id} />
+        </Suspense>
+      ) : null}
       {slotTypes.map((ty) => (
         <section key={ty} className="card">
           <h2>{t(`type_${ty}`)}</h2>

@@ -7,6 +7,7 @@ import { api, type DoctorConsultation } from "../api/client";
 import type { components } from "../api/schema";
 import { Field, Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
+import { formatTime } from "../public";
 import { ChatPanel, useChat } from "../video/chat";
 import type { Choice } from "../video/devices";
 import { eventsURL, useLiveEvents } from "../video/events";
@@ -17,7 +18,9 @@ import { roomTicket } from "../video/tickets";
 import "../video/video.css";
 import { type Load, LoadState, useLoginRequired } from "./consultation";
 
-const roomOpen = new Set(["waiting", "in_session"]);
+// The doctor's room is open while the patient waits (video) or is called
+// (walk-in), and in session (domain.VideoRoomOpen).
+const roomOpen = new Set(["waiting", "called", "in_session"]);
 
 export function DoctorVideoRoomPage({ id }: { id: string }) {
   const ready = useLoginRequired(true);
@@ -57,6 +60,9 @@ export function DoctorVideoRoomPage({ id }: { id: string }) {
 }
 
 type Report = { kind: "ok" | "error"; text: string } | undefined;
+
+/** localZone is the doctor's browser's zone (a walk-in call's answer time is read in it). */
+const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
 
 function DoctorRoom({
   c,
@@ -125,6 +131,7 @@ function DoctorRoom({
               local={media.stream}
               remote={room.admitted ? remote.patient : undefined}
               remoteLabel={t("videoRemotePatient")}
+              speakerId={choice.speakerId}
               frames={quality.frames}
               status={status}
               grade={quality.live.grade}
@@ -150,6 +157,11 @@ function DoctorRoom({
               open={inRoom}
             />
           )}
+          {c.status === "called" && c.walk_in?.answer_by ? (
+            <Notice kind="info">
+              {t("wiRoomCalled").replace("{time}", formatTime(c.walk_in.answer_by, lang, localZone))}
+            </Notice>
+          ) : null}
           {message ? <Notice kind={message.kind}>{message.text}</Notice> : null}
           <nav className="actions" aria-label={t("actions")}>
             {c.status === "waiting" ? (

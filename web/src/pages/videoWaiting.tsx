@@ -15,7 +15,9 @@ import { EquipmentTest, useDeviceLists, useLocalMedia } from "../video/media";
 import { CallControls, CallStage, useCall } from "../video/room";
 import { roomTicket } from "../video/tickets";
 import "../video/video.css";
+import { type HeardPosition, heard } from "../walkin";
 import { LoadState, PinGate, useConsultation } from "./consultation";
+import { useQueueView, WalkInEnded, WalkInQueuePanel } from "./walkInQueue";
 
 /** waitingOpensAt is ten minutes before the start. */
 export function waitingOpensAt(c: Pick<Consultation, "starts_at">): Date | undefined {
@@ -23,7 +25,12 @@ export function waitingOpensAt(c: Pick<Consultation, "starts_at">): Date | undef
 }
 
 const videoTypes = new Set(["video", "walk_in"]);
+// The room is open to the patient while waiting (a walk-in: queued or
+// called, for the equipment test) and in session (domain.VideoRoomOpen).
 const roomOpen = new Set(["waiting", "in_session"]);
+const walkInRoomOpen = new Set(["queued", "called", "in_session"]);
+/** localZone is the patient's own time zone (walk-in ETAs are read in it). */
+const localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || "Europe/Amsterdam";
 const over = new Set(["completed", "cancelled", "no_show", "expired", "payment_failed", "declined"]);
 
 export function VideoWaitingRoomPage({ id, access }: { id: string; access: string }) {
@@ -51,7 +58,14 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
   }, [id]);
   // Live events tell of every change; while the stream is down the page re-reads.
   const [live, setLive] = useState(false);
-  const [c, refresh] = usePolled(initial, read, !live);
+  const [c, refreshNow] = usePolled(initial, read, !live);
+  // A walk-in's place: the last read, moved at once by live queue events.
+  const [readAt, setReadAt] = useState(() => Date.now());
+  const [heardPos, setHeardPos] = useState<HeardPosition | undefined>();
+  const refresh = useCallback(() => {
+    setReadAt(Date.now());
+    refreshNow();
+  }, [refreshNow]);
   const [doctorOnline, setDoctorOnline] = useState(false);
   const chat = useChat(id);
   useLiveEvents(eventsURL(id, access), {
@@ -65,7 +79,12 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
     presence: (e) => {
       if (e.role === "doctor") setDoctorOnline(e.online);
     },
+    queue: (e) => {
+      if (e.consultation_id === id) setHeardPos(heard(e, Date.now()));
+    },
   });
+  const walkIn = c.type === "walk_in";
+  const queue = useQueueView(c, heardPos, readAt);
   const opens = waitingOpensAt(c);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -90,7 +109,8 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
   const media = useLocalMedia(choice, mediaOn);
   const lists = useDeviceLists(media.stream);
   const ticket = useMemo(() => roomTicket(id), [id]);
-  const inRoom = roomOpen.has(c.status) && !left;
+  const open = (walkIn ? walkInRoomOpen : roomOpen).has(c.status);
+  const inRoom = open && !left;
   const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
   const admitted = room.admitted || c.status === "in_session";
   const doctor = doctorStatus(c, doctorOnline || room.peers.includes("doctor"), now);
@@ -109,9 +129,13 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
     return (
       <section className="card narrow">
         <h1>{t("videoWaitingTitle")}</h1>
-        <Notice kind="info">
-          {c.status === "completed" || status === "ended" ? t("videoSessionEnded") : t("videoTooLate")}
-        </Notice>
+        {walkIn && over.has(c.status) ? (
+          <WalkInEnded view={queue} />
+        ) : (
+          <Notice kind="info">
+            {c.status === "completed" || status === "ended" ? t("videoSessionEnded") : t("videoTooLate")}
+          </Notice>
+        )}
         <p>
           <Link href={back}>{t("toConsultation")}</Link>
         </p>
@@ -127,6 +151,7 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
           local={media.stream}
           remote={remote.doctor}
           remoteLabel={t("videoRemoteDoctor")}
+          speakerId={choice.speakerId}
           frames={quality.frames}
           status={status}
           grade={quality.live.grade}
@@ -164,18 +189,26 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
         <p data-testid="opens">
           {t("videoWaitingOpens").replace("{time}", formatDateTime(opens.toISOString(), lang))}
         </p>
+      ) : walkIn ? (
+        <WalkInQueuePanel id={id} view={queue} zone={localZone} onAnswered={() => setMediaOn(true)} />
       ) : roomOpen.has(c.status) ? (
         <p>{t("videoWaitingIn")}</p>
       ) : checkin === "refused" ? (
         <Notice kind="error">{t("conflict")}</Notice>
       ) : null}
-      <p
-        className={late ? "notice notice-error delay-banner" : "notice notice-info"}
-        role="status"
-        data-testid="doctor-status"
-      >
-        {t(doctor.key).replace("{n}", String(doctor.minutes))}
-      </p>
+      {walkIn ? (
+        open ? (
+          <p>{t("wiTestMeanwhile")}</p>
+        ) : null
+      ) : (
+        <p
+          className={late ? "notice notice-error delay-banner" : "notice notice-info"}
+          role="status"
+          data-testid="doctor-status"
+        >
+          {t(doctor.key).replace("{n}", String(doctor.minutes))}
+        </p>
+      )}
       <EquipmentTest
         media={media}
         choice={choice}
@@ -183,7 +216,7 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
         on={mediaOn}
         onStart={() => setMediaOn(true)}
         connection={inRoom ? quality.test : { state: "idle" }}
-        open={roomOpen.has(c.status)}
+        open={open}
       />
       {chatPanel}
       <p>

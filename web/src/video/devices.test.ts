@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { constraintsFor, failureOf, levelOf, listsOf, openMedia } from "./devices";
+import {
+  applySpeaker,
+  constraintsFor,
+  failureOf,
+  levelOf,
+  listsOf,
+  openMedia,
+  speakerChoiceSupported,
+} from "./devices";
 
 const err = (name: string) => Object.assign(new Error(name), { name });
 
@@ -93,5 +101,29 @@ describe("openMedia", () => {
   });
   it("reports a browser without media devices", async () => {
     expect(await openMedia({}, undefined)).toEqual({ failure: "unsupported", device: "both" });
+  });
+});
+
+describe("speaker choice", () => {
+  it("is offered only where media elements have setSinkId", () => {
+    expect(speakerChoiceSupported({ setSinkId() {} })).toBe(true);
+    expect(speakerChoiceSupported({})).toBe(false);
+    expect(speakerChoiceSupported(undefined)).toBe(false);
+  });
+  it("sends the element's sound to the chosen output, back to the default when none is chosen", async () => {
+    const calls: string[] = [];
+    const el = {
+      sinkId: "",
+      async setSinkId(id: string) {
+        calls.push(id);
+        this.sinkId = id;
+      },
+    };
+    expect(await applySpeaker(el, "headset")).toBe(true);
+    expect(el.sinkId).toBe("headset");
+    expect(await applySpeaker(el, "headset")).toBe(true);
+    expect(await applySpeaker(el, undefined)).toBe(true);
+    expect(calls).toEqual(["headset", ""]);
+    expect(await applySpeaker({}, "headset")).toBe(false);
   });
 });

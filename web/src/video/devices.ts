@@ -141,6 +141,32 @@ export class MicMeter {
   }
 }
 
+type SinkElement = { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+
+/**
+ * speakerChoiceSupported reports whether the browser lets a page send a
+ * media element's sound to a chosen output (setSinkId: Chromium, Firefox;
+ * not Safari on iOS). Where it cannot, the speaker picker is hidden.
+ */
+export function speakerChoiceSupported(
+  proto: object | undefined = typeof HTMLMediaElement === "undefined"
+    ? undefined
+    : HTMLMediaElement.prototype,
+): boolean {
+  return Boolean(proto && "setSinkId" in proto);
+}
+
+/**
+ * applySpeaker sends an element's sound to the chosen output (undefined or
+ * "" = the system default); false where the browser cannot choose.
+ */
+export async function applySpeaker(el: SinkElement, speakerId: string | undefined): Promise<boolean> {
+  if (typeof el.setSinkId !== "function") return false;
+  const want = speakerId ?? "";
+  if ((el.sinkId ?? "") !== want) await el.setSinkId(want);
+  return true;
+}
+
 /** toneSeconds is the length of the speaker test tone. */
 export const toneSeconds = 1.2;
 

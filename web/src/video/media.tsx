@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useI18n } from "../i18n";
 import type { Call } from "./call";
 import {
+  applySpeaker,
   type Choice,
   type DeviceFailure,
   type DeviceLists,
@@ -16,6 +17,7 @@ import {
   MicMeter,
   openMedia,
   playTone,
+  speakerChoiceSupported,
 } from "./devices";
 import { type Grade, gradeOf, type Measurement } from "./quality";
 import { framesDecoded, measure, type Sample, sampleOf } from "./stats";
@@ -77,15 +79,24 @@ export function StreamVideo({
   mirrored,
   label,
   className,
+  speakerId,
 }: {
   stream: MediaStream | undefined;
   muted: boolean;
   mirrored?: boolean;
   label: string;
   className?: string;
+  /** the chosen output for the sound (the other side's video only) */
+  speakerId?: string;
 }) {
   const ref = useRef<HTMLVideoElement>(null);
   const [blocked, setBlocked] = useState(false);
+  useEffect(() => {
+    const v = ref.current;
+    if (!v || muted) return;
+    // A speaker that went away falls back to the default output.
+    void applySpeaker(v, speakerId).catch(() => applySpeaker(v, undefined).catch(() => {}));
+  }, [speakerId, muted]);
   useEffect(() => {
     const v = ref.current;
     if (!v) return;
@@ -207,7 +218,7 @@ export function DevicePickers({
 }) {
   const { t } = useI18n();
   const pick = (label: string, id: string, devices: { id: string; label: string }[], key: keyof Choice) =>
-    devices.length > 1 || (key === "speakerId" && devices.length > 0) ? (
+    (key === "speakerId" ? devices.length > 0 && speakerChoiceSupported() : devices.length > 1) ? (
       <div className="field">
         <label htmlFor={id}>{label}</label>
         <select

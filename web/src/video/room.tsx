@@ -6,7 +6,7 @@
 import { type ReactNode, useEffect, useState } from "react";
 import { useI18n } from "../i18n";
 import { Call, type CallStatus, type RoomState, type Ticket } from "./call";
-import { type Choice, constraintsFor, type DeviceLists } from "./devices";
+import { type Choice, constraintsFor, type DeviceLists, speakerChoiceSupported } from "./devices";
 import { NetworkIndicator, StreamVideo, useCallQuality } from "./media";
 
 /** useCall joins the room with the local stream while `on`, and follows it. */
@@ -117,6 +117,23 @@ export function CallControls({
           {t("videoSwitchCamera")}
         </button>
       ) : null}
+      {lists.speakers.length > 0 && speakerChoiceSupported() ? (
+        <span className="call-speaker">
+          <label htmlFor="call-speaker">{t("wiSpeakerOut")}</label>
+          <select
+            id="call-speaker"
+            value={choice.speakerId ?? ""}
+            onChange={(e) => onChoice({ ...choice, speakerId: e.target.value || undefined })}
+          >
+            <option value="">{t("videoDefaultDevice")}</option>
+            {lists.speakers.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </span>
+      ) : null}
       <button type="button" className="danger hang-up" onClick={onHangUp}>
         {hangUpLabel}
       </button>
@@ -134,6 +151,7 @@ export function CallStage({
   grade,
   controls,
   children,
+  speakerId,
 }: {
   local: MediaStream | undefined;
   remote: MediaStream | undefined;
@@ -143,13 +161,21 @@ export function CallStage({
   grade: Parameters<typeof NetworkIndicator>[0]["grade"];
   controls: ReactNode;
   children?: ReactNode;
+  /** where the other side's sound goes (the chosen speaker) */
+  speakerId?: string;
 }) {
   const { t } = useI18n();
   return (
     <div className="call">
       <div className="stage" data-testid="stage" data-frames-decoded={frames} data-status={status}>
         {remote ? (
-          <StreamVideo stream={remote} muted={false} label={remoteLabel} className="remote" />
+          <StreamVideo
+            stream={remote}
+            muted={false}
+            label={remoteLabel}
+            className="remote"
+            speakerId={speakerId}
+          />
         ) : (
           <div className="video-tile remote empty">
             <p>{t("videoWaitingForOther")}</p>
