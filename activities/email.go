@@ -224,7 +224,7 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 				left = max(workflows.MaxCancellationRequests-appt.CancellationRequests, 0)
 			}
 			data = mail.CancellationRejectedData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
-				PortalURL: portal, RequestsLeft: left}
+				MessagesURL: links.MessageDoctor(c.DoctorID.String()), RequestsLeft: left}
 		default:
 			return mail.Message{}, temporal.NewNonRetryableApplicationError("unknown email template "+string(in.Template), "InvalidInput", nil)
 		}

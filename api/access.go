@@ -34,6 +34,8 @@ func (s *Server) findSubject(sc scope) gin.HandlerFunc {
 			err = s.findInvoice(c)
 		case scopeDoctorPatient:
 			err = s.findRecordPatient(c)
+		case scopeThread:
+			err = s.findThread(c)
 		}
 		if err != nil && !errors.Is(db.Translate(err), db.ErrNotFound) {
 			c.Set(ctxSubjectErr, err)
@@ -90,6 +92,10 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 		v, ok := c.Get(ctxSubject)
 		if !ok {
 			fail(c, errNotFound(subjectName(sc)))
+			return
+		}
+		if sc == scopeThread {
+			s.authorizeThread(c, v.(db.MessageThread))
 			return
 		}
 		row := v.(db.Consultation)
@@ -175,6 +181,9 @@ func subjectName(sc scope) string {
 	case scopeDoctorPatient:
 		return "This patient"
 	}
+	if sc == scopeThread {
+		return "This conversation"
+	}
 	return "This consultation"
 }
 
@@ -182,4 +191,42 @@ const ctxConsultation = "derma.consultation"
 
 func consultationOf(c *gin.Context) db.Consultation {
 	return c.MustGet(ctxConsultation).(db.Consultation)
+}
+
+// findThread loads the message thread of the path and names its patient.
+func (s *Server) findThread(c *gin.Context) error {
+	id, err := uuid.Parse(c.Param("threadId"))
+	if err != nil {
+		return db.ErrNotFound
+	}
+	t, err := s.Store.GetThread(c, id)
+	if err != nil {
+		return err
+	}
+	auditSubject(c, t.PatientID, t.ID.String())
+	c.Set(ctxSubject, t)
+	return nil
+}
+
+// authorizeThread lets a thread's own patient and doctor through and
+// records which side the caller is (partyRole).
+func (s *Server) authorizeThread(c *gin.Context, t db.MessageThread) {
+	p := currentPrincipal(c)
+	switch {
+	case p != nil && p.Role == RoleDoctor && p.UserID == t.DoctorID:
+		c.Set(ctxPartyRole, live.RoleDoctor)
+	case p != nil && p.Role == RolePatient && p.UserID == t.PatientID:
+		c.Set(ctxPartyRole, live.RolePatient)
+	default:
+		fail(c, errNotFound(subjectName(scopeThread)))
+		return
+	}
+	c.Set(ctxThread, t)
+	c.Next()
+}
+
+const ctxThread = "derma.thread"
+
+func threadOf(c *gin.Context) db.MessageThread {
+	return c.MustGet(ctxThread).(db.MessageThread)
 }

@@ -102,8 +102,11 @@ type stream struct {
 	// guestToken is the guest link a guest's stream was opened with.
 	guestToken string
 	presence   *live.PresenceTracker
-	// chatSeq is the last chat message delivered, per consultation.
+	// chatSeq is the last chat message delivered, per consultation, and
+	// the last thread message, per thread.
 	chatSeq map[uuid.UUID]int64
+	// thread is the message thread of a thread stream (messages_events.go).
+	thread uuid.UUID
 }
 
 var errStreamEnded = errors.New("stream ended")
@@ -257,6 +260,8 @@ func (st *stream) deliver(ctx context.Context, e live.Event) error {
 			return st.sendPresence(e.ConsultationID, p)
 		}
 		return nil
+	case live.TypeMessage, live.TypeThread:
+		return st.deliverThread(ctx, e)
 	case live.TypeChat:
 		m, err := st.s.Store.GetChatMessage(ctx, db.GetChatMessageParams{ID: e.Chat.ID, ConsultationID: e.ConsultationID})
 		if errors.Is(db.Translate(err), db.ErrNotFound) {

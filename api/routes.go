@@ -45,6 +45,9 @@ const (
 	// medical record, reached only by a doctor who treats them (a
 	// consultation between them in the record); anyone else gets 404.
 	scopeDoctorPatient
+	// scopeThread: the message thread of the path (:threadId), reached by
+	// its patient or its doctor (both logged in); anyone else gets 404.
+	scopeThread
 )
 
 // auditSpec is what an audited route writes: the kind of object and the
@@ -88,6 +91,8 @@ var (
 	patients = []string{RolePatient}
 	doctors  = []string{RoleDoctor}
 	admins   = []string{RoleAdmin}
+	// parties are the two sides of a message thread.
+	parties = []string{RolePatient, RoleDoctor}
 )
 
 // noHandlerTimeout is the timeout of a long-lived route (the WebSocket
@@ -168,6 +173,22 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionRead), pin: true, handler: s.listChat},
 		{method: "POST", path: "/v1/consultations/:id/chat", scope: scopeConsultationParticipant, audit: audit("chat", actionCreate), pin: true, body: chatRequest{}, handler: s.postChat},
 		{method: "POST", path: "/v1/consultations/:id/presence", scope: scopeConsultationParticipant, audit: audit("presence", actionUpdate), body: presenceRequest{}, handler: s.postPresence},
+
+		// Secure messaging: a thread per patient-doctor pair (messages.go).
+		{method: "GET", path: "/v1/me/threads", roles: patients, scope: scopeSelf, audit: audit("message_thread", actionSearch), pin: true, handler: s.patientThreads},
+		{method: "POST", path: "/v1/me/threads", roles: patients, scope: scopeSelf, audit: audit("message_thread", actionCreate), pin: true, body: openThreadRequest{}, handler: s.openThread},
+		{method: "GET", path: "/v1/me/message-settings", roles: anyUser, handler: s.getMessageSettings},
+		{method: "PUT", path: "/v1/me/message-settings", roles: anyUser, body: messageSettingsRequest{}, handler: s.putMessageSettings},
+		{method: "GET", path: "/v1/threads/:threadId", roles: parties, scope: scopeThread, audit: audit("message", actionRead), pin: true, handler: s.getThread},
+		{method: "POST", path: "/v1/threads/:threadId/messages", roles: parties, scope: scopeThread, audit: audit("message", actionCreate), pin: true, body: postMessageRequest{}, handler: s.postMessage},
+		{method: "POST", path: "/v1/threads/:threadId/files", roles: doctors, scope: scopeThread, audit: audit("message", actionCreate), pin: true, maxBody: maxFileBody, timeout: photoHandlerTimeout, handler: s.postFile},
+		{method: "GET", path: "/v1/threads/:threadId/messages/:messageId/file", roles: parties, scope: scopeThread, audit: audit("message_file", actionExport), pin: true, handler: s.messageFile},
+		{method: "POST", path: "/v1/threads/:threadId/read", roles: parties, scope: scopeThread, audit: audit("message", actionUpdate), pin: true, body: readRequest{}, handler: s.readThread},
+		{method: "POST", path: "/v1/threads/:threadId/close", roles: doctors, scope: scopeThread, audit: audit("message_thread", actionUpdate), pin: true, handler: s.setThreadStatus(false)},
+		{method: "POST", path: "/v1/threads/:threadId/reopen", roles: doctors, scope: scopeThread, audit: audit("message_thread", actionUpdate), pin: true, handler: s.setThreadStatus(true)},
+		{method: "GET", path: "/v1/threads/:threadId/events", roles: parties, scope: scopeThread, audit: audit("message_events", actionRead), pin: true, timeout: noHandlerTimeout, handler: s.threadEvents},
+		{method: "GET", path: "/v1/doctor/threads", roles: doctors, audit: audit("message_thread", actionSearch), handler: s.doctorThreads},
+		{method: "POST", path: "/v1/doctor/consultations/:id/thread", roles: doctors, scope: scopeDoctorConsultation, audit: audit("message_thread", actionCreate), handler: s.doctorOpenThread},
 
 		// Doctors.
 		{method: "GET", path: "/v1/doctor/consultations", roles: doctors, audit: audit("consultation", actionSearch), handler: s.doctorConsultations},
@@ -271,7 +292,7 @@ type RouteInfo struct {
 	// Roles that may call it; empty means anyone (the scope decides).
 	Roles []string
 	// Scope is none, self, consultation, doctor-consultation, doctor-invoice,
-	// consultation-participant or doctor-patient.
+	// consultation-participant, doctor-patient or thread.
 	Scope string
 	// AuditObject and AuditAction are what an access writes to the audit
 	// log; an empty AuditObject means the route touches no patient data.
@@ -285,7 +306,7 @@ func Routes() []RouteInfo {
 	s := &Server{Deps: Deps{Registry: prometheus.NewRegistry()}}
 	names := map[scope]string{scopeNone: "none", scopeSelf: "self", scopeConsultation: "consultation",
 		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice",
-		scopeConsultationParticipant: "consultation-participant", scopeDoctorPatient: "doctor-patient"}
+		scopeConsultationParticipant: "consultation-participant", scopeDoctorPatient: "doctor-patient", scopeThread: "thread"}
 	var out []RouteInfo
 	for _, r := range s.routeTable() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],

@@ -83,7 +83,7 @@ func TestRouteTableIsTheRouter(t *testing.T) {
 func TestRouteTableRules(t *testing.T) {
 	s := &Server{Deps: Deps{}}
 	medical := map[string]bool{"intake": true, "photo": true, "advice": true, "document": true, "prescription": true, "invoice": true,
-		"chat": true, "record": true}
+		"chat": true, "record": true, "message": true, "message_file": true, "message_events": true, "message_thread": true}
 	pinOf := map[string]bool{}
 	for _, r := range s.routeTable() {
 		key := r.method + " " + r.path
@@ -91,8 +91,11 @@ func TestRouteTableRules(t *testing.T) {
 		if onObject && (r.scope == scopeNone || !r.audit.audited()) {
 			t.Errorf("%s reaches someone's consultation or invoice without a scope or an audit entry", key)
 		}
-		patientReaches := r.scope == scopeConsultation || r.scope == scopeConsultationParticipant
-		if (patientReaches || r.scope == scopeDoctorConsultation) && !strings.Contains(r.path, ":id") {
+		patientReaches := r.scope == scopeConsultation || r.scope == scopeConsultationParticipant || r.scope == scopeThread
+		if r.scope == scopeThread && !strings.Contains(r.path, ":threadId") {
+			t.Errorf("%s has the thread scope but no :threadId", key)
+		}
+		if (patientReaches || r.scope == scopeDoctorConsultation) && r.scope != scopeThread && !strings.Contains(r.path, ":id") {
 			t.Errorf("%s has a consultation scope but no :id", key)
 		}
 		if r.audit.audited() && !oneOf(r.audit.action, actionCreate, actionRead, actionUpdate, actionDelete, actionExport, actionSearch) {

@@ -273,6 +273,22 @@ type InvoiceCounter struct {
 	LastNumber int32
 }
 
+type MessageSetting struct {
+	UserID    uuid.UUID
+	Email     bool
+	UpdatedAt time.Time
+}
+
+type MessageThread struct {
+	ID            uuid.UUID
+	PatientID     uuid.UUID
+	DoctorID      uuid.UUID
+	Status        string
+	ClosedAt      *time.Time
+	CreatedAt     time.Time
+	LastMessageAt *time.Time
+}
+
 type PasswordReset struct {
 	TokenHash []byte
 	UserID    uuid.UUID
@@ -379,6 +395,28 @@ type SupportAlert struct {
 	Detail         string
 	CreatedAt      time.Time
 	ResolvedAt     *time.Time
+}
+
+type ThreadFile struct {
+	MessageID uuid.UUID
+	DataEnc   []byte
+}
+
+type ThreadMessage struct {
+	ID             uuid.UUID
+	ThreadID       uuid.UUID
+	Seq            int64
+	FromRole       string
+	AuthorID       uuid.UUID
+	Kind           string
+	TextEnc        []byte
+	TitleEnc       []byte
+	LinkUrlEnc     []byte
+	ContentType    pgtype.Text
+	SizeBytes      pgtype.Int4
+	PrescriptionID uuid.NullUUID
+	CreatedAt      time.Time
+	ReadAt         *time.Time
 }
 
 type User struct {

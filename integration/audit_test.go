@@ -161,6 +161,8 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 	a := newAuditCase(t)
 	ids := map[string]string{"id": a.id, "photoId": a.photoID, "docId": a.invoiceID, "file": a.invoiceID + ".pdf", "doctorId": a.doctorID,
 		"patientId": a.patientID}
+	threadID, fileMessageID := walkerThread(t, a.patient, a.doctor, a.doctorID)
+	ids["threadId"], ids["messageId"] = threadID, fileMessageID
 	stranger := newClient(t)
 	guestLink := stack.Platform.Links.Sign("consultation", a.id, time.Now().Add(time.Hour))
 	badToken := &apiClient{t: t, token: "not-a-real-token"}
@@ -237,6 +239,26 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 		case r.Path == "/v1/doctor/patients":
 			calls = []auditCall{
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID, listed: a.patientID},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
+			}
+		case r.Scope == "thread":
+			// A doctor-only route refuses the patient by role.
+			doctorOnly := len(r.Roles) == 1 && r.Roles[0] == "doctor"
+			calls = []auditCall{
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID, refused: doctorOnly},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID},
+				{name: "another patient", client: a.intruder, actorID: a.intruderID, actorRole: "patient", patientID: a.patientID, refused: true},
+				{name: "another doctor", client: a.otherDoctor, actorID: a.otherDoctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
+				{name: "stranger", client: stranger, actorRole: "anonymous", patientID: a.patientID, refused: true},
+				{name: "bad token", client: badToken, actorRole: "anonymous", patientID: a.patientID, refused: true},
+			}
+			if r.PIN {
+				calls = append(calls, auditCall{name: "PIN not unlocked", client: a.locked, actorID: a.patientID,
+					actorRole: "patient", patientID: a.patientID, refused: true})
+			}
+		case r.Path == "/v1/doctor/threads":
+			calls = []auditCall{
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID, listed: threadID},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
 		case r.Path == "/v1/doctor/waiting-room" || r.Path == "/v1/doctor/events" ||
@@ -340,7 +362,7 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	label := call.method + " " + call.path + " as " + call.name
 	refusal := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
 		(res.Status == http.StatusNotFound && (strings.Contains(string(res.Body), "This consultation") || strings.Contains(string(res.Body), "This invoice") ||
-			strings.Contains(string(res.Body), "This patient")))
+			strings.Contains(string(res.Body), "This patient") || strings.Contains(string(res.Body), "This conversation")))
 	if call.refused != refusal && !(r.Path == "/v1/consultations/:id/documents/:docId" && res.Status == http.StatusNotFound) {
 		t.Errorf("%s → %d (refused: want %v): %s", label, res.Status, call.refused, res.Body)
 	}
@@ -376,7 +398,9 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	if call.listed == "" && len(rows) != 1 {
 		t.Errorf("%s wrote %d audit rows, want 1", label, len(rows))
 	}
-	if last := lastParam(r.Path, call.path); last != "" && !call.refused && rows[0].ObjectID != strings.TrimSuffix(last, ".pdf") {
+	// Opening a thread or posting a message names what it created.
+	creates := r.AuditAction == "create" && strings.HasPrefix(r.AuditObject, "message") && res.Status < 300
+	if last := lastParam(r.Path, call.path); last != "" && !call.refused && !creates && rows[0].ObjectID != strings.TrimSuffix(last, ".pdf") {
 		t.Errorf("%s: object %q, want %q", label, rows[0].ObjectID, last)
 	}
 }

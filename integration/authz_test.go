@@ -44,9 +44,14 @@ func TestEveryRouteRefusesOtherPeoplesIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := map[string]string{"id": ac.id, "photoId": detail.PhotoIDs[0], "docId": invoiceID, "file": invoiceID + ".pdf"}
+	// A message thread of another patient with another doctor.
+	mc := newMessagingCase(t, 124)
+	mc.bookAdvice(t, true)
+	ids["threadId"], ids["messageId"] = walkerThread(t, mc.patient, mc.doctor, mc.doctorID)
 	walked := 0
 	for path, item := range doc.Paths.Map() {
-		if !strings.Contains(path, "/consultations/{id}") && !strings.HasPrefix(path, "/v1/doctor/invoices/") {
+		if !strings.Contains(path, "/consultations/{id}") && !strings.HasPrefix(path, "/v1/doctor/invoices/") &&
+			!strings.HasPrefix(path, "/v1/threads/{threadId}") {
 			continue
 		}
 		for method := range item.Operations() {

@@ -33,7 +33,8 @@ func TestEveryWriteRouteRejectsBadJSON(t *testing.T) {
 		"huge":        `{"text": "` + strings.Repeat("x", 2<<20) + `"}`,
 	}
 	tables := []string{"users", "consultations", "consultation_intakes", "consultation_photos", "advice", "prescriptions",
-		"reviews", "condition_comments", "availability_rules", "doctor_fees", "favourites", "refunds", "contact_messages"}
+		"reviews", "condition_comments", "availability_rules", "doctor_fees", "favourites", "refunds", "contact_messages",
+		"message_threads", "thread_messages", "message_settings"}
 	before := map[string]int{}
 	for _, tb := range tables {
 		before[tb] = count(t, tb)

@@ -51,7 +51,8 @@ func eventSchema(t *testing.T, typ string) *openapi3.Schema {
 		}
 		eventSchemas = map[string]*openapi3.Schema{}
 		for name, comp := range map[string]string{"status": "StatusEvent", "delay": "DelayEvent", "chat": "ChatEvent",
-			"presence": "PresenceEvent", "queue": "QueueEvent"} {
+			"presence": "PresenceEvent", "queue": "QueueEvent", "message": "ThreadMessage", "thread": "ThreadEvent",
+			"inbox": "MessageHintEvent"} {
 			eventSchemas[name] = doc.Components.Schemas[comp].Value
 		}
 	})

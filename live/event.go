@@ -53,6 +53,12 @@ const (
 	TypePresence Type = "presence"
 	// TypeQueue: a walk-in patient's queue position or ETA changed (Queue).
 	TypeQueue Type = "queue"
+	// TypeMessage: a message was stored in a patient-doctor thread
+	// (Message: its id, not its content). Events of threads name ThreadID
+	// instead of ConsultationID.
+	TypeMessage Type = "message"
+	// TypeThread: a thread was closed, reopened or read (Thread).
+	TypeThread Type = "thread"
 )
 
 // Roles of the two sides of a consultation (chat authors, presence).
@@ -80,6 +86,29 @@ type Event struct {
 	Chat           *ChatRef  `json:"chat,omitempty"`
 	Presence       *Presence `json:"presence,omitempty"`
 	Queue          *Queue    `json:"queue,omitempty"`
+	// ThreadID names the message thread of TypeMessage and TypeThread
+	// events (which have no ConsultationID).
+	ThreadID uuid.UUID    `json:"thread_id,omitzero"`
+	Message  *MessageRef  `json:"message,omitempty"`
+	Thread   *ThreadState `json:"thread,omitempty"`
+}
+
+// MessageRef is the payload of TypeMessage: which message was stored, by
+// which side.
+type MessageRef struct {
+	ID       uuid.UUID `json:"id"`
+	Seq      int64     `json:"seq"`
+	FromRole string    `json:"from_role"`
+	At       time.Time `json:"at"`
+}
+
+// ThreadState is the payload of TypeThread: the thread's status, and which
+// side read the other's messages up to ReadSeq (0: no read).
+type ThreadState struct {
+	Status  string    `json:"status"`
+	ReadBy  string    `json:"read_by,omitempty"`
+	ReadSeq int64     `json:"read_seq,omitempty"`
+	At      time.Time `json:"at"`
 }
 
 // Status is the payload of TypeStatus.
@@ -124,11 +153,14 @@ var ErrTooLarge = errors.New("live: event payload too large")
 // validate checks that the event names its consultation and doctor and
 // carries the one payload of its type.
 func (e Event) validate() error {
-	if e.ConsultationID == uuid.Nil || e.DoctorID == uuid.Nil {
-		return errors.New("live: event without consultation or doctor")
+	threadEvent := e.Type == TypeMessage || e.Type == TypeThread
+	if e.DoctorID == uuid.Nil || (threadEvent && (e.ThreadID == uuid.Nil || e.ConsultationID != uuid.Nil)) ||
+		(!threadEvent && (e.ConsultationID == uuid.Nil || e.ThreadID != uuid.Nil)) {
+		return errors.New("live: event without its consultation or thread, or doctor")
 	}
 	set := 0
-	for _, p := range []bool{e.Status != nil, e.Delay != nil, e.Chat != nil, e.Presence != nil, e.Queue != nil} {
+	for _, p := range []bool{e.Status != nil, e.Delay != nil, e.Chat != nil, e.Presence != nil, e.Queue != nil,
+		e.Message != nil, e.Thread != nil} {
 		if p {
 			set++
 		}
@@ -145,6 +177,10 @@ func (e Event) validate() error {
 		ok = ok && e.Presence != nil
 	case TypeQueue:
 		ok = ok && e.Queue != nil
+	case TypeMessage:
+		ok = ok && e.Message != nil
+	case TypeThread:
+		ok = ok && e.Thread != nil
 	default:
 		ok = false
 	}

@@ -49,14 +49,18 @@ func NewHub(pool *pgxpool.Pool, logger *slog.Logger) *Hub {
 		done: make(chan struct{})}
 }
 
-// Filter selects the events of one consultation or of every consultation
-// of one doctor (set exactly one).
+// Filter selects the events of one consultation, of one message thread, or
+// of every consultation and thread of one doctor (set exactly one).
 type Filter struct {
 	Consultation uuid.UUID
+	Thread       uuid.UUID
 	Doctor       uuid.UUID
 }
 
 func (f Filter) match(e Event) bool {
+	if f.Thread != uuid.Nil {
+		return e.ThreadID == f.Thread
+	}
 	if f.Consultation != uuid.Nil {
 		return e.ConsultationID == f.Consultation
 	}

@@ -178,7 +178,7 @@ func TestFormatTimeByLanguage(t *testing.T) {
 }
 
 func TestCancellationRejectedSaysWhetherThePatientMayAskAgain(t *testing.T) {
-	base := CancellationRejectedData{PatientName: "Sanne", DoctorName: "dr. Jansen", Start: "morgen", PortalURL: "https://x.test/p"}
+	base := CancellationRejectedData{PatientName: "Sanne", DoctorName: "dr. Jansen", Start: "morgen", MessagesURL: "https://x.test/p"}
 	for _, tt := range []struct {
 		lang         string
 		left         int

@@ -261,7 +261,8 @@ type CancellationRejectedData struct {
 	PatientName string
 	DoctorName  string
 	Start       string // formatted appointment start
-	PortalURL   string
+	// MessagesURL opens the patient's message thread with the doctor.
+	MessagesURL string
 	// RequestsLeft is how many more cancellation requests the patient may
 	// make for this appointment: 1 after the first rejection, 0 after the
 	// second (the appointment stands); -1 when unknown (nothing is said).

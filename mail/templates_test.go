@@ -62,7 +62,7 @@ var samples = map[string]any{
 	TemplateCancellationRequested: CancellationRequestedData{DoctorName: "dr. Pieter Jansen", PatientName: "Sanne de Vries",
 		Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 40,00", ConsultationURL: "https://derma2go.test/doctor/c/1"},
 	TemplateCancellationRejected: CancellationRejectedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen",
-		Start: "dinsdag 4 maart 2025 om 14:30", PortalURL: "https://derma2go.test/portal"},
+		Start: "dinsdag 4 maart 2025 om 14:30", MessagesURL: "https://derma2go.test/messages/doctor/d-1"},
 	TemplateAppointmentCancelled: AppointmentCancelledData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30", RefundAmount: "€ 45,50",
 		Cause: "patient", Paid: true},
 	TemplateDoctorDelay: DoctorDelayData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Minutes: 15, NewStart: "14:45"},
@@ -70,6 +70,7 @@ var samples = map[string]any{
 		DoctorName: "dr. Pieter Jansen", PatientName: "Sanne de Vries", Start: "dinsdag 4 maart 2025 om 14:30",
 		ConsultationType: "in_person", ConsultationURL: "https://derma2go.test/doctor/consultations/c-1",
 	},
+	TemplateMessageReceived:    MessageReceivedData{Name: "Sanne de Vries", MessagesURL: "https://derma2go.test/messages/t-1"},
 	TemplatePrescriptionIssued: PrescriptionIssuedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", PortalURL: "https://derma2go.test/portal/documents"},
 	TemplateContactReceived: ContactReceivedData{Name: "Sanne de Vries", Topic: "practitioner", Reference: "C-7F8C2A10",
 		DoctorName: "dr. Pieter Jansen", PracticeName: "Huidpraktijk Jansen", PracticeAddress: "Keizersgracht 123, Amsterdam",
@@ -118,8 +119,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 28 {
-		t.Errorf("got %d templates, want 28", len(names))
+	if len(names) != 29 {
+		t.Errorf("got %d templates, want 29", len(names))
 	}
 }
 

@@ -78,3 +78,20 @@ func nonEmpty(s string) []string {
 	}
 	return []string{s}
 }
+
+// Thread is the patient's page of a message thread (behind the login and
+// the PIN).
+func (l Links) Thread(id string) string {
+	return l.build("/messages/"+url.PathEscape(id), nil)
+}
+
+// MessageDoctor opens the patient's thread with a doctor, starting it if
+// need be (the "send the practice a message" link).
+func (l Links) MessageDoctor(doctorID string) string {
+	return l.build("/messages/doctor/"+url.PathEscape(doctorID), nil)
+}
+
+// DoctorThread is the dashboard page of a message thread.
+func (l Links) DoctorThread(id string) string {
+	return l.build("/doctor/messages/"+url.PathEscape(id), nil)
+}

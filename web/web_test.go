@@ -23,6 +23,9 @@ func TestMatchPages(t *testing.T) {
 		"/consultations/abc/waiting-room": "waitingRoom",
 		"/doctor/consultations/abc":       "doctorConsultation",
 		"/doctor":                         "doctorHome",
+		"/messages/abc":                   "messageThread",
+		"/messages/doctor/abc":            "messageDoctor",
+		"/doctor/messages/abc":            "doctorMessageThread",
 		"/v1/consultations/abc":           "",
 		"/consultations/abc/photos":       "",
 		"/doctor/consultations":           "",
@@ -54,6 +57,9 @@ func TestLinksOpenPages(t *testing.T) {
 		"payment return":     l.PaymentReturn(id, "en", access),
 		"doctor profile":     l.DoctorProfile(id),
 		"admin contact":      l.AdminContact(),
+		"thread":             l.Thread(id),
+		"message doctor":     l.MessageDoctor(id),
+		"doctor thread":      l.DoctorThread(id),
 	}
 	for name, link := range links {
 		u, err := url.Parse(link)
