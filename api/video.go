@@ -83,12 +83,15 @@ func (s *Server) videoToken(c *gin.Context) {
 		}
 		ice = append(ice, v)
 	}
-	c.JSON(http.StatusOK, VideoTokenView{Token: token, WSURL: s.videoWSURL(token), Role: string(who),
+	c.JSON(http.StatusOK, VideoTokenView{Token: token, WSURL: s.videoWSURL(row.ID.String(), token), Role: string(who),
 		ExpiresAt: expires.Format(timeLayout), Admitted: room.Admitted, ICEServers: ice})
 }
 
-// videoWSURL is the signalling endpoint under PUBLIC_URL with the token.
-func (s *Server) videoWSURL(token string) string {
+// videoWSURL is the signalling endpoint under PUBLIC_URL with the token. The
+// room (the consultation id) rides along so that a proxy in front of several
+// API instances can send both peers of a room to the same one (it hashes on
+// it; deploy/nginx.conf); the SFU itself trusts only the token.
+func (s *Server) videoWSURL(room, token string) string {
 	base := s.PublicURL
 	switch {
 	case strings.HasPrefix(base, "https://"):
@@ -96,7 +99,7 @@ func (s *Server) videoWSURL(token string) string {
 	case strings.HasPrefix(base, "http://"):
 		base = "ws://" + strings.TrimPrefix(base, "http://")
 	}
-	return strings.TrimRight(base, "/") + "/v1/video/ws?token=" + url.QueryEscape(token)
+	return strings.TrimRight(base, "/") + "/v1/video/ws?room=" + url.QueryEscape(room) + "&token=" + url.QueryEscape(token)
 }
 
 // videoSignal is the SFU's signalling WebSocket. The token is the pass; the

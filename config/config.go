@@ -136,6 +136,27 @@ type NamedKey struct {
 // Lookup returns the value of an environment variable; os.LookupEnv fits.
 type Lookup func(string) (string, bool)
 
+// CommandVariables are read by single commands rather than by Parse:
+// `derma migrate` (MIGRATE_DATABASE_URL) and `derma seed` (SEED_DEMO_ACCOUNTS).
+var CommandVariables = []string{"MIGRATE_DATABASE_URL", "SEED_DEMO_ACCOUNTS"}
+
+// Variables are the names of every environment variable Parse reads, in the
+// order it reads them, followed by CommandVariables: the configuration a
+// deployment may set.
+func Variables() []string {
+	seen := map[string]bool{}
+	var names []string
+	record := func(name string) (string, bool) {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+		return "", false
+	}
+	_, _ = Parse(record)
+	return append(names, CommandVariables...)
+}
+
 // FromEnv reads the configuration of the production processes.
 func FromEnv() (Config, error) { return Parse(os.LookupEnv) }
 

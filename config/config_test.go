@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,23 @@ func TestParseVideo(t *testing.T) {
 	env["VIDEO_ICE_SERVERS"] = "turn:turn.example.org:3478"
 	if _, err := parse(env); err == nil || !strings.Contains(err.Error(), "VIDEO_TURN_SECRET") {
 		t.Errorf("a turn: URL without a secret: err = %v", err)
+	}
+}
+
+// Every variable the configuration reads is a row of the README's
+// Configuration table, so a new setting cannot ship undocumented.
+func TestEveryVariableIsInTheReadme(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := Variables()
+	if len(names) < 30 {
+		t.Fatalf("Variables() found %d names: %v", len(names), names)
+	}
+	for _, name := range names {
+		if !strings.Contains(string(readme), "| `"+name+"` |") {
+			t.Errorf("%s is read by the configuration but has no row in the README's Configuration table", name)
+		}
 	}
 }

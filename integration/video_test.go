@@ -77,7 +77,7 @@ func TestVideoTokenFollowsTheWorkflow(t *testing.T) {
 	if pt.Role != "patient" || dt.Role != "doctor" || pt.Admitted || pt.Token == "" || pt.Token == dt.Token {
 		t.Fatalf("tokens: patient %+v, doctor %+v", pt, dt)
 	}
-	wantWS := "ws" + strings.TrimPrefix(stack.APIURL, "http") + "/v1/video/ws?token=" + url.QueryEscape(pt.Token)
+	wantWS := "ws" + strings.TrimPrefix(stack.APIURL, "http") + "/v1/video/ws?room=" + v.id + "&token=" + url.QueryEscape(pt.Token)
 	if pt.WSURL != wantWS {
 		t.Fatalf("ws_url %q, want %q", pt.WSURL, wantWS)
 	}

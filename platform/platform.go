@@ -78,9 +78,10 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 		return nil, err
 	}
 	p.Temporal, err = client.DialContext(ctx, client.Options{
-		HostPort:  cfg.TemporalAddress,
-		Namespace: cfg.TemporalNamespace,
-		Logger:    sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		HostPort:       cfg.TemporalAddress,
+		Namespace:      cfg.TemporalNamespace,
+		Logger:         sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		MetricsHandler: NewSDKMetrics(p.Metrics),
 	})
 	if err != nil {
 		p.Store.Close()
@@ -157,10 +158,15 @@ func (p *Platform) APIHandler() http.Handler {
 	})
 }
 
-// MetricsHandler serves the Prometheus metrics at /metrics (for METRICS_ADDR).
+// MetricsHandler serves the Prometheus metrics at /metrics (for METRICS_ADDR)
+// and /healthz, the liveness probe of a worker, which has no other listener.
 func (p *Platform) MetricsHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", api.MetricsHandler(p.Metrics))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
 	return mux
 }
 

@@ -44,7 +44,13 @@ func Run(ctx context.Context, p *Platform) error {
 		return err
 	}
 	p.Logger.Info("worker polling")
-	<-ctx.Done()
+	var metricsErr error
+	if p.Config.MetricsAddr != "off" {
+		p.Logger.Info("metrics listening", "addr", p.Config.MetricsAddr)
+		metricsErr = Serve(ctx, NewHTTPServer(p.Config.MetricsAddr, p.MetricsHandler(), p.Config.HTTP))
+	} else {
+		<-ctx.Done()
+	}
 	w.Stop()
-	return nil
+	return metricsErr
 }

@@ -43,6 +43,7 @@ var ActivityStubs = []ActivityStub{
 	stubWithResult[JoinWalkInQueueInput, JoinWalkInQueueResult](ActivityJoinWalkInQueue),
 	stub[RecordWalkInSessionInput](ActivityRecordWalkInSession),
 	stub[PublishWalkInQueueInput](ActivityPublishWalkInQueue),
+	stub[NotifyOperatorInput](ActivityNotifyOperator),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.

@@ -195,6 +195,7 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(DeliverEmailWorkflow, workflow.RegisterOptions{Name: DeliverEmailWorkflowType})
 	r.RegisterWorkflowWithOptions(WalkInWorkflow, workflow.RegisterOptions{Name: WalkInWorkflowType})
 	r.RegisterWorkflowWithOptions(WalkInQueueWorkflow, workflow.RegisterOptions{Name: WalkInQueueWorkflowType})
+	r.RegisterWorkflowWithOptions(IntegrationHealthWorkflow, workflow.RegisterOptions{Name: IntegrationHealthWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation (domain).

@@ -7,6 +7,7 @@
 //	derma seed      load demo data (doctors, an admin, two patients); needs --demo-accounts
 //	derma reindex   rebuild the search index from PostgreSQL
 //	derma audit verify  check the audit log's hash chains
+//	derma probe URL exit 0 when URL answers 2xx (container health checks)
 //	derma help      this text
 package main
 
@@ -47,6 +48,8 @@ Commands:
   audit verify
             check the audit log's hash chains (DATABASE_URL); exits non-zero
             and names the first broken link when a row was changed or deleted
+  probe URL exit 0 when URL answers 2xx within 3 s (health checks in images
+            without a shell, e.g. derma probe http://127.0.0.1:8080/readyz)
   help      show this text (derma <command> --help: that command's help)
 
 Environment variables are listed in the README (Configuration).
@@ -128,6 +131,9 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	}
 	if args[0] == "audit" && len(args) == 2 && args[1] == "verify" {
 		return runAuditVerify(ctx, out)
+	}
+	if args[0] == "probe" {
+		return probe(ctx, args[1:])
 	}
 	if help, ok := commandHelp[args[0]]; ok && len(args) > 1 {
 		if isHelp(args[1]) {
@@ -243,6 +249,29 @@ func runMigrate(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("migrations applied")
+	return nil
+}
+
+// probe asks one URL and succeeds on a 2xx answer: the health check of a
+// container whose image has nothing but this binary.
+func probe(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("probe takes one URL, e.g. derma probe http://127.0.0.1:8080/readyz")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+	if err != nil {
+		return fmt.Errorf("probe: %w", err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("probe: %w", err)
+	}
+	_ = res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("probe: %s answered %s", args[0], res.Status)
+	}
 	return nil
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -44,5 +46,30 @@ func TestCommandArgumentsRefused(t *testing.T) {
 	}
 	if err := run(context.Background(), &out, nil); err == nil {
 		t.Errorf("derma: no error")
+	}
+}
+
+// `derma probe` is the health check of the distroless image: 2xx passes,
+// anything else (or nothing listening) fails.
+func TestProbe(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/readyz" {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	var out bytes.Buffer
+	if err := run(context.Background(), &out, []string{"probe", srv.URL + "/readyz"}); err != nil {
+		t.Errorf("probe of a 200: %v", err)
+	}
+	if err := run(context.Background(), &out, []string{"probe", srv.URL + "/other"}); err == nil {
+		t.Errorf("probe of a 503 passed")
+	}
+	srv.Close()
+	if err := run(context.Background(), &out, []string{"probe", srv.URL + "/readyz"}); err == nil {
+		t.Errorf("probe of a closed port passed")
+	}
+	if err := run(context.Background(), &out, []string{"probe"}); err == nil {
+		t.Errorf("probe without a URL passed")
 	}
 }

@@ -105,6 +105,7 @@ type Sink struct {
 	changed chan struct{} // closed and replaced whenever a message arrives
 	closed  bool
 	refused map[string]bool // recipients answered with 550 (RefuseRecipient)
+	outage  bool            // every MAIL FROM answered with 421 (SetOutage)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -341,8 +342,26 @@ func (*session) Auth(mech string) (sasl.Server, error) {
 
 // Mail implements smtp.Session.
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if s.sink.inOutage() {
+		return &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "mail sink in a simulated outage, try again later"}
+	}
 	s.from = from
 	return nil
+}
+
+// SetOutage makes the sink answer every MAIL FROM with a temporary 421, as
+// a relay that is down does, until SetOutage(false); tests use it to make
+// every send fail for a while.
+func (s *Sink) SetOutage(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outage = on
+}
+
+func (s *Sink) inOutage() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.outage
 }
 
 // Rcpt implements smtp.Session. A refused recipient gets a permanent 550

@@ -3693,6 +3693,11 @@ export interface paths {
         get: {
             parameters: {
                 query: {
+                    /**
+                     * @description The consultation id, in `ws_url` so that a proxy in front of several API instances can send
+                     *     both peers of a room to the same instance (it hashes on it). The server trusts only the token.
+                     */
+                    room?: string;
                     /** @description The room token from `POST /v1/consultations/{id}/video-token`. */
                     token: string;
                 };
