@@ -88,7 +88,16 @@ func TestMailOutageRaisesOneOperatorAlert(t *testing.T) {
 		t.Errorf("support got %d outage and %d recovery mails, want exactly 1 and 1", f, r)
 	}
 
-	body = scrapeMetrics(t)
+	checkMonitoringNames(t, func(name string) bool { return !strings.HasPrefix(name, "derma_video_") })
+}
+
+// checkMonitoringNames fails for each metric that the example alerts or the
+// dashboard (deploy/monitoring) use, that check selects, and that /metrics
+// lacks. A vector shows on /metrics only once it has a series, so the
+// video ones are checked during a video session (TestVideoSessionThroughTheAPI).
+func checkMonitoringNames(t *testing.T, check func(name string) bool) {
+	t.Helper()
+	body := scrapeMetrics(t)
 	for _, file := range []string{"../deploy/monitoring/alerts.yaml", "../deploy/monitoring/dashboard.json"} {
 		raw, err := os.ReadFile(file)
 		if err != nil {
@@ -96,7 +105,7 @@ func TestMailOutageRaisesOneOperatorAlert(t *testing.T) {
 		}
 		for _, name := range regexp.MustCompile(`\b(?:derma|temporal|process|go)_[a-z_]+\b`).FindAllString(string(raw), -1) {
 			name = strings.TrimSuffix(name, "_bucket")
-			if !strings.Contains(body, "\n"+name) && !strings.Contains(body, "# TYPE "+name+" ") {
+			if check(name) && !strings.Contains(body, "\n"+name) {
 				t.Errorf("%s uses %s, which /metrics does not have", file, name)
 			}
 		}

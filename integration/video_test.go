@@ -200,6 +200,7 @@ func TestVideoSessionThroughTheAPI(t *testing.T) {
 	if patient.Err() != nil || doctor.Err() != nil {
 		t.Fatalf("signalling errors: %v, %v", patient.Err(), doctor.Err())
 	}
+	checkMonitoringNames(t, func(name string) bool { return strings.HasPrefix(name, "derma_video_") })
 
 	v.doctor.do("POST", "/v1/doctor/consultations/"+v.id+"/end", nil).expect(t, http.StatusOK)
 	for who, p := range map[string]*videotest.Peer{"patient": patient, "doctor": doctor} {
