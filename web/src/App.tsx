@@ -49,6 +49,11 @@ const ReviewsPage = lazy(() => import("./pages/dashboardRecords").then((m) => ({
 const ConditionReviewPage = lazy(() =>
   import("./pages/dashboardRecords").then((m) => ({ default: m.ConditionReviewPage })),
 );
+const DoctorPatientsPage = lazy(() =>
+  import("./pages/record").then((m) => ({ default: m.DoctorPatientsPage })),
+);
+const DoctorRecordPage = lazy(() => import("./pages/record").then((m) => ({ default: m.DoctorRecordPage })));
+const PortalRecordPage = lazy(() => import("./pages/record").then((m) => ({ default: m.PortalRecordPage })));
 const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
 const ContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.ContactPage })));
 const AdminContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.AdminContactPage })));
@@ -237,6 +242,12 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <ReviewsPage />;
     case "doctorConditions":
       return <ConditionReviewPage />;
+    case "doctorPatients":
+      return <DoctorPatientsPage />;
+    case "doctorRecord":
+      return <DoctorRecordPage key={id} id={id} />;
+    case "myRecord":
+      return <PortalRecordPage />;
     case "admin":
       return <AdminPage />;
     case "contact":

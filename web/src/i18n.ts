@@ -2,6 +2,7 @@ import { createContext, useContext } from "react";
 import * as contactText from "./i18n/contact";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
+import * as recordText from "./i18n/record";
 import * as videoText from "./i18n/video";
 import * as walkInText from "./i18n/walkin";
 
@@ -317,8 +318,24 @@ const en: Record<MessageKey, string> = {
  * file under i18n/ (one spread per area and language).
  */
 export const messages: Record<Lang, Record<string, string>> = {
-  nl: { ...nl, ...publicText.nl, ...videoText.nl, ...portalText.nl, ...contactText.nl, ...walkInText.nl },
-  en: { ...en, ...publicText.en, ...videoText.en, ...portalText.en, ...contactText.en, ...walkInText.en },
+  nl: {
+    ...nl,
+    ...publicText.nl,
+    ...videoText.nl,
+    ...portalText.nl,
+    ...contactText.nl,
+    ...walkInText.nl,
+    ...recordText.nl,
+  },
+  en: {
+    ...en,
+    ...publicText.en,
+    ...videoText.en,
+    ...portalText.en,
+    ...contactText.en,
+    ...walkInText.en,
+    ...recordText.en,
+  },
 };
 
 /** translate looks a key up; an unknown dynamic key falls back to itself. */

@@ -31,6 +31,7 @@ const sections: [string, string][] = [
   ["/doctor/availability", "dshAvailability"],
   ["/doctor/fees", "dshFees"],
   ["/doctor/profile", "dshProfile"],
+  ["/doctor/patients", "recPatients"],
   ["/doctor/invoices", "dshInvoices"],
   ["/doctor/reviews", "dshReviews"],
   ["/doctor/conditions", "dshConditions"],

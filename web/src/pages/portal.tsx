@@ -32,6 +32,7 @@ export function PortalNav({ current }: { current: string }) {
   const { t } = useI18n();
   const links: [string, string][] = [
     ["/consultations", "myConsultations"],
+    ["/record", "recMyTitle"],
     ["/account/favourites", "ptlFavourites"],
     ["/account/access-log", "ptlAccessLog"],
     ["/account", "ptlAccount"],
