@@ -155,6 +155,19 @@ await step("the doctor announces a delay and the patient sees it at once", async
   await doctor.page.getByRole("button", { name: "Uitloop melden" }).click();
   await doctor.page.getByText("De patiënt is op de hoogte gebracht").waitFor({ timeout: 15000 });
   await patient.page.locator(".delay-banner").getByText("5 minuten").waitFor({ timeout: 15000 });
+  // The expected start moves with the delay: the booked start plus 5 minutes, in the patient's zone.
+  const expected = await patient.page.evaluate(async (cid) => {
+    const r = await fetch(`/v1/consultations/${cid}`, { credentials: "same-origin" });
+    const c = await r.json();
+    const at = new Date(Date.parse(c.starts_at) + 5 * 60000);
+    return new Intl.DateTimeFormat("nl-NL", {
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "Europe/Amsterdam",
+    }).format(at);
+  }, id);
+  await patient.page.getByTestId("expected-start").getByText(expected).waitFor({ timeout: 5000 });
+  figures.expectedStart = expected;
   await shot(patient.page, "patient-delay");
 });
 

@@ -72,6 +72,7 @@ export const nl = {
   wiDeskQueue: "Wachtrij",
   wiRoomCalled: "De patiënt is opgeroepen en heeft tot {time} om te antwoorden.",
   wiSpeakerOut: "Geluid via",
+  wiExpectedStart: "Verwachte start: {time}.",
 };
 
 export const en: typeof nl = {
@@ -144,4 +145,5 @@ export const en: typeof nl = {
   wiDeskQueue: "Queue",
   wiRoomCalled: "The patient has been called and has until {time} to answer.",
   wiSpeakerOut: "Sound through",
+  wiExpectedStart: "Expected start: {time}.",
 };

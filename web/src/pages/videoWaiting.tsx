@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { api, type Consultation } from "../api/client";
 import { Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
+import { formatTime } from "../public";
 import { ChatPanel, useChat } from "../video/chat";
 import type { Choice } from "../video/devices";
 import { eventsURL, useLiveEvents } from "../video/events";
@@ -207,6 +208,12 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
           data-testid="doctor-status"
         >
           {t(doctor.key).replace("{n}", String(doctor.minutes))}
+          {late && c.expected_start ? (
+            <span data-testid="expected-start">
+              {" "}
+              {t("wiExpectedStart").replace("{time}", formatTime(c.expected_start, lang, localZone))}
+            </span>
+          ) : null}
         </p>
       )}
       <EquipmentTest
