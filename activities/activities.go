@@ -12,6 +12,7 @@ import (
 	"derma2go/mail"
 	"derma2go/payments"
 	"derma2go/secure"
+	"derma2go/waitlist"
 )
 
 // Activities holds the dependencies of every activity.
@@ -28,6 +29,8 @@ type Activities struct {
 	MailFrom string
 	Logger   *slog.Logger
 	// Temporal is the client the walk-in activities reach the queue
-	// workflows with.
+	// workflows with, and OfferFreedSlot starts offer chains with.
 	Temporal client.Client
+	// Waitlist is the offer chains' timing.
+	Waitlist waitlist.Config
 }

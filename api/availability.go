@@ -13,6 +13,8 @@ import (
 	"derma2go/availability"
 	"derma2go/db"
 	"derma2go/schedule"
+	"derma2go/waitlist"
+	"derma2go/workflows"
 )
 
 // maxSlotRange is the widest window GET /doctors/{id}/slots answers for.
@@ -81,6 +83,11 @@ func (s *Server) putAvailability(c *gin.Context) {
 		return
 	}
 	doctor := currentPrincipal(c).UserID
+	before, err := waitlist.FreeSlots(c, s.Store.Queries, doctor, s.Now())
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	err = s.Store.Tx(c, func(q *db.Queries) error {
 		if err := q.DeleteAvailabilityRules(c, doctor); err != nil {
 			return err
@@ -94,7 +101,29 @@ func (s *Server) putAvailability(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	s.offerNewHours(c, doctor, before)
 	s.getAvailability(c)
+}
+
+// offerNewHours offers the slots a change of availability opened to the
+// doctor's waitlist. The change is stored already: a failure here is
+// logged, and the slots stay bookable as usual.
+func (s *Server) offerNewHours(c *gin.Context, doctor uuid.UUID, before []waitlist.Slot) {
+	ctx := context.WithoutCancel(c.Request.Context())
+	now := s.Now()
+	after, err := waitlist.FreeSlots(ctx, s.Store.Queries, doctor, now)
+	if err == nil {
+		var slots []waitlist.Slot
+		slots, err = waitlist.ToOffer(ctx, s.Store.Queries, s.Waitlist, doctor, waitlist.Opened(before, after), now)
+		for _, sl := range slots {
+			if err == nil {
+				err = s.Engine.StartWaitlistChain(ctx, s.Waitlist.Input(doctor, sl.Type, sl.Start, sl.End, workflows.WaitlistTriggerAvailability))
+			}
+		}
+	}
+	if err != nil {
+		logger(c).WarnContext(ctx, "new hours not offered to the waitlist", "err", err)
+	}
 }
 
 // insertAvailability stores validated rules and exceptions of a doctor.

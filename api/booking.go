@@ -31,6 +31,20 @@ func errTooManyUnpaid(limit int) error {
 // the slot while the patient pays; the workflow frees it if the hold ends
 // unpaid.
 func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, p *principal) {
+	s.book(c, req, p, nil)
+}
+
+// holdClaim is the waitlist offer a booking takes its slot from: the
+// booking takes the hold in its own transaction, only while the offer is
+// accepted and the slot still held.
+type holdClaim struct {
+	holdID, offerID, entryID uuid.UUID
+	workflowID               string
+}
+
+// book books a slot as bookAppointment does; with a claim, the slot held
+// for the claim's offer counts as free and the hold is taken.
+func (s *Server) book(c *gin.Context, req createConsultationRequest, p *principal, claim *holdClaim) {
 	if p == nil {
 		c.Header("WWW-Authenticate", "Bearer")
 		fail(c, errUnauthorized("Log in to book an appointment."))
@@ -59,6 +73,10 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 	d, ok := doctors[doctorID]
 	if !ok {
 		fail(c, errValidation(FieldProblem{Field: "doctor_id", Reason: "is not a known doctor"}))
+		return
+	}
+	if claim != nil && !d.WithoutHold(claim.holdID) {
+		fail(c, waitlistProblem(c, http.StatusConflict, "waitlist-offer-closed", textOfferClosed))
 		return
 	}
 	fee, ok := d.Fee(req.Type)
@@ -112,6 +130,11 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 		if unpaid >= int64(s.MaxUnpaidBookings) {
 			return errTooManyUnpaid(s.MaxUnpaidBookings)
 		}
+		if claim != nil {
+			if err := takeHold(c, q, claim, params.ID); err != nil {
+				return err
+			}
+		}
 		_, err = q.CreateConsultation(c, params)
 		return err
 	})
@@ -134,6 +157,9 @@ func (s *Server) bookAppointment(c *gin.Context, req createConsultationRequest, 
 		}
 		fail(c, fmt.Errorf("start appointment %s: %w", params.ID, err))
 		return
+	}
+	if claim != nil {
+		s.waitlistBooked(c, claim)
 	}
 	out := ConsultationCreated{ID: params.ID, Status: params.Status, CheckoutURL: checkout}
 	c.Set(ctxCreated, out)

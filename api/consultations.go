@@ -40,6 +40,7 @@ const (
 type Engine interface {
 	care.Engine
 	WalkInEngine
+	WaitlistEngine
 	// StartEmailAdvice starts the workflow and returns the checkout URL.
 	StartEmailAdvice(ctx context.Context, in EmailAdviceStart) (checkoutURL string, err error)
 	// StartAppointment starts a video or in-person appointment workflow and

@@ -249,6 +249,9 @@ func (st *stream) deliver(ctx context.Context, e live.Event) error {
 	case live.TypeDelay:
 		return st.write(string(e.Type), "", DelayEventView{ConsultationID: e.ConsultationID, Minutes: e.Delay.Minutes,
 			ExpectedStart: e.Delay.ExpectedStart, At: e.Delay.At})
+	case live.TypeWaitlistOffer:
+		return st.write(string(e.Type), e.WaitlistOffer.OfferID.String(), WaitlistOfferEventView{
+			OfferID: e.WaitlistOffer.OfferID, ExpiresAt: e.WaitlistOffer.ExpiresAt})
 	case live.TypeQueue:
 		return st.write(string(e.Type), "", QueueEventView{ConsultationID: e.ConsultationID, Position: e.Queue.Position,
 			ETAMinutes: e.Queue.ETAMinutes})

@@ -135,6 +135,13 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/me/favourites", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionRead), handler: s.listFavourites},
 		{method: "PUT", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionCreate), handler: s.addFavourite},
 		{method: "DELETE", path: "/v1/me/favourites/:doctorId", roles: anyUser, scope: scopeSelf, audit: audit("favourite", actionDelete), handler: s.removeFavourite},
+		{method: "GET", path: "/v1/me/waitlist", roles: patients, scope: scopeSelf, audit: audit("waitlist", actionRead), handler: s.listWaitlist},
+		{method: "POST", path: "/v1/me/waitlist", roles: patients, scope: scopeSelf, audit: audit("waitlist", actionCreate), body: waitlistRequest{}, handler: s.joinWaitlist},
+		{method: "DELETE", path: "/v1/me/waitlist/:id", roles: patients, scope: scopeSelf, audit: audit("waitlist", actionDelete), handler: s.leaveWaitlist},
+		{method: "GET", path: "/v1/me/waitlist/events", roles: patients, scope: scopeSelf, audit: audit("waitlist_offer", actionRead), timeout: noHandlerTimeout, handler: s.waitlistEvents},
+		{method: "GET", path: "/v1/me/waitlist/offers/:id", roles: patients, scope: scopeSelf, audit: audit("waitlist_offer", actionRead), handler: s.getWaitlistOffer},
+		{method: "POST", path: "/v1/me/waitlist/offers/:id/accept", roles: patients, scope: scopeSelf, audit: audit("consultation", actionCreate), handler: s.acceptWaitlistOffer},
+		{method: "POST", path: "/v1/me/waitlist/offers/:id/decline", roles: patients, scope: scopeSelf, audit: audit("waitlist_offer", actionUpdate), handler: s.declineWaitlistOffer},
 
 		// Discovery: public.
 		{method: "GET", path: "/v1/doctors", handler: s.listDoctors},
@@ -227,6 +234,7 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/doctor/walk-in/pause", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInPause)},
 		{method: "POST", path: "/v1/doctor/walk-in/resume", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInResume)},
 		{method: "POST", path: "/v1/doctor/walk-in/close", roles: doctors, handler: s.walkInAct(workflows.UpdateWalkInClose)},
+		{method: "GET", path: "/v1/doctor/waitlist", roles: doctors, handler: s.doctorWaitlist},
 		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
 		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, body: feesRequest{}, handler: s.putDoctorFees},
 		{method: "POST", path: "/v1/doctor/conditions/:slug/review", roles: doctors, body: doctorReviewRequest{}, handler: s.doctorReviewCondition},

@@ -25,6 +25,7 @@ import (
 	"derma2go/payments"
 	"derma2go/search"
 	"derma2go/secure"
+	"derma2go/waitlist"
 )
 
 // OpenAPISpec is the API description served at /openapi.yaml.
@@ -79,6 +80,8 @@ type Deps struct {
 	TrustedProxies []string
 	// MaxUnpaidBookings caps a patient's unpaid future appointments; 0 means 3.
 	MaxUnpaidBookings int
+	// Waitlist is the offer chains' timing (new availability starts them).
+	Waitlist waitlist.Config
 }
 
 // Server holds the API's dependencies and limiters.

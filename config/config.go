@@ -56,6 +56,12 @@ type Config struct {
 	// WalkInAnswerWindow is how long a called walk-in patient has to answer
 	// (WALKIN_ANSWER_WINDOW).
 	WalkInAnswerWindow time.Duration
+	// WaitlistOfferWait is how long a waitlisted patient has to answer an
+	// offer of a freed slot (WAITLIST_OFFER_WAIT).
+	WaitlistOfferWait time.Duration
+	// WaitlistCutoff: no waitlist offer runs into this last stretch before
+	// the start; the slot is released to everyone then (WAITLIST_CUTOFF).
+	WaitlistCutoff time.Duration
 	// SupportEmail receives operational alerts (SUPPORT_EMAIL).
 	SupportEmail string
 	// LogLevel is debug, info, warn or error (LOG_LEVEL).
@@ -182,6 +188,8 @@ func Parse(lookup Lookup) (Config, error) {
 		ReviewDelay:        r.duration("REVIEW_DELAY", 24*time.Hour),
 		NoShowGrace:        r.duration("NO_SHOW_GRACE", 10*time.Minute),
 		WalkInAnswerWindow: r.duration("WALKIN_ANSWER_WINDOW", 2*time.Minute),
+		WaitlistOfferWait:  r.duration("WAITLIST_OFFER_WAIT", 30*time.Minute),
+		WaitlistCutoff:     r.duration("WAITLIST_CUTOFF", time.Hour),
 		SupportEmail:       r.email("SUPPORT_EMAIL", "support@derma2go.local"),
 		LogLevel:           r.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		HTTP: HTTPTimeouts{

@@ -28,7 +28,8 @@ func TestParseDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.PublicURL != "https://api.derma2go.nl" || c.TemporalAddress != "localhost:7233" ||
-		c.PaymentHold != 15*time.Minute || c.NoShowGrace != 10*time.Minute || c.ListenAddr != ":8080" || len(c.DataKeys) != 1 || len(c.LookupKey) != 32 {
+		c.PaymentHold != 15*time.Minute || c.NoShowGrace != 10*time.Minute || c.ListenAddr != ":8080" || len(c.DataKeys) != 1 || len(c.LookupKey) != 32 ||
+		c.WaitlistOfferWait != 30*time.Minute || c.WaitlistCutoff != time.Hour {
 		t.Fatalf("config %+v", c)
 	}
 }
@@ -50,6 +51,8 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		"PHOTO_DECODE_CONCURRENCY": {"PHOTO_DECODE_CONCURRENCY", "0"},
 		"TRUSTED_PROXIES":          {"TRUSTED_PROXIES", "10.0.0.0/8, proxy.local"},
 		"MAX_UNPAID":               {"MAX_UNPAID_BOOKINGS", "0"},
+		"WAITLIST_OFFER_WAIT":      {"WAITLIST_OFFER_WAIT", "half an hour"},
+		"WAITLIST_CUTOFF":          {"WAITLIST_CUTOFF", "-1h"},
 	}
 	for want, c := range cases {
 		env := validEnv()

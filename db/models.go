@@ -441,6 +441,50 @@ type User struct {
 	TotpLastStep    int64
 }
 
+type WaitlistEntry struct {
+	ID               uuid.UUID
+	PatientID        uuid.UUID
+	DoctorID         uuid.UUID
+	ConsultationType string
+	Earliest         pgtype.Date
+	Latest           pgtype.Date
+	TimeOfDay        string
+	ExpiresAt        time.Time
+	QueuedAt         time.Time
+	Declines         int32
+	Status           string
+	ConsultationID   uuid.NullUUID
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type WaitlistHold struct {
+	ID               uuid.UUID
+	WorkflowID       string
+	RunID            string
+	DoctorID         uuid.UUID
+	ConsultationType string
+	Slot             pgtype.Range[pgtype.Timestamptz]
+	HeldUntil        time.Time
+	Status           string
+	Outcome          string
+	ConsultationID   uuid.NullUUID
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+type WaitlistOffer struct {
+	ID             uuid.UUID
+	HoldID         uuid.UUID
+	EntryID        uuid.UUID
+	PatientID      uuid.UUID
+	ExpiresAt      time.Time
+	Status         string
+	AnsweredAt     *time.Time
+	ConsultationID uuid.NullUUID
+	CreatedAt      time.Time
+}
+
 type WalkinSession struct {
 	ConsultationID uuid.UUID
 	DoctorID       uuid.UUID

@@ -59,6 +59,9 @@ const (
 	TypeMessage Type = "message"
 	// TypeThread: a thread was closed, reopened or read (Thread).
 	TypeThread Type = "thread"
+	// TypeWaitlistOffer: a freed slot is offered to a waitlisted patient
+	// (WaitlistOffer); the event names the patient, not a consultation.
+	TypeWaitlistOffer Type = "waitlist_offer"
 )
 
 // Roles of the two sides of a consultation (chat authors, presence).
@@ -91,6 +94,10 @@ type Event struct {
 	ThreadID uuid.UUID    `json:"thread_id,omitzero"`
 	Message  *MessageRef  `json:"message,omitempty"`
 	Thread   *ThreadState `json:"thread,omitempty"`
+	// PatientID names the patient of an event that belongs to no
+	// consultation yet (TypeWaitlistOffer).
+	PatientID     uuid.UUID      `json:"patient_id,omitzero"`
+	WaitlistOffer *WaitlistOffer `json:"waitlist_offer,omitempty"`
 }
 
 // MessageRef is the payload of TypeMessage: which message was stored, by
@@ -154,13 +161,18 @@ var ErrTooLarge = errors.New("live: event payload too large")
 // carries the one payload of its type.
 func (e Event) validate() error {
 	threadEvent := e.Type == TypeMessage || e.Type == TypeThread
-	if e.DoctorID == uuid.Nil || (threadEvent && (e.ThreadID == uuid.Nil || e.ConsultationID != uuid.Nil)) ||
-		(!threadEvent && (e.ConsultationID == uuid.Nil || e.ThreadID != uuid.Nil)) {
+	switch {
+	case e.Type == TypeWaitlistOffer:
+		if e.PatientID == uuid.Nil || e.DoctorID == uuid.Nil || e.ConsultationID != uuid.Nil || e.ThreadID != uuid.Nil {
+			return errors.New("live: waitlist event without its patient or doctor")
+		}
+	case e.DoctorID == uuid.Nil || (threadEvent && (e.ThreadID == uuid.Nil || e.ConsultationID != uuid.Nil)) ||
+		(!threadEvent && (e.ConsultationID == uuid.Nil || e.ThreadID != uuid.Nil)):
 		return errors.New("live: event without its consultation or thread, or doctor")
 	}
 	set := 0
 	for _, p := range []bool{e.Status != nil, e.Delay != nil, e.Chat != nil, e.Presence != nil, e.Queue != nil,
-		e.Message != nil, e.Thread != nil} {
+		e.Message != nil, e.Thread != nil, e.WaitlistOffer != nil} {
 		if p {
 			set++
 		}
@@ -181,6 +193,8 @@ func (e Event) validate() error {
 		ok = ok && e.Message != nil
 	case TypeThread:
 		ok = ok && e.Thread != nil
+	case TypeWaitlistOffer:
+		ok = ok && e.WaitlistOffer != nil
 	default:
 		ok = false
 	}

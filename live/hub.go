@@ -49,20 +49,28 @@ func NewHub(pool *pgxpool.Pool, logger *slog.Logger) *Hub {
 		done: make(chan struct{})}
 }
 
-// Filter selects the events of one consultation, of one message thread, or
-// of every consultation and thread of one doctor (set exactly one).
+// Filter selects the events of one consultation, of one message thread, of
+// every consultation and thread of one doctor, or the waitlist events of one
+// patient (set exactly one).
 type Filter struct {
 	Consultation uuid.UUID
 	Thread       uuid.UUID
 	Doctor       uuid.UUID
+	Patient      uuid.UUID
 }
 
 func (f Filter) match(e Event) bool {
+	if f.Patient != uuid.Nil {
+		return e.PatientID == f.Patient
+	}
 	if f.Thread != uuid.Nil {
 		return e.ThreadID == f.Thread
 	}
 	if f.Consultation != uuid.Nil {
 		return e.ConsultationID == f.Consultation
+	}
+	if e.Type == TypeWaitlistOffer {
+		return false
 	}
 	return f.Doctor != uuid.Nil && e.DoctorID == f.Doctor
 }

@@ -27,6 +27,7 @@ import (
 	"derma2go/search"
 	"derma2go/secure"
 	"derma2go/video"
+	"derma2go/waitlist"
 )
 
 // Platform holds the dependencies shared by the API and the worker.
@@ -150,7 +151,8 @@ func (p *Platform) APIHandler() http.Handler {
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		Engine: engine, Video: p.video,
-		Live: p.Live,
+		Waitlist: waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
+		Live:     p.Live,
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err

@@ -7,6 +7,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"derma2go/activities"
+	"derma2go/waitlist"
 	"derma2go/worker"
 )
 
@@ -19,6 +20,7 @@ func (p *Platform) NewWorker() (*Worker, error) {
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments,
 		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, MailFrom: p.Config.MailFrom, Logger: p.Logger,
 		Temporal: p.Temporal,
+		Waitlist: waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
 	}
 	return &Worker{w: worker.New(p.Temporal, acts)}, nil
 }

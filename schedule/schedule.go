@@ -22,8 +22,34 @@ type Doctor struct {
 	Fees       []db.DoctorFee
 	Rules      []availability.Rule
 	Exceptions []availability.Exception
-	Booked     []availability.Interval
-	Zone       *time.Location
+	// Booked holds the live bookings and the slots held for waitlist
+	// offers (Holds names the latter).
+	Booked []availability.Interval
+	Holds  []Hold
+	Zone   *time.Location
+}
+
+// Hold is a slot held while it is offered to the waitlist.
+type Hold struct {
+	ID uuid.UUID
+	availability.Interval
+}
+
+// WithoutHold takes the slot of hold id out of Booked: the patient who
+// accepted its offer books it.
+func (d *Doctor) WithoutHold(id uuid.UUID) bool {
+	for _, h := range d.Holds {
+		if h.ID != id {
+			continue
+		}
+		for i, b := range d.Booked {
+			if b.Start.Equal(h.Start) && b.End.Equal(h.End) {
+				d.Booked = append(d.Booked[:i:i], d.Booked[i+1:]...)
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Load reads the doctors of ids with their schedules; exceptions and
@@ -51,6 +77,10 @@ func Load(ctx context.Context, q *db.Queries, ids []uuid.UUID, from, to time.Tim
 	if err != nil {
 		return nil, fmt.Errorf("schedule: bookings: %w", err)
 	}
+	holds, err := q.ListHeldSlotsFor(ctx, db.ListHeldSlotsForParams{Ids: ids, Now: time.Now(), FromTime: from})
+	if err != nil {
+		return nil, fmt.Errorf("schedule: waitlist holds: %w", err)
+	}
 	out := map[uuid.UUID]*Doctor{}
 	for _, d := range doctors {
 		zone, err := time.LoadLocation(d.TimeZone)
@@ -77,6 +107,13 @@ func Load(ctx context.Context, q *db.Queries, ids []uuid.UUID, from, to time.Tim
 	for _, b := range booked {
 		if d := out[b.DoctorID]; d != nil {
 			d.Booked = append(d.Booked, availability.Interval{Start: b.StartsAt, End: b.EndsAt})
+		}
+	}
+	for _, h := range holds {
+		if d := out[h.DoctorID]; d != nil {
+			iv := availability.Interval{Start: h.StartsAt, End: h.EndsAt}
+			d.Booked = append(d.Booked, iv)
+			d.Holds = append(d.Holds, Hold{ID: h.ID, Interval: iv})
 		}
 	}
 	return out, nil

@@ -95,3 +95,12 @@ func (l Links) MessageDoctor(doctorID string) string {
 func (l Links) DoctorThread(id string) string {
 	return l.build("/doctor/messages/"+url.PathEscape(id), nil)
 }
+
+// WaitlistOffer is the page of a waitlist offer: the freed slot, with
+// accept and decline.
+func (l Links) WaitlistOffer(id string) string {
+	return l.build("/waitlist/offers/"+url.PathEscape(id), nil)
+}
+
+// Waitlist is the patient's list of waitlist entries.
+func (l Links) Waitlist() string { return l.build("/waitlist", nil) }

@@ -60,6 +60,8 @@ func TestLinksOpenPages(t *testing.T) {
 		"thread":             l.Thread(id),
 		"message doctor":     l.MessageDoctor(id),
 		"doctor thread":      l.DoctorThread(id),
+		"waitlist offer":     l.WaitlistOffer(id),
+		"waitlist":           l.Waitlist(),
 	}
 	for name, link := range links {
 		u, err := url.Parse(link)

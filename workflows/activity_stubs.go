@@ -44,6 +44,13 @@ var ActivityStubs = []ActivityStub{
 	stub[RecordWalkInSessionInput](ActivityRecordWalkInSession),
 	stub[PublishWalkInQueueInput](ActivityPublishWalkInQueue),
 	stub[NotifyOperatorInput](ActivityNotifyOperator),
+	stubWithResult[HoldWaitlistSlotInput, HoldWaitlistSlotResult](ActivityHoldWaitlistSlot),
+	stubWithResult[OfferWaitlistSlotInput, OfferWaitlistSlotResult](ActivityOfferWaitlistSlot),
+	stub[SendWaitlistOfferInput](ActivitySendWaitlistOffer),
+	stubWithResult[AnswerWaitlistOfferInput, AnswerWaitlistOfferResult](ActivityAnswerWaitlistOffer),
+	stubWithResult[WaitlistHoldRef, WaitlistHoldStatusResult](ActivityWaitlistHoldStatus),
+	stub[ReleaseWaitlistHoldInput](ActivityReleaseWaitlistHold),
+	stubWithResult[OfferFreedSlotInput, OfferFreedSlotResult](ActivityOfferFreedSlot),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.

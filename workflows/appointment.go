@@ -305,6 +305,7 @@ func (w *appointment) run(ctx workflow.Context) error {
 			return nil
 		case paymentExpired:
 			w.transition(ctx, StatusExpired, reason)
+			w.offerFreedSlot(ctx, WaitlistTriggerHoldExpired)
 			w.watchLatePayment(ctx, w.refundDescription())
 			return ctx.Err()
 		}
@@ -323,6 +324,22 @@ func (w *appointment) run(ctx workflow.Context) error {
 		return err
 	}
 	return w.conclude(ctx)
+}
+
+// offerFreedSlot offers the slot the appointment just freed to the doctor's
+// waitlist (ActivityOfferFreedSlot starts the offer chain if anyone waits).
+// Histories recorded before the waitlist replay without the step.
+func (w *appointment) offerFreedSlot(ctx workflow.Context, trigger string) {
+	if workflow.GetVersion(ctx, versionWaitlistOffers, workflow.DefaultVersion, 1) < 1 {
+		return
+	}
+	var res OfferFreedSlotResult
+	err := run(ctx, waitlistTriggerOptions, ActivityOfferFreedSlot, OfferFreedSlotInput{
+		DoctorID: w.in.DoctorID, Type: w.in.Type, Start: w.in.Start, End: w.in.End, Trigger: trigger,
+	}, &res)
+	if err != nil {
+		w.noteError(ctx, fmt.Errorf("offer the freed slot to the waitlist: %w", err))
+	}
 }
 
 // change records a status set by an update handler and wakes the main loop.

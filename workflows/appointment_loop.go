@@ -156,6 +156,9 @@ func (w *appointment) kick() { w.wake.SendAsync(true) }
 func (w *appointment) conclude(ctx workflow.Context) error {
 	switch w.st.Status {
 	case StatusCancelled, StatusDeclined:
+		if w.st.Reason == ReasonCancellationConfirmed {
+			w.offerFreedSlot(ctx, WaitlistTriggerCancellation)
+		}
 		w.refund(ctx, w.refundCents, w.refundDescription(), w.refundPurpose, "")
 		return ctx.Err()
 	case StatusCompleted:

@@ -108,6 +108,9 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		return h.walkInJoin, nil
 	}, ActivityJoinWalkInQueue)
 	reg(func(context.Context, RecordWalkInSessionInput) error { return nil }, ActivityRecordWalkInSession)
+	reg(func(context.Context, OfferFreedSlotInput) (OfferFreedSlotResult, error) {
+		return OfferFreedSlotResult{Started: true}, nil
+	}, ActivityOfferFreedSlot)
 
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(info.ActivityType.Name, args)
@@ -145,6 +148,8 @@ func (h *harness) record(name string, args converter.EncodedValues) {
 		in = new(JoinWalkInQueueInput)
 	case ActivityRecordWalkInSession:
 		in = new(RecordWalkInSessionInput)
+	case ActivityOfferFreedSlot:
+		in = new(OfferFreedSlotInput)
 	default:
 		h.t.Errorf("unexpected activity %s", name)
 		return

@@ -196,6 +196,7 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(WalkInWorkflow, workflow.RegisterOptions{Name: WalkInWorkflowType})
 	r.RegisterWorkflowWithOptions(WalkInQueueWorkflow, workflow.RegisterOptions{Name: WalkInQueueWorkflowType})
 	r.RegisterWorkflowWithOptions(IntegrationHealthWorkflow, workflow.RegisterOptions{Name: IntegrationHealthWorkflowType})
+	r.RegisterWorkflowWithOptions(WaitlistOfferWorkflow, workflow.RegisterOptions{Name: WaitlistOfferWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation (domain).

@@ -83,6 +83,19 @@ var (
 		},
 	}
 
+	// waitlistTriggerOptions (OfferFreedSlot): a freed slot is worth
+	// offering only for a while; after an hour of failures it is left to
+	// normal booking.
+	waitlistTriggerOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	}
+
 	// alertOptions (AlertSupport).
 	alertOptions = workflow.ActivityOptions{
 		StartToCloseTimeout:    30 * time.Second,

@@ -2313,6 +2313,379 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My waitlist entries, each with my position and the offer open to me
+         * @description Active entries whose window has not passed. `position` is 1 + the number of active
+         *     entries of the same doctor and type queued before mine (first come, first served; a
+         *     patient who declines three offers moves to the end).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Oldest first. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["WaitlistEntry"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Join a doctor's waitlist for one appointment type and a window of dates
+         * @description Patients only (an account is required). One active entry per doctor and type (409
+         *     `waitlist-already-joined`, in the user's language). `earliest` and `latest` are dates in
+         *     the doctor's zone; an earliest date in the past counts from today; `latest` lies at most
+         *     180 days ahead. The entry expires at the end of `latest`. When a matching slot comes free
+         *     (a confirmed cancellation, an unpaid hold that expired, new hours) it is held and offered
+         *     to the first matching patient by email and a live event, for `WAITLIST_OFFER_WAIT`
+         *     (shorter near the start), then to the next.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        doctor_id: string;
+                        /** @enum {string} */
+                        type: "video" | "in_person";
+                        /** Format: date */
+                        earliest: string;
+                        /** Format: date */
+                        latest: string;
+                        /**
+                         * @description morning before 12:00, afternoon 12:00–17:00, evening from 17:00 (doctor's zone)
+                         * @default any
+                         * @enum {string}
+                         */
+                        time_of_day?: "any" | "morning" | "afternoon" | "evening";
+                    };
+                };
+            };
+            responses: {
+                /** @description Joined. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WaitlistEntry"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/waitlist/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Leave a waitlist */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Left. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/waitlist/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live waitlist offers to me (Server-Sent Events)
+         * @description A `waitlist_offer` event for every slot offered to me; the stream opens (and re-opens
+         *     after a possible loss) with the offers open now.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event stream. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/waitlist/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** A slot offered to me from a waitlist (the page the offer email links to) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The offer. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WaitlistOffer"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/waitlist/offers/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take the offered slot; it is booked as POST /v1/consultations books (payment for video)
+         * @description Only while the offer is open (409 `waitlist-offer-closed` otherwise, in the user's
+         *     language). The booking follows the normal rules (confirmed email, the cap of unpaid
+         *     appointments, the 24-hour cancellation rule) and takes the held slot in its transaction.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Booked; pay at checkout_url (video). In-person is paid afterwards by invoice. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            status: string;
+                            checkout_url?: string;
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/waitlist/offers/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decline the offered slot; it goes to the next patient at once
+         * @description The entry stays; a third decline moves it to the end of the waitlist.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Declined. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The length of my waitlists per appointment type */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One row per type with a waitlist (video, in_person). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            types: {
+                                /** @enum {string} */
+                                type: "video" | "in_person";
+                                length: number;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/doctor/fees": {
         parameters: {
             query?: never;
@@ -6430,6 +6803,57 @@ export interface components {
             /** @description 1 = next. */
             position: number;
             eta_minutes: number;
+        };
+        /** @description A freed slot held and offered to one waitlisted patient. */
+        WaitlistOffer: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            entry_id: string;
+            /** Format: uuid */
+            doctor_id: string;
+            doctor_name: string;
+            /** @enum {string} */
+            type: "video" | "in_person";
+            /** Format: date-time */
+            slot_start: string;
+            /** Format: date-time */
+            slot_end: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** @enum {string} */
+            status: "open" | "accepted" | "declined" | "expired" | "booked";
+            /**
+             * Format: uuid
+             * @description the booking, once booked
+             */
+            consultation_id?: string;
+        };
+        WaitlistEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            doctor_id: string;
+            doctor_name: string;
+            /** @enum {string} */
+            type: "video" | "in_person";
+            /** Format: date */
+            earliest: string;
+            /** Format: date */
+            latest: string;
+            /** @enum {string} */
+            time_of_day: "any" | "morning" | "afternoon" | "evening";
+            /** Format: date-time */
+            expires_at: string;
+            position: number;
+            offer?: components["schemas"]["WaitlistOffer"];
+        };
+        /** @description SSE event `waitlist_offer`: a slot is offered to me until expires_at (GET /v1/me/waitlist/offers/{offer_id}). */
+        WaitlistOfferEvent: {
+            /** Format: uuid */
+            offer_id: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         WaitingRoomItem: components["schemas"]["Consultation"] & {
             patient_name: string;
