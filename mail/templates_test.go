@@ -121,8 +121,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 29 {
-		t.Errorf("got %d templates, want 29", len(names))
+	if len(names) != 30 {
+		t.Errorf("got %d templates, want 30", len(names))
 	}
 }
 
