@@ -319,7 +319,7 @@ func (q *Queries) GetIntake(ctx context.Context, consultationID uuid.UUID) (Cons
 }
 
 const getPayment = `-- name: GetPayment :one
-SELECT id, consultation_id, amount_cents, currency, status, checkout_url, paid_at, created_at, updated_at FROM payments WHERE id = $1
+SELECT id, consultation_id, amount_cents, currency, status, checkout_url, paid_at, created_at, updated_at, connection_id, application_fee_cents FROM payments WHERE id = $1
 `
 
 func (q *Queries) GetPayment(ctx context.Context, id string) (Payment, error) {
@@ -335,6 +335,8 @@ func (q *Queries) GetPayment(ctx context.Context, id string) (Payment, error) {
 		&i.PaidAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConnectionID,
+		&i.ApplicationFeeCents,
 	)
 	return i, err
 }

@@ -289,6 +289,26 @@ type MessageThread struct {
 	LastMessageAt *time.Time
 }
 
+type MollieConnection struct {
+	ID                  uuid.UUID
+	DoctorID            uuid.UUID
+	OrganizationID      string
+	OrganizationNameEnc []byte
+	ProfileID           string
+	AccessTokenEnc      []byte
+	RefreshTokenEnc     []byte
+	AccessExpiresAt     time.Time
+	Scope               string
+	ConnectedAt         time.Time
+	RefreshedAt         *time.Time
+}
+
+type MollieOauthState struct {
+	StateHash []byte
+	DoctorID  uuid.UUID
+	ExpiresAt time.Time
+}
+
 type PasswordReset struct {
 	TokenHash []byte
 	UserID    uuid.UUID
@@ -298,15 +318,17 @@ type PasswordReset struct {
 }
 
 type Payment struct {
-	ID             string
-	ConsultationID uuid.UUID
-	AmountCents    int32
-	Currency       string
-	Status         string
-	CheckoutUrl    string
-	PaidAt         *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                  string
+	ConsultationID      uuid.UUID
+	AmountCents         int32
+	Currency            string
+	Status              string
+	CheckoutUrl         string
+	PaidAt              *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	ConnectionID        uuid.NullUUID
+	ApplicationFeeCents int32
 }
 
 type Prescription struct {

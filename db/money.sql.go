@@ -124,7 +124,7 @@ func (q *Queries) GetCreditNoteByRefund(ctx context.Context, refundID uuid.UUID)
 }
 
 const getPaidPaymentOfConsultation = `-- name: GetPaidPaymentOfConsultation :one
-SELECT p.id, p.consultation_id, p.amount_cents, p.currency, p.status, p.checkout_url, p.paid_at, p.created_at, p.updated_at FROM payments p JOIN consultations c ON c.payment_id = p.id
+SELECT p.id, p.consultation_id, p.amount_cents, p.currency, p.status, p.checkout_url, p.paid_at, p.created_at, p.updated_at, p.connection_id, p.application_fee_cents FROM payments p JOIN consultations c ON c.payment_id = p.id
 WHERE c.id = $1 AND p.status = 'paid'
 `
 
@@ -141,6 +141,8 @@ func (q *Queries) GetPaidPaymentOfConsultation(ctx context.Context, id uuid.UUID
 		&i.PaidAt,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.ConnectionID,
+		&i.ApplicationFeeCents,
 	)
 	return i, err
 }

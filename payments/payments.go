@@ -109,6 +109,12 @@ type CreatePayment struct {
 	// IdempotencyKey, when set, makes a retried call return the payment
 	// created by the first one instead of creating another.
 	IdempotencyKey string
+	// ApplicationFeeCents is the platform's fee (Mollie Connect): only for
+	// a connected account's client, at most AmountCents; 0 means none.
+	ApplicationFeeCents int64
+	// ApplicationFeeDescription describes the fee on the account's
+	// statement.
+	ApplicationFeeDescription string
 }
 
 // Payment is a Mollie payment as Derma2Go sees it.
@@ -130,6 +136,8 @@ type Payment struct {
 	ConsultationID string
 	// PaidAt is when the payment was paid, or nil.
 	PaidAt *time.Time
+	// ApplicationFeeCents is the platform's fee on a connected payment.
+	ApplicationFeeCents int64
 }
 
 // Refund is a Mollie refund of a payment.
@@ -153,6 +161,9 @@ type Refund struct {
 type Client struct {
 	mc     *mollie.Client
 	apiKey string
+	// profileID is set for a connected account's client (an OAuth access
+	// token, see Connect.Client): its payments are made on that profile.
+	profileID string
 }
 
 // New returns a Client authenticating with apiKey ("test_…" or "live_…").
@@ -160,6 +171,12 @@ type Client struct {
 // otherwise it is the absolute http(s) URL of a Mollie-compatible server,
 // such as the sandbox, with or without a trailing slash.
 func New(apiKey, baseURL string) (*Client, error) {
+	return newClient(apiKey, baseURL, false)
+}
+
+// newClient is New for an API key or an access token; testmode makes the
+// Mollie client ask for test mode on every call with an access token.
+func newClient(apiKey, baseURL string, testmode bool) (*Client, error) {
 	apiKey = strings.TrimSpace(apiKey)
 	if apiKey == "" {
 		return nil, errors.New("payments: empty Mollie API key")
@@ -170,7 +187,7 @@ func New(apiKey, baseURL string) (*Client, error) {
 	}
 	// An empty auth variable name keeps the client from reading a token
 	// from the environment: the key comes from our configuration only.
-	mc, err := mollie.NewClient(hc, mollie.NewConfig(false, ""))
+	mc, err := mollie.NewClient(hc, mollie.NewConfig(testmode, ""))
 	if err != nil {
 		return nil, fmt.Errorf("payments: creating Mollie client: %w", err)
 	}
@@ -228,6 +245,23 @@ func (c *Client) CreatePayment(ctx context.Context, in CreatePayment) (Payment, 
 	}
 	if in.ConsultationID != "" {
 		req.Metadata = map[string]string{metadataConsultationID: in.ConsultationID}
+	}
+	if c.profileID != "" {
+		req.ProfileID = c.profileID
+	}
+	switch {
+	case in.ApplicationFeeCents < 0 || in.ApplicationFeeCents > in.AmountCents:
+		return Payment{}, fmt.Errorf("payments: %s: application fee of %d cents outside 0..%d", op, in.ApplicationFeeCents, in.AmountCents)
+	case in.ApplicationFeeCents > 0 && c.profileID == "":
+		return Payment{}, fmt.Errorf("payments: %s: an application fee needs a connected account", op)
+	case in.ApplicationFeeCents > 0:
+		desc := in.ApplicationFeeDescription
+		if desc == "" {
+			desc = "Derma2Go"
+		}
+		req.ApplicationFee = &mollie.ApplicationFee{
+			Amount: &mollie.Amount{Currency: currency, Value: FormatCents(in.ApplicationFeeCents)}, Description: desc,
+		}
 	}
 	res, p, err := c.mc.Payments.Create(withIdempotencyKey(ctx, in.IdempotencyKey), req, nil)
 	if err != nil {
@@ -436,6 +470,12 @@ func toPayment(op string, p *mollie.Payment) (Payment, error) {
 	}
 	if p.Links.Checkout != nil {
 		out.CheckoutURL = p.Links.Checkout.Href
+	}
+	if p.ApplicationFee != nil && p.ApplicationFee.Amount != nil {
+		out.ApplicationFeeCents, err = ParseCents(p.ApplicationFee.Amount.Value)
+		if err != nil {
+			return Payment{}, fmt.Errorf("payments: %s: payment %s: application fee: %w", op, p.ID, err)
+		}
 	}
 	if m, ok := p.Metadata.(map[string]any); ok {
 		out.ConsultationID, _ = m[metadataConsultationID].(string)

@@ -59,6 +59,7 @@ type apiRequest struct {
 	r    *http.Request
 	body []byte
 	base string
+	acct account
 }
 
 // apiResponse is a complete API answer, kept as bytes so that it can be
@@ -94,29 +95,30 @@ type errorJSON struct {
 
 // paymentJSON is Mollie's payment object, as far as the sandbox fills it.
 type paymentJSON struct {
-	Resource        string          `json:"resource"`
-	ID              string          `json:"id"`
-	Mode            string          `json:"mode"`
-	CreatedAt       string          `json:"createdAt"`
-	Amount          amountJSON      `json:"amount"`
-	AmountRefunded  *amountJSON     `json:"amountRefunded,omitempty"`
-	AmountRemaining *amountJSON     `json:"amountRemaining,omitempty"`
-	Description     string          `json:"description"`
-	Method          *string         `json:"method"`
-	Metadata        json.RawMessage `json:"metadata"`
-	Status          string          `json:"status"`
-	IsCancelable    bool            `json:"isCancelable"`
-	ExpiresAt       string          `json:"expiresAt,omitempty"`
-	PaidAt          string          `json:"paidAt,omitempty"`
-	CanceledAt      string          `json:"canceledAt,omitempty"`
-	ExpiredAt       string          `json:"expiredAt,omitempty"`
-	FailedAt        string          `json:"failedAt,omitempty"`
-	ProfileID       string          `json:"profileId"`
-	SequenceType    string          `json:"sequenceType"`
-	RedirectURL     string          `json:"redirectUrl"`
-	CancelURL       string          `json:"cancelUrl,omitempty"`
-	WebhookURL      string          `json:"webhookUrl,omitempty"`
-	Links           map[string]link `json:"_links"`
+	Resource        string              `json:"resource"`
+	ID              string              `json:"id"`
+	Mode            string              `json:"mode"`
+	CreatedAt       string              `json:"createdAt"`
+	Amount          amountJSON          `json:"amount"`
+	AmountRefunded  *amountJSON         `json:"amountRefunded,omitempty"`
+	AmountRemaining *amountJSON         `json:"amountRemaining,omitempty"`
+	Description     string              `json:"description"`
+	Method          *string             `json:"method"`
+	Metadata        json.RawMessage     `json:"metadata"`
+	Status          string              `json:"status"`
+	IsCancelable    bool                `json:"isCancelable"`
+	ExpiresAt       string              `json:"expiresAt,omitempty"`
+	PaidAt          string              `json:"paidAt,omitempty"`
+	CanceledAt      string              `json:"canceledAt,omitempty"`
+	ExpiredAt       string              `json:"expiredAt,omitempty"`
+	FailedAt        string              `json:"failedAt,omitempty"`
+	ProfileID       string              `json:"profileId"`
+	SequenceType    string              `json:"sequenceType"`
+	RedirectURL     string              `json:"redirectUrl"`
+	CancelURL       string              `json:"cancelUrl,omitempty"`
+	WebhookURL      string              `json:"webhookUrl,omitempty"`
+	ApplicationFee  *applicationFeeJSON `json:"applicationFee,omitempty"`
+	Links           map[string]link     `json:"_links"`
 }
 
 // refundJSON is Mollie's refund object.
@@ -152,6 +154,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /v2/payments/{id}/refunds", s.api(s.createRefund))
 	mux.HandleFunc("GET /v2/payments/{id}/refunds", s.api(s.listRefunds))
 	mux.HandleFunc("GET /v2/payments/{id}/refunds/{refundId}", s.api(s.getRefund))
+	mux.HandleFunc("GET /v2/organizations/me", s.api(s.currentOrganization))
+	mux.HandleFunc("GET /v2/profiles", s.api(s.listProfiles))
+	mux.HandleFunc("GET /oauth2/authorize", s.authorizePage)
+	mux.HandleFunc("POST /oauth2/authorize", s.authorizeSubmit)
+	mux.HandleFunc("POST /oauth2/tokens", s.tokenGrant)
+	mux.HandleFunc("DELETE /oauth2/tokens", s.revokeToken)
 	mux.HandleFunc("/v2/", s.api(func(apiRequest) apiResponse {
 		return errorResponse(http.StatusNotFound, "The requested resource or endpoint does not exist in the sandbox.", "")
 	}))
@@ -165,27 +173,28 @@ func (s *Server) routes() http.Handler {
 // api wraps an apiHandler with authentication, body reading and idempotency.
 func (s *Server) api(h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		key, ok := apiKey(r)
-		if !ok {
-			s.log.Debug("mollie sandbox: api call without a test API key", "method", r.Method, "path", r.URL.Path)
-			writeAPI(w, unauthorized())
-			return
-		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 		if err != nil {
 			writeAPI(w, errorResponse(http.StatusBadRequest, "The request body could not be read: "+err.Error(), ""))
 			return
 		}
-		req := apiRequest{r: r, body: body, base: s.baseURL(r)}
 		ik := r.Header.Get("Idempotency-Key")
 
 		s.mu.Lock()
+		acct, ok := s.authenticateLocked(r)
+		if !ok {
+			s.mu.Unlock()
+			s.log.Debug("mollie sandbox: api call without a test API key or valid access token", "method", r.Method, "path", r.URL.Path)
+			writeAPI(w, unauthorized())
+			return
+		}
+		req := apiRequest{r: r, body: body, base: s.baseURL(r), acct: acct}
 		var resp apiResponse
 		switch {
 		case r.Method != http.MethodPost || ik == "":
 			resp = h(req)
 		default:
-			k := idemKey{apiKey: key, key: ik}
+			k := idemKey{apiKey: acct.scope, key: ik}
 			if st, ok := s.idem[k]; ok {
 				if st.method == r.Method && st.path == r.URL.Path {
 					s.log.Debug("mollie sandbox: idempotent replay", "path", r.URL.Path, "idempotencyKey", ik)
@@ -212,14 +221,14 @@ func (s *Server) api(h apiHandler) http.HandlerFunc {
 	}
 }
 
-// apiKey returns the bearer token of r if it is a Mollie test API key.
-func apiKey(r *http.Request) (string, bool) {
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	tok = strings.TrimSpace(tok)
-	if !ok || len(tok) <= len("test_") || !strings.HasPrefix(tok, "test_") {
-		return "", false
+// paymentOf returns the payment id of the caller's account (a payment of
+// another account does not exist for it). The caller holds s.mu.
+func (s *Server) paymentOf(req apiRequest, id string) (*payment, bool) {
+	p, ok := s.payments[id]
+	if !ok || p.org != req.acct.org {
+		return nil, false
 	}
-	return tok, true
+	return p, true
 }
 
 // baseURL is the public base URL for links in answers to r.
@@ -270,7 +279,7 @@ func unauthorized() apiResponse {
 	return jsonResponse(http.StatusUnauthorized, errorJSON{
 		Status: http.StatusUnauthorized,
 		Title:  "Unauthorized Request",
-		Detail: "Missing authentication, or failed to authenticate (the sandbox accepts test API keys: Bearer test_…)",
+		Detail: "Missing authentication, or failed to authenticate (the sandbox accepts test API keys, Bearer test_…, and its unexpired OAuth access tokens)",
 		Links:  map[string]link{"documentation": {Href: docAuth, Type: "text/html"}},
 	})
 }
@@ -375,11 +384,22 @@ func (s *Server) createPayment(req apiRequest) apiResponse {
 		CancelURL   string          `json:"cancelUrl"`
 		WebhookURL  string          `json:"webhookUrl"`
 		Metadata    json.RawMessage `json:"metadata"`
+		ProfileID   string          `json:"profileId"`
+		Testmode    bool            `json:"testmode"`
+		// ApplicationFee is Mollie Connect's platform fee.
+		ApplicationFee *applicationFeeJSON `json:"applicationFee"`
 	}
 	if err := json.Unmarshal(req.body, &in); err != nil {
 		return errorResponse(http.StatusBadRequest, "The request body is not valid JSON: "+err.Error(), "")
 	}
+	if bad := requireTestmode(req, in.Testmode); bad != nil {
+		return *bad
+	}
 	amount, currency, bad := parseAmount(in.Amount)
+	if bad != nil {
+		return *bad
+	}
+	fee, feeDesc, bad := s.checkConnectFields(req, in.ProfileID, in.ApplicationFee, amount, currency)
 	if bad != nil {
 		return *bad
 	}
@@ -421,6 +441,10 @@ func (s *Server) createPayment(req apiRequest) apiResponse {
 		base:        req.base,
 		createdAt:   created,
 		expiresAt:   created.Add(paymentLifetime),
+		org:         req.acct.org,
+		profileID:   in.ProfileID,
+		feeAmount:   fee,
+		feeDesc:     feeDesc,
 	}
 	s.payments[id] = p
 	s.order = append(s.order, p)
@@ -432,8 +456,11 @@ func (s *Server) createPayment(req apiRequest) apiResponse {
 
 // getPayment handles GET /v2/payments/{id}.
 func (s *Server) getPayment(req apiRequest) apiResponse {
+	if bad := requireTestmode(req, false); bad != nil {
+		return *bad
+	}
 	id := req.r.PathValue("id")
-	p, ok := s.payments[id]
+	p, ok := s.paymentOf(req, id)
 	if !ok {
 		return paymentNotFound(id)
 	}
@@ -443,8 +470,11 @@ func (s *Server) getPayment(req apiRequest) apiResponse {
 // cancelPayment handles DELETE /v2/payments/{id}: only open payments can be
 // canceled.
 func (s *Server) cancelPayment(req apiRequest) apiResponse {
+	if bad := requireTestmode(req, false); bad != nil {
+		return *bad
+	}
 	id := req.r.PathValue("id")
-	p, ok := s.payments[id]
+	p, ok := s.paymentOf(req, id)
 	if !ok {
 		return paymentNotFound(id)
 	}
@@ -463,7 +493,7 @@ func (s *Server) cancelPayment(req apiRequest) apiResponse {
 // createRefund handles POST /v2/payments/{id}/refunds.
 func (s *Server) createRefund(req apiRequest) apiResponse {
 	id := req.r.PathValue("id")
-	p, ok := s.payments[id]
+	p, ok := s.paymentOf(req, id)
 	if !ok {
 		return paymentNotFound(id)
 	}
@@ -471,9 +501,13 @@ func (s *Server) createRefund(req apiRequest) apiResponse {
 		Amount      *amountJSON     `json:"amount"`
 		Description string          `json:"description"`
 		Metadata    json.RawMessage `json:"metadata"`
+		Testmode    bool            `json:"testmode"`
 	}
 	if err := json.Unmarshal(req.body, &in); err != nil {
 		return errorResponse(http.StatusBadRequest, "The request body is not valid JSON: "+err.Error(), "")
+	}
+	if bad := requireTestmode(req, in.Testmode); bad != nil {
+		return *bad
 	}
 	if p.status != StatusPaid {
 		return errorResponse(http.StatusUnprocessableEntity,
@@ -518,8 +552,11 @@ func (s *Server) createRefund(req apiRequest) apiResponse {
 
 // getRefund handles GET /v2/payments/{id}/refunds/{refundId}.
 func (s *Server) getRefund(req apiRequest) apiResponse {
+	if bad := requireTestmode(req, false); bad != nil {
+		return *bad
+	}
 	id, rid := req.r.PathValue("id"), req.r.PathValue("refundId")
-	p, ok := s.payments[id]
+	p, ok := s.paymentOf(req, id)
 	if !ok {
 		return paymentNotFound(id)
 	}
@@ -534,8 +571,11 @@ func (s *Server) getRefund(req apiRequest) apiResponse {
 // listRefunds handles GET /v2/payments/{id}/refunds, newest first, with
 // Mollie's limit/from cursor pagination.
 func (s *Server) listRefunds(req apiRequest) apiResponse {
+	if bad := requireTestmode(req, false); bad != nil {
+		return *bad
+	}
 	id := req.r.PathValue("id")
-	p, ok := s.payments[id]
+	p, ok := s.paymentOf(req, id)
 	if !ok {
 		return paymentNotFound(id)
 	}
@@ -619,6 +659,15 @@ func (p *payment) toJSON() paymentJSON {
 	}
 	if p.metadata != nil {
 		out.Metadata = json.RawMessage(p.metadata)
+	}
+	if p.org != "" {
+		out.ProfileID = p.profileID
+	}
+	if p.feeAmount > 0 {
+		out.ApplicationFee = &applicationFeeJSON{
+			Amount:      &amountJSON{Currency: p.currency, Value: formatValue(p.feeAmount, p.currency)},
+			Description: p.feeDesc,
+		}
 	}
 	if p.status == StatusOpen {
 		out.ExpiresAt = timestamp(p.expiresAt)

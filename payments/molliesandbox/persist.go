@@ -24,6 +24,22 @@ type stateJSON struct {
 	Version     int            `json:"version"`
 	Payments    []paymentState `json:"payments"`    // creation order
 	Idempotency []idemState    `json:"idempotency"` // sorted by API key, then key
+	// Organizations and Tokens are Mollie Connect's accounts and OAuth
+	// tokens (absent in files written before Connect).
+	Organizations []Organization `json:"organizations,omitempty"` // oldest first
+	Tokens        []tokenState   `json:"tokens,omitempty"`        // sorted by value
+}
+
+// tokenState is one OAuth token in the state file.
+type tokenState struct {
+	Value     string    `json:"value"`
+	Refresh   bool      `json:"refresh,omitempty"`
+	ClientID  string    `json:"clientId"`
+	OrgID     string    `json:"organizationId"`
+	Scope     string    `json:"scope,omitempty"`
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	Parent    string    `json:"parent,omitempty"`
+	Revoked   bool      `json:"revoked,omitempty"`
 }
 
 // paymentState is one payment in the state file.
@@ -45,6 +61,10 @@ type paymentState struct {
 	FailedAt    *time.Time      `json:"failedAt,omitempty"`
 	Refunds     []refundState   `json:"refunds"`
 	Webhooks    []WebhookCall   `json:"webhooks"`
+	OrgID       string          `json:"organizationId,omitempty"`
+	ProfileID   string          `json:"profileId,omitempty"`
+	Fee         *Amount         `json:"applicationFee,omitempty"`
+	FeeDesc     string          `json:"applicationFeeDescription,omitempty"`
 }
 
 // refundState is one refund in the state file.
@@ -179,11 +199,38 @@ func (s *Server) installLocked(st *stateJSON) error {
 		payments[p.id] = p
 		order = append(order, p)
 	}
+	orgs := make(map[string]*organization, len(st.Organizations))
+	for i, o := range st.Organizations {
+		if !validStoredID(o.ID, "org_") || !validStoredID(o.ProfileID, "pfl_") || o.Name == "" || orgs[o.ID] != nil {
+			return fmt.Errorf("organization %d (%q): invalid or duplicate", i, o.ID)
+		}
+		orgs[o.ID] = &organization{id: o.ID, name: o.Name, profileID: o.ProfileID, createdAt: o.CreatedAt.UTC()}
+	}
+	for _, p := range payments {
+		if o := orgs[p.org]; p.org != "" && (o == nil || o.profileID != p.profileID) {
+			return fmt.Errorf("payment %q: unknown organization %q or profile %q", p.id, p.org, p.profileID)
+		}
+	}
+	tokens := make(map[string]*oauthToken, len(st.Tokens))
+	for i, t := range st.Tokens {
+		prefix := "access_"
+		if t.Refresh {
+			prefix = "refresh_"
+		}
+		if !validStoredID(t.Value, prefix) || orgs[t.OrgID] == nil || tokens[t.Value] != nil {
+			return fmt.Errorf("token %d: invalid, duplicate or of an unknown organization", i)
+		}
+		tokens[t.Value] = &oauthToken{value: t.Value, refresh: t.Refresh, clientID: t.ClientID, orgID: t.OrgID,
+			scope: t.Scope, expiresAt: t.ExpiresAt.UTC(), parent: t.Parent, revoked: t.Revoked}
+	}
 	idem := make(map[idemKey]*storedResponse, len(st.Idempotency))
 	for i, is := range st.Idempotency {
 		k := idemKey{apiKey: is.APIKey, key: is.Key}
+		org, isOrg := strings.CutPrefix(is.APIKey, "org:")
 		switch {
-		case !strings.HasPrefix(is.APIKey, "test_") || len(is.APIKey) <= len("test_"):
+		case isOrg && orgs[org] == nil:
+			return fmt.Errorf("idempotency record %d: unknown organization", i)
+		case !isOrg && (!strings.HasPrefix(is.APIKey, "test_") || len(is.APIKey) <= len("test_")):
 			return fmt.Errorf("idempotency record %d: not a test API key", i)
 		case is.Key == "":
 			return fmt.Errorf("idempotency record %d: empty key", i)
@@ -196,7 +243,7 @@ func (s *Server) installLocked(st *stateJSON) error {
 		}
 		idem[k] = &storedResponse{method: is.Method, path: is.Path, resp: apiResponse{status: is.Status, body: []byte(is.Body)}}
 	}
-	s.payments, s.order, s.idem = payments, order, idem
+	s.payments, s.order, s.idem, s.orgs, s.tokens = payments, order, idem, orgs, tokens
 	return nil
 }
 
@@ -243,6 +290,14 @@ func (s *Server) loadPayment(ps paymentState) (*payment, error) {
 		expiredAt:   utcPtr(ps.ExpiredAt),
 		failedAt:    utcPtr(ps.FailedAt),
 		webhooks:    append([]WebhookCall(nil), ps.Webhooks...),
+		org:         ps.OrgID,
+		profileID:   ps.ProfileID,
+		feeDesc:     ps.FeeDesc,
+	}
+	if ps.Fee != nil {
+		if p.feeAmount, err = loadAmount(*ps.Fee); err != nil || ps.Fee.Currency != p.currency || p.feeAmount > p.amount {
+			return nil, fmt.Errorf("invalid application fee %v", ps.Fee)
+		}
 	}
 	if len(ps.Refunds) > 0 && p.status != StatusPaid {
 		return nil, fmt.Errorf("refunds on a payment that is %s", p.status)
@@ -371,6 +426,12 @@ func (s *Server) encodeStateLocked() ([]byte, error) {
 			FailedAt:    p.failedAt,
 			Refunds:     make([]refundState, 0, len(p.refunds)),
 			Webhooks:    p.webhooks,
+			OrgID:       p.org,
+			ProfileID:   p.profileID,
+			FeeDesc:     p.feeDesc,
+		}
+		if p.feeAmount > 0 {
+			ps.Fee = &Amount{Currency: p.currency, Value: formatValue(p.feeAmount, p.currency)}
 		}
 		if ps.Webhooks == nil {
 			ps.Webhooks = []WebhookCall{}
@@ -398,6 +459,17 @@ func (s *Server) encodeStateLocked() ([]byte, error) {
 			Body:   string(sr.resp.body),
 		})
 	}
+	for _, o := range s.orgs {
+		st.Organizations = append(st.Organizations, Organization{ID: o.id, Name: o.name, ProfileID: o.profileID, CreatedAt: o.createdAt})
+	}
+	slices.SortFunc(st.Organizations, func(a, b Organization) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	for _, t := range s.tokens {
+		st.Tokens = append(st.Tokens, tokenState{Value: t.value, Refresh: t.refresh, ClientID: t.clientID, OrgID: t.orgID,
+			Scope: t.scope, ExpiresAt: t.expiresAt, Parent: t.parent, Revoked: t.revoked})
+	}
+	slices.SortFunc(st.Tokens, func(a, b tokenState) int { return strings.Compare(a.Value, b.Value) })
 	slices.SortFunc(st.Idempotency, func(a, b idemState) int {
 		return cmp.Or(strings.Compare(a.APIKey, b.APIKey), strings.Compare(a.Key, b.Key))
 	})

@@ -144,6 +144,12 @@ type Options struct {
 	// between runs; its directory must exist. Only Open uses it: New panics
 	// when it is set, rather than silently forgetting payments.
 	StateFile string
+	// Apps are the OAuth apps (Mollie Connect) the sandbox knows; see
+	// connect.go.
+	Apps []App
+	// AccessTokenTTL is the lifetime of OAuth access tokens; zero means
+	// DefaultAccessTokenTTL.
+	AccessTokenTTL time.Duration
 }
 
 // Amount is a Mollie amount: an ISO 4217 currency code and a decimal string
@@ -173,6 +179,11 @@ type Payment struct {
 	FailedAt       *time.Time      `json:"failedAt,omitempty"`
 	Refunds        []Refund        `json:"refunds"`
 	Webhooks       []WebhookCall   `json:"webhooks"`
+	// OrganizationID is the connected organisation the payment was created
+	// for with an OAuth token; "" for the platform's own payments.
+	OrganizationID string `json:"organizationId,omitempty"`
+	// ApplicationFee is the platform's fee on a connected payment, or nil.
+	ApplicationFee *Amount `json:"applicationFee,omitempty"`
 }
 
 // Refund is a snapshot of one refund of a sandbox payment.
@@ -217,6 +228,9 @@ type Server struct {
 	payments map[string]*payment
 	order    []*payment // creation order
 	idem     map[idemKey]*storedResponse
+	orgs     map[string]*organization
+	tokens   map[string]*oauthToken
+	codes    map[string]*authCode // not saved: short-lived
 }
 
 // payment is the sandbox's record of one payment.
@@ -239,6 +253,10 @@ type payment struct {
 	failedAt    *time.Time
 	refunds     []*refund
 	webhooks    []WebhookCall
+	org         string // connected organisation, "" for the platform
+	profileID   string // the organisation's profile, "" for the platform
+	feeAmount   int64  // application fee in minor units, 0 for none
+	feeDesc     string
 }
 
 // refund is the sandbox's record of one refund.
@@ -281,6 +299,9 @@ func newServer(opts Options) *Server {
 		hc:       opts.HTTPClient,
 		payments: make(map[string]*payment),
 		idem:     make(map[idemKey]*storedResponse),
+		orgs:     make(map[string]*organization),
+		tokens:   make(map[string]*oauthToken),
+		codes:    make(map[string]*authCode),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -427,6 +448,10 @@ func (p *payment) snapshot() Payment {
 		FailedAt:       copyTime(p.failedAt),
 		Refunds:        make([]Refund, 0, len(p.refunds)),
 		Webhooks:       append([]WebhookCall{}, p.webhooks...),
+		OrganizationID: p.org,
+	}
+	if p.feeAmount > 0 {
+		out.ApplicationFee = &Amount{Currency: p.currency, Value: formatValue(p.feeAmount, p.currency)}
 	}
 	for _, r := range p.refunds {
 		out.Refunds = append(out.Refunds, Refund{
