@@ -12,6 +12,7 @@ import (
 	"derma2go/db"
 	"derma2go/mail"
 	"derma2go/payments"
+	"derma2go/payouts"
 	"derma2go/web"
 	"derma2go/workflows"
 )
@@ -35,11 +36,22 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 		}
 		return workflows.CreatePaymentResult{PaymentID: p.ID, CheckoutURL: p.CheckoutUrl}, nil
 	}
-	p, err := a.Payments.CreatePayment(ctx, payments.CreatePayment{
+	acct := payouts.Account{Client: a.Payments}
+	if a.Payouts != nil {
+		acct, err = a.Payouts.ForDoctor(ctx, c.DoctorID)
+		if errors.Is(err, payouts.ErrNotConnected) {
+			return workflows.CreatePaymentResult{}, temporal.NewNonRetryableApplicationError(
+				"the doctor has no connected Mollie account", "DoctorNotConnected", err)
+		} else if err != nil {
+			return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: %w", err)
+		}
+	}
+	p, err := acct.Client.CreatePayment(ctx, payments.CreatePayment{
 		AmountCents: in.AmountCents, Currency: "EUR", Description: in.Description,
 		RedirectURL:    web.Links{Base: a.PublicURL}.PaymentReturn(in.ConsultationID, mail.NormalizeLang(c.Language), a.guestAccess(c)),
 		WebhookURL:     a.PublicURL + "/v1/webhooks/mollie",
 		ConsultationID: in.ConsultationID, IdempotencyKey: in.IdempotencyKey,
+		ApplicationFeeCents: min(acct.FeeCents, in.AmountCents), ApplicationFeeDescription: "Derma2Go",
 	})
 	if err != nil {
 		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: %w", err)
@@ -48,6 +60,11 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 		if err := q.UpsertPayment(ctx, db.UpsertPaymentParams{
 			ID: p.ID, ConsultationID: id, AmountCents: int32(p.AmountCents), Currency: p.Currency,
 			Status: p.Status, CheckoutUrl: p.CheckoutURL, PaidAt: p.PaidAt,
+		}); err != nil {
+			return err
+		}
+		if err := q.SetPaymentConnection(ctx, db.SetPaymentConnectionParams{
+			ID: p.ID, ConnectionID: acct.ConnectionID, ApplicationFeeCents: int32(p.ApplicationFeeCents),
 		}); err != nil {
 			return err
 		}
@@ -61,7 +78,11 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 
 // GetPaymentStatus reads a payment's status from Mollie and keeps Postgres in step.
 func (a *Activities) GetPaymentStatus(ctx context.Context, in workflows.PaymentRefInput) (workflows.PaymentStatusResult, error) {
-	p, err := a.Payments.GetPayment(ctx, in.PaymentID)
+	cl, err := a.paymentsOf(ctx, in.PaymentID)
+	if err != nil {
+		return workflows.PaymentStatusResult{}, fmt.Errorf("get payment: %w", err)
+	}
+	p, err := cl.GetPayment(ctx, in.PaymentID)
 	if errors.Is(err, payments.ErrNotFound) {
 		return workflows.PaymentStatusResult{}, temporal.NewNonRetryableApplicationError("payment unknown at Mollie", "PaymentNotFound", err)
 	}
@@ -79,7 +100,11 @@ func (a *Activities) GetPaymentStatus(ctx context.Context, in workflows.PaymentR
 // Email advice holds nothing; slot holds end with the status the workflow
 // records next.
 func (a *Activities) CancelPayment(ctx context.Context, in workflows.PaymentRefInput) (workflows.PaymentStatusResult, error) {
-	cancelErr := a.Payments.CancelPayment(ctx, in.PaymentID)
+	cl, err := a.paymentsOf(ctx, in.PaymentID)
+	if err != nil {
+		return workflows.PaymentStatusResult{}, fmt.Errorf("cancel payment: %w", err)
+	}
+	cancelErr := cl.CancelPayment(ctx, in.PaymentID)
 	if cancelErr != nil {
 		a.Logger.InfoContext(ctx, "payment not cancelled", "payment_id", in.PaymentID, "err", cancelErr)
 	}

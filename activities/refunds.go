@@ -63,7 +63,11 @@ func (a *Activities) IssueRefund(ctx context.Context, in workflows.IssueRefundIn
 		return workflows.IssueRefundResult{}, fmt.Errorf("issue refund: %w", err)
 	}
 	if !found {
-		r, err = a.Payments.CreateRefund(ctx, in.PaymentID, in.AmountCents, in.Description, in.IdempotencyKey)
+		cl, err := a.paymentsOf(ctx, in.PaymentID)
+		if err != nil {
+			return workflows.IssueRefundResult{}, fmt.Errorf("issue refund: %w", err)
+		}
+		r, err = cl.CreateRefund(ctx, in.PaymentID, in.AmountCents, in.Description, in.IdempotencyKey)
 		if err != nil {
 			return workflows.IssueRefundResult{}, fmt.Errorf("issue refund: %w", err)
 		}
@@ -78,7 +82,11 @@ func (a *Activities) IssueRefund(ctx context.Context, in workflows.IssueRefundIn
 
 // GetRefundStatus reads a refund's status from Mollie and stores it.
 func (a *Activities) GetRefundStatus(ctx context.Context, in workflows.RefundRefInput) (workflows.RefundStatusResult, error) {
-	r, err := a.Payments.GetRefund(ctx, in.PaymentID, in.RefundID)
+	cl, err := a.paymentsOf(ctx, in.PaymentID)
+	if err != nil {
+		return workflows.RefundStatusResult{}, fmt.Errorf("get refund: %w", err)
+	}
+	r, err := cl.GetRefund(ctx, in.PaymentID, in.RefundID)
 	if err != nil {
 		return workflows.RefundStatusResult{}, fmt.Errorf("get refund: %w", err)
 	}
@@ -91,7 +99,11 @@ func (a *Activities) GetRefundStatus(ctx context.Context, in workflows.RefundRef
 // findRefund looks among the payment's refunds at Mollie for the one created
 // with idempotencyKey.
 func (a *Activities) findRefund(ctx context.Context, paymentID, idempotencyKey string) (payments.Refund, bool, error) {
-	refunds, err := a.Payments.ListRefunds(ctx, paymentID)
+	cl, err := a.paymentsOf(ctx, paymentID)
+	if err != nil {
+		return payments.Refund{}, false, err
+	}
+	refunds, err := cl.ListRefunds(ctx, paymentID)
 	if err != nil {
 		return payments.Refund{}, false, err
 	}

@@ -84,6 +84,10 @@ func (s *Server) book(c *gin.Context, req createConsultationRequest, p *principa
 		fail(c, errValidation(FieldProblem{Field: "type", Reason: "is not offered by this doctor"}))
 		return
 	}
+	if err := s.checkPayable(c, doctorID, req.Type, req.Language); err != nil {
+		fail(c, err)
+		return
+	}
 	slots, err := availability.Slots(d.Query(fee, start, start.Add(time.Minute), now))
 	if err != nil {
 		fail(c, err)

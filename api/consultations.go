@@ -170,6 +170,10 @@ func (s *Server) createConsultation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	if err := s.checkPayable(c, doctorID, req.Type, req.Language); err != nil {
+		fail(c, err)
+		return
+	}
 	lang := req.Language
 	if lang == "" && p != nil {
 		lang = p.Language

@@ -23,6 +23,7 @@ import (
 	"derma2go/mail"
 	"derma2go/media"
 	"derma2go/payments"
+	"derma2go/payouts"
 	"derma2go/search"
 	"derma2go/secure"
 	"derma2go/waitlist"
@@ -43,7 +44,10 @@ type Deps struct {
 	Links    *secure.Links
 	Mail     mail.Sender
 	Payments *payments.Client
-	Engine   Engine
+	// Payouts picks the Mollie account of each payment and keeps doctors'
+	// Mollie Connect connections; nil uses Payments for every payment.
+	Payouts *payouts.Service
+	Engine  Engine
 	// Search is the doctor and condition index.
 	Search search.Index
 	// Conditions is the skin-condition catalog and the DermaWizard.

@@ -295,6 +295,10 @@ func (s *Server) bookWalkIn(c *gin.Context, req createConsultationRequest, p *pr
 		fail(c, walkInProblem(c, lang, http.StatusUnprocessableEntity, "walk-in-not-offered", textWalkInNotOffered))
 		return
 	}
+	if err := s.checkPayable(c, doctorID, req.Type, lang); err != nil {
+		fail(c, err)
+		return
+	}
 	if !ws.open {
 		fail(c, walkInProblem(c, lang, http.StatusConflict, "walk-in-closed", textWalkInClosed, ws.nextOpening(lang)))
 		return

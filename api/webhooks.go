@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -31,7 +32,15 @@ func (s *Server) mollieWebhook(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	p, err := s.Payments.GetPayment(c, id)
+	// The payment's own account is asked: the platform's, or the doctor's
+	// connected one it was made on.
+	mollie, err := s.paymentsOf(c, id)
+	if err != nil {
+		logger(c).WarnContext(c, "webhook: payment account not reached", "payment_id", id, "err", err)
+		fail(c, errUnavailable("The payment provider could not be reached; try again."))
+		return
+	}
+	p, err := mollie.GetPayment(c, id)
 	if errors.Is(err, payments.ErrNotFound) {
 		fail(c, errNotFound("This payment"))
 		return
@@ -58,7 +67,7 @@ func (s *Server) mollieWebhook(c *gin.Context) {
 		if !r.MollieRefundID.Valid {
 			continue
 		}
-		mr, err := s.Payments.GetRefund(c, p.ID, r.MollieRefundID.String)
+		mr, err := mollie.GetRefund(c, p.ID, r.MollieRefundID.String)
 		if err != nil {
 			logger(c).WarnContext(c, "webhook: refund not fetched", "refund_id", r.MollieRefundID.String, "err", err)
 			fail(c, errUnavailable("The payment provider could not be reached; try again."))
@@ -90,4 +99,12 @@ func webhookPaymentID(c *gin.Context) (string, error) {
 		return "", errValidation(FieldProblem{Field: "id", Reason: "is required"})
 	}
 	return id, nil
+}
+
+// paymentsOf is the client of the account a stored payment was made on.
+func (s *Server) paymentsOf(ctx context.Context, paymentID string) (*payments.Client, error) {
+	if s.Payouts == nil {
+		return s.Payments, nil
+	}
+	return s.Payouts.ForPayment(ctx, paymentID)
 }

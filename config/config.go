@@ -83,7 +83,26 @@ type Config struct {
 	MetricsAddr string
 	// MaxUnpaidBookings caps a patient's unpaid future appointments (MAX_UNPAID_BOOKINGS).
 	MaxUnpaidBookings int
+	// Connect configures Mollie Connect payouts; it is on when the
+	// platform's OAuth app credentials are set.
+	Connect Connect
 }
+
+// Connect configures Mollie Connect (MOLLIE_CLIENT_ID and the variables
+// after it): doctors connect their own Mollie accounts and are paid there.
+type Connect struct {
+	// ClientID and ClientSecret are the platform's Mollie OAuth app
+	// (MOLLIE_CLIENT_ID, MOLLIE_CLIENT_SECRET); both set switch Connect on.
+	ClientID, ClientSecret string
+	// AuthorizeURL is Mollie's consent page (MOLLIE_AUTHORIZE_URL).
+	AuthorizeURL string
+	// ApplicationFeeCents is the platform's fee on every connected payment
+	// (MOLLIE_APPLICATION_FEE_CENTS); 0 takes none.
+	ApplicationFeeCents int64
+}
+
+// Enabled reports whether Mollie Connect is switched on.
+func (c Connect) Enabled() bool { return c.ClientID != "" }
 
 // Video configures the SFU the API serves (VIDEO_*).
 type Video struct {
@@ -205,6 +224,7 @@ func Parse(lookup Lookup) (Config, error) {
 		TrustedProxies:      r.networks("TRUSTED_PROXIES"),
 		MetricsAddr:         r.str("METRICS_ADDR", ":9090"),
 		MaxUnpaidBookings:   r.positiveInt("MAX_UNPAID_BOOKINGS", 3),
+		Connect:             r.connect(),
 	}
 	return c, r.err
 }
@@ -236,6 +256,37 @@ func (r *reader) video() Video {
 		r.fail("VIDEO_TURN_SECRET", "is required, at least 16 characters, when VIDEO_TURN_ADDR or a turn: URL in VIDEO_ICE_SERVERS is set")
 	}
 	return v
+}
+
+// connect reads the Mollie Connect variables: the client id and secret
+// come together or not at all.
+func (r *reader) connect() Connect {
+	c := Connect{
+		ClientID:     r.str("MOLLIE_CLIENT_ID", ""),
+		ClientSecret: r.str("MOLLIE_CLIENT_SECRET", ""),
+		AuthorizeURL: r.url("MOLLIE_AUTHORIZE_URL", false, "http", "https"),
+	}
+	if c.AuthorizeURL == "" {
+		c.AuthorizeURL = "https://my.mollie.com/oauth2/authorize"
+	}
+	if (c.ClientID == "") != (c.ClientSecret == "") {
+		r.fail("MOLLIE_CLIENT_SECRET", "and MOLLIE_CLIENT_ID must be set together (Mollie Connect) or both left unset")
+	}
+	if c.ClientID != "" && !strings.HasPrefix(c.ClientID, "app_") {
+		r.fail("MOLLIE_CLIENT_ID", "must be a Mollie OAuth app id (app_…)")
+	}
+	if v, ok := r.raw("MOLLIE_APPLICATION_FEE_CENTS"); ok {
+		n, err := strconv.ParseInt(v, 10, 32)
+		switch {
+		case err != nil || n < 0:
+			r.fail("MOLLIE_APPLICATION_FEE_CENTS", "must be a whole number of cents, 0 or more, got %q", v)
+		case n > 0 && c.ClientID == "":
+			r.fail("MOLLIE_APPLICATION_FEE_CENTS", "needs Mollie Connect (MOLLIE_CLIENT_ID and MOLLIE_CLIENT_SECRET)")
+		default:
+			c.ApplicationFeeCents = n
+		}
+	}
+	return c
 }
 
 // listenAddr reads a [host]:port listen address.

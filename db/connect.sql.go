@@ -89,6 +89,37 @@ func (q *Queries) DeleteExpiredOAuthStates(ctx context.Context, now time.Time) e
 	return err
 }
 
+const doctorsWithoutMollieConnection = `-- name: DoctorsWithoutMollieConnection :many
+SELECT d.user_id, d.display_name FROM doctors d
+WHERE NOT EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id)
+ORDER BY d.user_id
+`
+
+type DoctorsWithoutMollieConnectionRow struct {
+	UserID      uuid.UUID
+	DisplayName string
+}
+
+func (q *Queries) DoctorsWithoutMollieConnection(ctx context.Context) ([]DoctorsWithoutMollieConnectionRow, error) {
+	rows, err := q.db.Query(ctx, doctorsWithoutMollieConnection)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DoctorsWithoutMollieConnectionRow{}
+	for rows.Next() {
+		var i DoctorsWithoutMollieConnectionRow
+		if err := rows.Scan(&i.UserID, &i.DisplayName); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getMollieConnectionByOrganization = `-- name: GetMollieConnectionByOrganization :one
 SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at FROM mollie_connections WHERE doctor_id = $1 AND organization_id = $2
 `

@@ -58,6 +58,12 @@ type Options struct {
 	MetricsAddr string
 	// TrustedProxies is TRUSTED_PROXIES of the API ("" trusts none).
 	TrustedProxies string
+	// NoConnect leaves Mollie Connect off: every payment is made on the
+	// platform's own sandbox account, as without MOLLIE_CLIENT_ID. By
+	// default the stack switches Connect on (an OAuth app registered with
+	// the sandbox, an application fee of DevApplicationFeeCents) and, with
+	// Seed, connects every demo doctor (ConnectDoctors).
+	NoConnect bool
 }
 
 // Stack is a running development platform.
@@ -145,6 +151,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 
 	if s.Mollie, err = molliesandbox.Open(molliesandbox.Options{
 		PublicURL: s.MollieURL, StateFile: filepath.Join(dir, "mollie.json"), Logger: s.logger.With("component", "mollie-sandbox"),
+		Apps: []molliesandbox.App{{ID: devConnectClientID, Secret: devConnectClientSecret, RedirectURL: s.APIURL + platform.ConnectRedirectPath}},
 	}); err != nil {
 		return nil, err
 	}
@@ -178,6 +185,12 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		"VIDEO_TURN_SECRET":  turnSecret,
 		"METRICS_ADDR":       listeners["metrics"].Addr().String(),
 		"TRUSTED_PROXIES":    opts.TrustedProxies,
+	}
+	if !opts.NoConnect {
+		env["MOLLIE_CLIENT_ID"] = devConnectClientID
+		env["MOLLIE_CLIENT_SECRET"] = devConnectClientSecret
+		env["MOLLIE_AUTHORIZE_URL"] = s.MollieURL + "/oauth2/authorize"
+		env["MOLLIE_APPLICATION_FEE_CENTS"] = fmt.Sprint(DevApplicationFeeCents)
 	}
 	if opts.PaymentHold > 0 {
 		env["PAYMENT_HOLD"] = opts.PaymentHold.String()
@@ -219,6 +232,11 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 
 	s.serve(listeners["mail"], s.Mail.Handler())
 	s.serve(listeners["mollie"], s.Mollie.Handler())
+	if opts.Seed {
+		if _, err := s.ConnectDoctors(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.StartWorker(); err != nil {
 		return nil, err
 	}

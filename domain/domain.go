@@ -37,6 +37,10 @@ func (t ConsultationType) Valid() bool { return contains(ConsultationTypes(), t)
 // Appointment reports whether t is booked for a time slot (video, in person).
 func (t ConsultationType) Appointment() bool { return t == TypeVideo || t == TypeInPerson }
 
+// PaidOnline reports whether t is paid online in advance (through Mollie):
+// every type but in person, which is invoiced after the visit.
+func (t ConsultationType) PaidOnline() bool { return t.Valid() && t != TypeInPerson }
+
 // Status is the lifecycle status of a consultation, as the workflow holds it
 // (state query, ConsultationStatus search attribute) and projects it into
 // Postgres (consultations.status). The transitions are drawn in package

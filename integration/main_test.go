@@ -55,6 +55,12 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "seed:", err)
 		return 1
 	}
+	// Mollie Connect is on in the stack: every demo doctor gets a sandbox
+	// account of their own through the consent page.
+	if _, err := stack.ConnectDoctors(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "connect doctors:", err)
+		return 1
+	}
 	if err := waitIndexed(ctx, demodata.DoctorCount); err != nil {
 		fmt.Fprintln(os.Stderr, "search index:", err)
 		return 1

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -24,6 +25,7 @@ import (
 	"derma2go/live"
 	"derma2go/mail"
 	"derma2go/payments"
+	"derma2go/payouts"
 	"derma2go/search"
 	"derma2go/secure"
 	"derma2go/video"
@@ -39,6 +41,8 @@ type Platform struct {
 	Links    *secure.Links
 	Mail     mail.Sender
 	Payments *payments.Client
+	// Payouts picks the Mollie account of each payment (Mollie Connect).
+	Payouts  *payouts.Service
 	Temporal client.Client
 	// Search is the doctor and condition index; Indexer keeps it in step.
 	Search     search.Index
@@ -77,6 +81,14 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 	}
 	if p.Store, err = db.Open(ctx, cfg.DatabaseURL); err != nil {
 		return nil, err
+	}
+	p.Payouts = &payouts.Service{Store: p.Store, Fields: p.Fields, Platform: p.Payments, FeeCents: cfg.Connect.ApplicationFeeCents,
+		Logger: logger.With("component", "payouts")}
+	if cfg.Connect.Enabled() {
+		if p.Payouts.Connect, err = payments.NewConnect(ConnectConfig(cfg)); err != nil {
+			p.Store.Close()
+			return nil, fmt.Errorf("platform: mollie connect: %w", err)
+		}
 	}
 	p.Temporal, err = client.DialContext(ctx, client.Options{
 		HostPort:       cfg.TemporalAddress,
@@ -147,7 +159,7 @@ func (p *Platform) APIHandler() http.Handler {
 	return api.New(api.Deps{
 		SearchReady: searchReady,
 		Store:       p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Logger: p.Logger,
-		Payments: p.Payments, PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Search: p.Search, Conditions: p.Conditions,
+		Payments: p.Payments, Payouts: p.Payouts, PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		Engine: engine, Video: p.video,
@@ -205,4 +217,19 @@ func (p *Platform) ServeSearch(ctx context.Context) error {
 		}
 	}()
 	return nil
+}
+
+// ConnectRedirectPath is the web-client page Mollie sends a doctor back to
+// after the consent page (the OAuth redirect URL to register with Mollie:
+// PUBLIC_URL followed by this path).
+const ConnectRedirectPath = "/doctor/payouts/connected"
+
+// ConnectConfig is the Mollie Connect app of cfg: its credentials, the
+// redirect page, and test mode when the platform's API key is a test key.
+func ConnectConfig(cfg config.Config) payments.ConnectConfig {
+	return payments.ConnectConfig{
+		ClientID: cfg.Connect.ClientID, ClientSecret: cfg.Connect.ClientSecret,
+		RedirectURL: cfg.PublicURL + ConnectRedirectPath, AuthorizeURL: cfg.Connect.AuthorizeURL,
+		BaseURL: cfg.MollieBaseURL, Testmode: strings.HasPrefix(cfg.MollieAPIKey, "test_"),
+	}
 }

@@ -17,7 +17,7 @@ type Worker struct{ w sdkworker.Worker }
 // NewWorker builds the worker with every workflow and activity registered.
 func (p *Platform) NewWorker() (*Worker, error) {
 	acts := &activities.Activities{
-		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments,
+		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments, Payouts: p.Payouts,
 		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, MailFrom: p.Config.MailFrom, Logger: p.Logger,
 		Temporal: p.Temporal,
 		Waitlist: waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},

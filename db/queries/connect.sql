@@ -43,3 +43,8 @@ SELECT connection_id FROM payments WHERE id = $1;
 -- name: ConnectedDoctors :many
 -- The doctors among the given ones that have a connected Mollie account.
 SELECT DISTINCT doctor_id FROM mollie_connections WHERE doctor_id = ANY(sqlc.arg(doctor_ids)::uuid[]);
+
+-- name: DoctorsWithoutMollieConnection :many
+SELECT d.user_id, d.display_name FROM doctors d
+WHERE NOT EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id)
+ORDER BY d.user_id;

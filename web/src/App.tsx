@@ -54,6 +54,10 @@ const DoctorPatientsPage = lazy(() =>
 );
 const DoctorRecordPage = lazy(() => import("./pages/record").then((m) => ({ default: m.DoctorRecordPage })));
 const PortalRecordPage = lazy(() => import("./pages/record").then((m) => ({ default: m.PortalRecordPage })));
+const PayoutsPage = lazy(() => import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsPage })));
+const PayoutsConnectedPage = lazy(() =>
+  import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsConnectedPage })),
+);
 const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
 const ContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.ContactPage })));
 const AdminContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.AdminContactPage })));
@@ -234,6 +238,10 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <AvailabilityPage />;
     case "doctorFees":
       return <FeesPage />;
+    case "doctorPayouts":
+      return <PayoutsPage />;
+    case "doctorPayoutsConnected":
+      return <PayoutsConnectedPage />;
     case "doctorProfileEdit":
       return <ProfileEditPage />;
     case "doctorInvoices":

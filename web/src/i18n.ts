@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import * as contactText from "./i18n/contact";
+import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
 import * as recordText from "./i18n/record";
@@ -325,6 +326,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...portalText.nl,
     ...contactText.nl,
     ...walkInText.nl,
+    ...payoutsText.nl,
     ...recordText.nl,
   },
   en: {
@@ -334,6 +336,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...portalText.en,
     ...contactText.en,
     ...walkInText.en,
+    ...payoutsText.en,
     ...recordText.en,
   },
 };

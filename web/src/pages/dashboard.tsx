@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { countdown, formatCountdown, newBookings, todayOf } from "../portal";
 import { formatTime } from "../public";
 import { WalkInDesk } from "./dashboardWalkIn";
+import { PayoutBanner } from "./payoutBanner";
 import { RequireLogin, Show, When } from "./portalParts";
 import { Loading, useLoad } from "./publicParts";
 
@@ -30,6 +31,7 @@ const sections: [string, string][] = [
   ["/doctor", "dshOverview"],
   ["/doctor/availability", "dshAvailability"],
   ["/doctor/fees", "dshFees"],
+  ["/doctor/payouts", "payTitle"],
   ["/doctor/profile", "dshProfile"],
   ["/doctor/patients", "recPatients"],
   ["/doctor/invoices", "dshInvoices"],
@@ -83,6 +85,7 @@ function DoctorHome() {
   return (
     <section className="card">
       <h1>{t("doctorDashboard")}</h1>
+      <PayoutBanner />
       <WalkInDesk zone={zone} />
       <Show loaded={list} retry={retry}>
         {({ items }) => {
