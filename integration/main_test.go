@@ -57,10 +57,13 @@ func runMain(m *testing.M) int {
 	}
 	// Mollie Connect is on in the stack: every demo doctor gets a sandbox
 	// account of their own through the consent page.
-	if _, err := stack.ConnectDoctors(ctx); err != nil {
+	connectStarted := time.Now()
+	connected, err := stack.ConnectDoctors(ctx)
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "connect doctors:", err)
 		return 1
 	}
+	fmt.Fprintf(os.Stderr, "integration: %d doctors connected to sandbox Mollie accounts in %s\n", connected, time.Since(connectStarted).Round(time.Millisecond))
 	if err := waitIndexed(ctx, demodata.DoctorCount); err != nil {
 		fmt.Fprintln(os.Stderr, "search index:", err)
 		return 1

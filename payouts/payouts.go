@@ -116,7 +116,9 @@ func (s *Service) Start(ctx context.Context, doctorID uuid.UUID) (string, error)
 	return s.Connect.AuthorizeURL(state), nil
 }
 
-func (s *Service) stateHash(state string) []byte { return s.Fields.Lookup(db.FieldMollieOAuthState, state) }
+func (s *Service) stateHash(state string) []byte {
+	return s.Fields.Lookup(db.FieldMollieOAuthState, state)
+}
 
 // Complete finishes a connection with what Mollie sent back to the
 // doctor's browser: the state must be one this doctor started (used once,
