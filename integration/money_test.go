@@ -111,7 +111,7 @@ func TestRefundCreatedOnceWhenMollieForgetsTheKey(t *testing.T) {
 	ac.pay("paid")
 	ac.waitStatus("awaiting_intake")
 	paymentID := paymentOf(t, ac.id)
-	acts := &activities.Activities{Store: stack.Platform.Store, Fields: stack.Platform.Fields, Payments: stack.Platform.Payments,
+	acts := &activities.Activities{Store: stack.Platform.Store, Fields: stack.Platform.Fields, Payments: stack.Platform.Payments, Payouts: stack.Platform.Payouts,
 		Logger: testLogger()}
 	in := workflows.IssueRefundInput{ConsultationID: ac.id, PaymentID: paymentID, AmountCents: 500,
 		Description: "Derma2Go refund test", IdempotencyKey: workflows.ConsultationWorkflowID(ac.id) + "/refund/once-test"}
