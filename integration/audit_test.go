@@ -370,7 +370,8 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	// The case is email advice, which has no cancellation to quote (409).
 	quoteRefused := r.Path == "/v1/consultations/:id/cancellation" && res.Status == http.StatusConflict
 	// The case's patient has no waitlist offer: the read of one answers 404
-	// and names the patient all the same (TestWaitlistAudit reads a real one).
+	// and names the patient all the same (TestWaitlistOffersACancelledSlotInTurn
+	// reads real offers).
 	noOffer := r.Path == "/v1/me/waitlist/offers/:id" && res.Status == http.StatusNotFound
 	if !call.refused && res.Status >= 400 && r.Method == "GET" && r.Path != "/v1/consultations/:id/documents/:docId" && !quoteRefused && !noOffer {
 		t.Errorf("%s → %d, want a success: %s", label, res.Status, res.Body)
