@@ -65,6 +65,7 @@ integration: web chromium
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./integration/ | tee bench.out
+	MESSAGE_BENCH_ROUNDS=25 $(GO) test -run '^TestWebMessagesInBrowser$$' -count 1 -v ./integration/ | grep -E 'LATENCY|delivery|^(ok|FAIL|---)' | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./search/... | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./media/ | tee -a bench.out
 	$(GO) run ./video/cmd/sfubench -budget 150s | tee -a bench.out

@@ -69,6 +69,18 @@ const VideoWaitingRoomPage = lazy(() =>
   import("./pages/videoWaiting").then((m) => ({ default: m.VideoWaitingRoomPage })),
 );
 
+const MessagesPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.MessagesPage })));
+const ThreadPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.ThreadPage })));
+const MessageDoctorPage = lazy(() =>
+  import("./pages/messages").then((m) => ({ default: m.MessageDoctorPage })),
+);
+const DoctorMessagesPage = lazy(() =>
+  import("./pages/messages").then((m) => ({ default: m.DoctorMessagesPage })),
+);
+const DoctorThreadPage = lazy(() =>
+  import("./pages/messages").then((m) => ({ default: m.DoctorThreadPage })),
+);
+
 const langKey = "derma.lang";
 
 /** Each role's own start page and its name in the header. */
@@ -262,6 +274,16 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <ContactPage doctorId={query.get("doctor") ?? ""} />;
     case "adminContact":
       return <AdminContactPage />;
+    case "messages":
+      return <MessagesPage />;
+    case "messageThread":
+      return <ThreadPage key={id} id={id} />;
+    case "messageDoctor":
+      return <MessageDoctorPage key={params.doctorId} doctorId={params.doctorId ?? ""} />;
+    case "doctorMessages":
+      return <DoctorMessagesPage />;
+    case "doctorMessageThread":
+      return <DoctorThreadPage key={id} id={id} />;
     default:
       return <NotFoundPage />;
   }

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import * as contactText from "./i18n/contact";
+import * as messagesText from "./i18n/messages";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
@@ -328,6 +329,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...walkInText.nl,
     ...payoutsText.nl,
     ...recordText.nl,
+    ...messagesText.nl,
   },
   en: {
     ...en,
@@ -338,6 +340,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...walkInText.en,
     ...payoutsText.en,
     ...recordText.en,
+    ...messagesText.en,
   },
 };
 

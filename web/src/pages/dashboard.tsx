@@ -34,6 +34,7 @@ const sections: [string, string][] = [
   ["/doctor/payouts", "payTitle"],
   ["/doctor/profile", "dshProfile"],
   ["/doctor/patients", "recPatients"],
+  ["/doctor/messages", "msgTitle"],
   ["/doctor/invoices", "dshInvoices"],
   ["/doctor/reviews", "dshReviews"],
   ["/doctor/conditions", "dshConditions"],

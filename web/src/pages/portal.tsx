@@ -33,6 +33,7 @@ export function PortalNav({ current }: { current: string }) {
   const links: [string, string][] = [
     ["/consultations", "myConsultations"],
     ["/record", "recMyTitle"],
+    ["/messages", "msgTitle"],
     ["/account/favourites", "ptlFavourites"],
     ["/account/access-log", "ptlAccessLog"],
     ["/account", "ptlAccount"],
