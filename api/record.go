@@ -205,6 +205,8 @@ func (s *Server) getRecord(c *gin.Context) {
 func entryURL(e emr.Entry, doctor bool) string {
 	consultation := "/v1/consultations/" + e.ConsultationID.UUID.String()
 	switch {
+	case e.Kind == emr.KindThreadMessage && e.ThreadID != uuid.Nil && e.File:
+		return threadFileURL(e.ThreadID, e.ID)
 	case doctor && e.Kind == emr.KindPhoto:
 		return "/v1/doctor/consultations/" + e.ConsultationID.UUID.String() + "/photos/" + e.ID.String()
 	case doctor && e.Kind == emr.KindDocument && e.DocumentKind == emr.DocumentInvoice:
@@ -247,6 +249,7 @@ func (s *Server) recordFHIR(c *gin.Context) {
 		return entryURL(emr.Entry{Kind: emr.KindDocument, DocumentKind: documentKind(r, id), ID: id,
 			ConsultationID: uuid.NullUUID{UUID: consultation, Valid: true}}, doctor)
 	}}
+	opt.ThreadFileURL = threadFileURL
 	if doctor {
 		opt.PhotoURL = func(p emr.Photo) string {
 			return entryURL(emr.Entry{Kind: emr.KindPhoto, ID: p.ID, ConsultationID: uuid.NullUUID{UUID: p.ConsultationID, Valid: true}}, true)
@@ -259,6 +262,11 @@ func (s *Server) recordFHIR(c *gin.Context) {
 	}
 	c.Header("Content-Disposition", `attachment; filename="record-`+r.Patient.ID.String()+`.fhir.json"`)
 	c.Data(http.StatusOK, FHIRContentType, out)
+}
+
+// threadFileURL is the route both parties open a shared file with.
+func threadFileURL(threadID, messageID uuid.UUID) string {
+	return "/v1/threads/" + threadID.String() + "/messages/" + messageID.String() + "/file"
 }
 
 func documentKind(r *emr.Record, id uuid.UUID) string {

@@ -597,3 +597,93 @@ func (q *Queries) RecordPrescriptions(ctx context.Context, arg RecordPrescriptio
 	}
 	return items, nil
 }
+
+const recordThreadMessages = `-- name: RecordThreadMessages :many
+SELECT m.id, m.thread_id, m.seq, m.from_role, m.author_id, m.kind, m.text_enc, m.title_enc, m.link_url_enc, m.content_type, m.size_bytes, m.prescription_id, m.created_at, m.read_at FROM thread_messages m
+JOIN message_threads t ON t.id = m.thread_id
+WHERE t.patient_id = $1
+  AND ($2::uuid IS NULL OR t.doctor_id = $2)
+ORDER BY m.seq
+`
+
+type RecordThreadMessagesParams struct {
+	PatientID uuid.UUID
+	DoctorID  uuid.NullUUID
+}
+
+// Every message of those threads, in order.
+func (q *Queries) RecordThreadMessages(ctx context.Context, arg RecordThreadMessagesParams) ([]ThreadMessage, error) {
+	rows, err := q.db.Query(ctx, recordThreadMessages, arg.PatientID, arg.DoctorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ThreadMessage{}
+	for rows.Next() {
+		var i ThreadMessage
+		if err := rows.Scan(
+			&i.ID,
+			&i.ThreadID,
+			&i.Seq,
+			&i.FromRole,
+			&i.AuthorID,
+			&i.Kind,
+			&i.TextEnc,
+			&i.TitleEnc,
+			&i.LinkUrlEnc,
+			&i.ContentType,
+			&i.SizeBytes,
+			&i.PrescriptionID,
+			&i.CreatedAt,
+			&i.ReadAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const recordThreads = `-- name: RecordThreads :many
+SELECT id, patient_id, doctor_id, status, closed_at, created_at, last_message_at FROM message_threads
+WHERE patient_id = $1
+  AND ($2::uuid IS NULL OR doctor_id = $2)
+ORDER BY created_at, id
+`
+
+type RecordThreadsParams struct {
+	PatientID uuid.UUID
+	DoctorID  uuid.NullUUID
+}
+
+// The patient's message threads (messaging), with one doctor or all.
+func (q *Queries) RecordThreads(ctx context.Context, arg RecordThreadsParams) ([]MessageThread, error) {
+	rows, err := q.db.Query(ctx, recordThreads, arg.PatientID, arg.DoctorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MessageThread{}
+	for rows.Next() {
+		var i MessageThread
+		if err := rows.Scan(
+			&i.ID,
+			&i.PatientID,
+			&i.DoctorID,
+			&i.Status,
+			&i.ClosedAt,
+			&i.CreatedAt,
+			&i.LastMessageAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}

@@ -21,6 +21,7 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/messaging"
 	"derma2go/prescribing"
 	"derma2go/secure"
 )
@@ -53,6 +54,11 @@ type Record struct {
 	Notes         []Note
 	Diagnoses     []Diagnosis
 	Messages      []Message
+	// Threads are the secure message threads (package messaging) of the
+	// patient with the record's doctors; ThreadMessages their messages in
+	// order.
+	Threads        []messaging.Thread
+	ThreadMessages []messaging.Message
 	// GeneratedAt is when the record was read.
 	GeneratedAt time.Time
 }
@@ -270,6 +276,9 @@ func Load(ctx context.Context, q *db.Queries, f *secure.Fields, patientID, docto
 	if err := r.loadOwn(ctx, q, f, patientID, doctor); err != nil {
 		return nil, err
 	}
+	if err := r.loadThreads(ctx, q, f, patientID, doctor); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -412,6 +421,52 @@ func (r *Record) loadOwn(ctx context.Context, q *db.Queries, f *secure.Fields, p
 	return nil
 }
 
+// loadThreads reads the secure message threads with the record's doctors.
+func (r *Record) loadThreads(ctx context.Context, q *db.Queries, f *secure.Fields, patientID uuid.UUID, doctor uuid.NullUUID) error {
+	threads, err := q.RecordThreads(ctx, db.RecordThreadsParams{PatientID: patientID, DoctorID: doctor})
+	if err != nil {
+		return fmt.Errorf("emr: threads: %w", err)
+	}
+	for _, t := range threads {
+		if _, ok := r.Doctor(t.DoctorID); ok {
+			r.Threads = append(r.Threads, messaging.ThreadOf(t))
+		}
+	}
+	if len(r.Threads) == 0 {
+		return nil
+	}
+	in := make(map[uuid.UUID]bool, len(r.Threads))
+	for _, t := range r.Threads {
+		in[t.ID] = true
+	}
+	rows, err := q.RecordThreadMessages(ctx, db.RecordThreadMessagesParams{PatientID: patientID, DoctorID: doctor})
+	if err != nil {
+		return fmt.Errorf("emr: thread messages: %w", err)
+	}
+	store := messaging.Store{Fields: f}
+	for _, row := range rows {
+		if !in[row.ThreadID] {
+			continue
+		}
+		m, err := store.Decrypt(row)
+		if err != nil {
+			return fmt.Errorf("emr: %w", err)
+		}
+		r.ThreadMessages = append(r.ThreadMessages, m)
+	}
+	return nil
+}
+
+// Thread returns the record's thread with id.
+func (r *Record) Thread(id uuid.UUID) (messaging.Thread, bool) {
+	for _, t := range r.Threads {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return messaging.Thread{}, false
+}
+
 func parseAnswers(plain []byte) ([]Answer, error) {
 	var m map[string]any
 	if err := json.Unmarshal(plain, &m); err != nil {
@@ -452,7 +507,7 @@ func (r *Record) Doctor(id uuid.UUID) (Doctor, bool) {
 // Entries counts the record's entries of every kind.
 func (r *Record) Entries() int {
 	return len(r.Consultations) + len(r.Intakes) + len(r.Photos) + len(r.Advice) + len(r.Prescriptions) +
-		len(r.Documents) + len(r.Notes) + len(r.Diagnoses) + len(r.Messages)
+		len(r.Documents) + len(r.Notes) + len(r.Diagnoses) + len(r.Messages) + len(r.Threads) + len(r.ThreadMessages)
 }
 
 // Errors of a doctor's entry, for the API to answer 400 with.

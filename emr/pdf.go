@@ -8,15 +8,17 @@ import (
 
 // kindTitles are the printed names of the timeline's kinds (Dutch / English).
 var kindTitles = map[string]string{
-	KindConsultation: "Consult / Consultation",
-	KindIntake:       "Vragenlijst / Intake",
-	KindPhoto:        "Foto / Photo",
-	KindAdvice:       "Advies / Advice",
-	KindPrescription: "Recept / Prescription",
-	KindDocument:     "Document",
-	KindNote:         "Notitie / Note",
-	KindDiagnosis:    "Diagnose / Diagnosis",
-	KindMessage:      "Bericht / Message",
+	KindConsultation:  "Consult / Consultation",
+	KindIntake:        "Vragenlijst / Intake",
+	KindPhoto:         "Foto / Photo",
+	KindAdvice:        "Advies / Advice",
+	KindPrescription:  "Recept / Prescription",
+	KindDocument:      "Document",
+	KindNote:          "Notitie / Note",
+	KindDiagnosis:     "Diagnose / Diagnosis",
+	KindMessage:       "Bericht / Message",
+	KindThread:        "Berichtendraad / Message thread",
+	KindThreadMessage: "Beveiligd bericht / Secure message",
 }
 
 // PDF renders the record with its timeline. forDoctor prints the doctor's

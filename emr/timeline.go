@@ -19,6 +19,10 @@ const (
 	KindNote         = "note"
 	KindDiagnosis    = "diagnosis"
 	KindMessage      = "message"
+	// KindThread opens a secure message thread; KindThreadMessage is one of
+	// its messages.
+	KindThread        = "thread"
+	KindThreadMessage = "thread_message"
 )
 
 // Entry is one line of the record's timeline.
@@ -39,6 +43,9 @@ type Entry struct {
 	CodeSystem, Code string
 	// DocumentKind: invoice or credit_note for a document.
 	DocumentKind string
+	// ThreadID is a thread message's thread; File: the message shares a file.
+	ThreadID uuid.UUID
+	File     bool
 }
 
 // Detail is one labelled line of an entry.
@@ -47,7 +54,7 @@ type Detail struct {
 }
 
 var kindOrder = map[string]int{KindConsultation: 0, KindIntake: 1, KindPhoto: 2, KindMessage: 3, KindAdvice: 4,
-	KindDiagnosis: 5, KindNote: 6, KindPrescription: 7, KindDocument: 8}
+	KindDiagnosis: 5, KindNote: 6, KindPrescription: 7, KindDocument: 8, KindThread: 9, KindThreadMessage: 10}
 
 // Timeline is every entry of the record, oldest first.
 func (r *Record) Timeline() []Entry {
@@ -104,6 +111,25 @@ func (r *Record) Timeline() []Entry {
 	for _, d := range r.Documents {
 		out = append(out, Entry{At: d.IssuedAt, Kind: KindDocument, ID: d.ID, ConsultationID: some(d.ConsultationID),
 			DoctorID: doctorOf[d.ConsultationID], Title: d.Number, DocumentKind: d.Kind})
+	}
+	threadDoctor := make(map[uuid.UUID]uuid.UUID, len(r.Threads))
+	for _, t := range r.Threads {
+		threadDoctor[t.ID] = t.DoctorID
+		out = append(out, Entry{At: t.CreatedAt, Kind: KindThread, ID: t.ID, DoctorID: t.DoctorID, Title: t.Status})
+	}
+	for _, m := range r.ThreadMessages {
+		e := Entry{At: m.SentAt, Kind: KindThreadMessage, ID: m.ID, DoctorID: threadDoctor[m.ThreadID], Title: m.FromRole, Text: m.Text,
+			ThreadID: m.ThreadID, File: m.ContentType != ""}
+		if m.Title != "" {
+			e.Details = append(e.Details, Detail{"title", m.Title})
+		}
+		if m.LinkURL != "" {
+			e.Details = append(e.Details, Detail{"link", m.LinkURL})
+		}
+		if m.ContentType != "" {
+			e.Details = append(e.Details, Detail{"file", fmt.Sprintf("%s, %d bytes", m.ContentType, m.Size)})
+		}
+		out = append(out, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].At.Equal(out[j].At) {

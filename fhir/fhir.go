@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/emr"
+	"derma2go/messaging"
 )
 
 // Code systems and naming systems used in the Bundle.
@@ -264,11 +265,15 @@ type Communication struct {
 	Recipient    []Reference       `json:"recipient,omitempty"`
 	Sender       *Reference        `json:"sender,omitempty"`
 	Payload      []CommPayload     `json:"payload,omitempty"`
+	Received     string            `json:"received,omitempty"`
 }
 
-// CommPayload is the text of a Communication.
+// CommPayload is the content of a Communication: text, an attachment (a
+// shared file or link) or a reference (a prescription); one of them.
 type CommPayload struct {
-	ContentString string `json:"contentString"`
+	ContentString     string      `json:"contentString,omitempty"`
+	ContentAttachment *Attachment `json:"contentAttachment,omitempty"`
+	ContentReference  *Reference  `json:"contentReference,omitempty"`
 }
 
 // Options change what an export carries.
@@ -280,6 +285,8 @@ type Options struct {
 	// DocumentURL gives the link of an invoice, credit note or
 	// prescription PDF for the reader.
 	DocumentURL func(consultationID, documentID uuid.UUID) string
+	// ThreadFileURL gives the link of a file shared in a message thread.
+	ThreadFileURL func(threadID, messageID uuid.UUID) string
 }
 
 // Export maps the record onto a Bundle.
@@ -447,9 +454,69 @@ func Export(r *emr.Record, opt Options) Bundle {
 			Payload: []CommPayload{{ContentString: m.Text}}}
 		b.add(m.ID, c)
 	}
+	b.addThreads(r, opt, patient)
 	n := len(b.Entry)
 	b.Total = &n
 	return b
+}
+
+// addThreads maps each secure message thread onto a header Communication
+// (in-progress while open, completed once closed) and each of its messages
+// onto a Communication that is partOf the header: text as contentString, a
+// shared file or link as contentAttachment, a shared prescription as
+// contentReference to its MedicationRequest.
+func (b *Bundle) addThreads(r *emr.Record, opt Options, patient Reference) {
+	rx := make(map[uuid.UUID]bool, len(r.Prescriptions))
+	for _, p := range r.Prescriptions {
+		rx[p.ID] = true
+	}
+	thread := Coding{System: SystemDerma2Go + ":communication", Code: "thread"}
+	for _, t := range r.Threads {
+		status := "in-progress"
+		if t.Status == messaging.StatusClosed {
+			status = "completed"
+		}
+		doc := practitioner(r, t.DoctorID)
+		b.add(t.ID, Communication{ResourceType: "Communication", ID: t.ID.String(), Status: status,
+			Category: []CodeableConcept{{Coding: []Coding{thread}, Text: "Berichten / Messages"}}, Subject: patient,
+			Sent: instant(t.CreatedAt), Recipient: []Reference{patient, doc}})
+	}
+	for _, m := range r.ThreadMessages {
+		t, ok := r.Thread(m.ThreadID)
+		if !ok {
+			continue
+		}
+		doc := practitioner(r, t.DoctorID)
+		from, to := patient, doc
+		if m.FromRole == messaging.RoleDoctor {
+			from, to = doc, patient
+		}
+		c := Communication{ResourceType: "Communication", ID: m.ID.String(), PartOf: []Reference{ref(t.ID)}, Status: "completed",
+			Category: []CodeableConcept{{Coding: []Coding{{System: SystemDerma2Go + ":communication", Code: "message"}}, Text: m.Kind}},
+			Subject:  patient, Sent: instant(m.SentAt), Recipient: []Reference{to}, Sender: &from}
+		if m.ReadAt != nil {
+			c.Received = instant(*m.ReadAt)
+		}
+		if m.Text != "" {
+			c.Payload = append(c.Payload, CommPayload{ContentString: m.Text})
+		}
+		switch m.Kind {
+		case messaging.KindFile:
+			a := &Attachment{ContentType: m.ContentType, Size: m.Size, Title: m.Title, Creation: instant(m.SentAt)}
+			if opt.ThreadFileURL != nil {
+				a.URL = opt.ThreadFileURL(t.ID, m.ID)
+			}
+			c.Payload = append(c.Payload, CommPayload{ContentAttachment: a})
+		case messaging.KindLink:
+			c.Payload = append(c.Payload, CommPayload{ContentAttachment: &Attachment{URL: m.LinkURL, Title: m.Title}})
+		case messaging.KindPrescription:
+			if rx[m.PrescriptionID] {
+				p := ref(m.PrescriptionID)
+				c.Payload = append(c.Payload, CommPayload{ContentReference: &p})
+			}
+		}
+		b.add(m.ID, c)
+	}
 }
 
 // JSON encodes the Bundle as application/fhir+json.

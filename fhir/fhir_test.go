@@ -11,6 +11,7 @@ import (
 	"derma2go/emr"
 	"derma2go/fhir"
 	"derma2go/fhir/fhirtest"
+	"derma2go/messaging"
 	"derma2go/prescribing"
 )
 
@@ -19,6 +20,7 @@ func fullRecord() *emr.Record {
 	at := time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)
 	patient, doctor, c1, c2 := uuid.New(), uuid.New(), uuid.New(), uuid.New()
 	start, end := at.Add(24*time.Hour), at.Add(24*time.Hour+15*time.Minute)
+	thread, rx := uuid.New(), uuid.New()
 	birth := time.Date(1984, 2, 29, 0, 0, 0, 0, time.UTC)
 	return &emr.Record{
 		GeneratedAt: at.Add(48 * time.Hour),
@@ -35,7 +37,7 @@ func fullRecord() *emr.Record {
 		}}},
 		Photos: []emr.Photo{{ID: uuid.New(), ConsultationID: c1, ContentType: "image/jpeg", SizeBytes: 1234, Width: 40, Height: 30, CreatedAt: at}},
 		Advice: []emr.Advice{{ID: uuid.New(), ConsultationID: c1, DoctorID: doctor, Text: "Vet de huid in.", PublishedAt: at}},
-		Prescriptions: []emr.Prescription{{ID: uuid.New(), ConsultationID: c2, DoctorID: doctor, CreatedAt: end,
+		Prescriptions: []emr.Prescription{{ID: rx, ConsultationID: c2, DoctorID: doctor, CreatedAt: end,
 			Rx: prescribing.Rx{Medication: "Hydrocortison crème", Strength: "1%", Dosage: "2x daags", DurationDays: 14, Instructions: "Dun aanbrengen"}}},
 		Documents: []emr.Document{
 			{ID: uuid.New(), ConsultationID: c1, Kind: emr.DocumentInvoice, Number: "D2G-000001", AmountCents: 4500, Currency: "EUR", IssuedAt: at},
@@ -47,6 +49,13 @@ func fullRecord() *emr.Record {
 			{ID: uuid.New(), DoctorID: doctor, Text: "Eczeem", CodeSystem: emr.CodeSNOMED, Code: "43116000", CreatedAt: end},
 			{ID: uuid.New(), DoctorID: doctor, Text: "Droge huid", CreatedAt: end},
 		},
+		Threads: []messaging.Thread{{ID: thread, PatientID: patient, DoctorID: doctor, Status: messaging.StatusClosed, CreatedAt: end, ClosedAt: &end}},
+		ThreadMessages: []messaging.Message{
+			{ID: uuid.New(), ThreadID: thread, Seq: 1, FromRole: "patient", Kind: messaging.KindText, Text: "Mag ik de crème vaker gebruiken?", SentAt: end, ReadAt: &end},
+			{ID: uuid.New(), ThreadID: thread, Seq: 2, FromRole: "doctor", Kind: messaging.KindFile, Text: "Uitslag", Title: "uitslag.pdf", ContentType: "application/pdf", Size: 2048, SentAt: end},
+			{ID: uuid.New(), ThreadID: thread, Seq: 3, FromRole: "doctor", Kind: messaging.KindLink, Title: "Thuisarts", LinkURL: "https://www.thuisarts.nl/eczeem", SentAt: end},
+			{ID: uuid.New(), ThreadID: thread, Seq: 4, FromRole: "doctor", Kind: messaging.KindPrescription, Text: "Uw recept", PrescriptionID: rx, SentAt: end},
+		},
 		Messages: []emr.Message{
 			{ID: uuid.New(), ConsultationID: c2, FromRole: "patient", Text: "Ik ben er", CreatedAt: start},
 			{ID: uuid.New(), ConsultationID: c2, FromRole: "doctor", Text: "Welkom", CreatedAt: start},
@@ -57,8 +66,9 @@ func fullRecord() *emr.Record {
 func export(t *testing.T, r *emr.Record) []byte {
 	t.Helper()
 	out, err := fhir.Export(r, fhir.Options{
-		PhotoURL:    func(p emr.Photo) string { return "/v1/photos/" + p.ID.String() },
-		DocumentURL: func(c, d uuid.UUID) string { return "/v1/consultations/" + c.String() + "/documents/" + d.String() },
+		PhotoURL:      func(p emr.Photo) string { return "/v1/photos/" + p.ID.String() },
+		ThreadFileURL: func(t, m uuid.UUID) string { return "/v1/threads/" + t.String() + "/messages/" + m.String() + "/file" },
+		DocumentURL:   func(c, d uuid.UUID) string { return "/v1/consultations/" + c.String() + "/documents/" + d.String() },
 	}).JSON()
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +99,7 @@ func TestExportOfEveryKindOfEntryIsValidR4(t *testing.T) {
 		count[e.Resource["resourceType"].(string)]++
 	}
 	want := map[string]int{"Patient": 1, "Practitioner": 1, "Encounter": 2, "QuestionnaireResponse": 1, "Condition": 3,
-		"DocumentReference": 4, "MedicationRequest": 1, "Communication": 3}
+		"DocumentReference": 4, "MedicationRequest": 1, "Communication": 8}
 	for typ, n := range want {
 		if count[typ] != n {
 			t.Errorf("%s: %d resources, want %d (%v)", typ, count[typ], n, count)
@@ -99,7 +109,8 @@ func TestExportOfEveryKindOfEntryIsValidR4(t *testing.T) {
 		t.Errorf("total %d for %d entries (record %d)", b.Total, len(b.Entry), r.Entries())
 	}
 	for _, s := range []string{`"code":"L40.0"`, fhir.SystemICD10, fhir.SystemSNOMED, `"valueInteger":42`, `"valueDecimal":71.5`,
-		`"valueBoolean":true`, `"intent":"order"`, fhir.SystemBIG} {
+		`"valueBoolean":true`, `"intent":"order"`, fhir.SystemBIG, `"partOf":[{"reference":"urn:uuid:`, `"contentAttachment":{"contentType":"application/pdf"`,
+		`"contentReference":{"reference":"urn:uuid:`, `"received":"`} {
 		if !strings.Contains(string(doc), s) {
 			t.Errorf("bundle lacks %s", s)
 		}

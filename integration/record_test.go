@@ -31,7 +31,7 @@ type recordCase struct {
 	doctorAID, doctorBID      string
 	email, password           string
 	adviceID, videoID         string
-	noteID                    string
+	noteID, threadID          string
 	diagnosisIDs              []string
 }
 
@@ -108,6 +108,19 @@ func newRecordCase(t *testing.T) *recordCase {
 	}).expect(t, http.StatusCreated)
 	rc.doctorB.do("POST", "/v1/doctor/consultations/"+rc.videoID+"/end", nil).expect(t, http.StatusOK)
 	waitConsultation(t, rc.patient, rc.videoID, "completed")
+
+	// A secure message thread with B (messaging): the patient asks, the
+	// doctor answers.
+	var thread struct {
+		ID string `json:"id"`
+	}
+	rc.patient.do("POST", "/v1/me/threads", map[string]any{"doctor_id": rc.doctorBID}).decode(t, &thread)
+	if thread.ID == "" {
+		t.Fatal("no thread opened with doctor B")
+	}
+	rc.threadID = thread.ID
+	rc.patient.do("POST", "/v1/threads/"+thread.ID+"/messages", map[string]any{"text": "Mag ik de crème vaker smeren?"}).expect(t, http.StatusCreated)
+	rc.doctorB.do("POST", "/v1/threads/"+thread.ID+"/messages", map[string]any{"text": "Nee, twee keer per dag is genoeg."}).expect(t, http.StatusCreated)
 
 	// B's own entries.
 	base := "/v1/doctor/patients/" + rc.patientID
@@ -239,7 +252,7 @@ func TestDoctorRecordHoldsOnlyTheirOwnPartAndExportsValidFHIR(t *testing.T) {
 	var b recordView
 	rc.doctorB.do("GET", base+"/record", nil).expect(t, http.StatusOK).decode(t, &b)
 	checkCounts(t, "B's record", b.kinds(), map[string]int{"consultation": 1, "intake": 1, "message": 2, "prescription": 1,
-		"note": 1, "diagnosis": 3, "document": 1, "advice": 0, "photo": 0})
+		"note": 1, "diagnosis": 3, "document": 1, "advice": 0, "photo": 0, "thread": 1, "thread_message": 2})
 	if cs := b.consultations(); cs[rc.adviceID] || !cs[rc.videoID] {
 		t.Errorf("B's record reaches consultations %v, want only %s", cs, rc.videoID)
 	}
@@ -260,7 +273,7 @@ func TestDoctorRecordHoldsOnlyTheirOwnPartAndExportsValidFHIR(t *testing.T) {
 	}
 	counts, doc := bundleOf(t, rc.doctorB, base+"/record/fhir")
 	checkCounts(t, "B's bundle", counts, map[string]int{"Patient": 1, "Practitioner": 1, "Encounter": 1, "QuestionnaireResponse": 1,
-		"Condition": 3, "MedicationRequest": 1, "Communication": 2, "DocumentReference": 2})
+		"Condition": 3, "MedicationRequest": 1, "Communication": 5, "DocumentReference": 2})
 	if bytes.Contains(doc, []byte(rc.adviceID)) || !bytes.Contains(doc, []byte("http://hl7.org/fhir/sid/icd-10")) {
 		t.Errorf("B's bundle names A's consultation or lacks ICD-10")
 	}
@@ -273,7 +286,7 @@ func TestDoctorRecordHoldsOnlyTheirOwnPartAndExportsValidFHIR(t *testing.T) {
 	var a recordView
 	rc.doctorA.do("GET", base+"/record", nil).expect(t, http.StatusOK).decode(t, &a)
 	checkCounts(t, "A's record", a.kinds(), map[string]int{"consultation": 1, "intake": 1, "photo": 1, "advice": 1, "document": 1,
-		"note": 0, "diagnosis": 0, "prescription": 0, "message": 0})
+		"note": 0, "diagnosis": 0, "prescription": 0, "message": 0, "thread": 0, "thread_message": 0})
 	if cs := a.consultations(); cs[rc.videoID] {
 		t.Errorf("A's record reaches B's consultation")
 	}
@@ -295,7 +308,7 @@ func TestPatientRecordAcrossDoctors(t *testing.T) {
 	var v recordView
 	rc.patient.do("GET", "/v1/me/record", nil).expect(t, http.StatusOK).decode(t, &v)
 	checkCounts(t, "patient's record", v.kinds(), map[string]int{"consultation": 2, "intake": 2, "photo": 1, "advice": 1,
-		"prescription": 1, "document": 2, "message": 2, "note": 1, "diagnosis": 3})
+		"prescription": 1, "document": 2, "message": 2, "note": 1, "diagnosis": 3, "thread": 1, "thread_message": 2})
 	if len(v.Doctors) != 2 {
 		t.Errorf("doctors %+v", v.Doctors)
 	}
@@ -312,7 +325,7 @@ func TestPatientRecordAcrossDoctors(t *testing.T) {
 	}
 	counts, _ := bundleOf(t, rc.patient, "/v1/me/record/fhir")
 	checkCounts(t, "patient's bundle", counts, map[string]int{"Patient": 1, "Practitioner": 2, "Encounter": 2, "QuestionnaireResponse": 2,
-		"Condition": 3, "MedicationRequest": 1, "Communication": 3, "DocumentReference": 4})
+		"Condition": 3, "MedicationRequest": 1, "Communication": 6, "DocumentReference": 4})
 	pdf := rc.patient.do("GET", "/v1/me/record/pdf", nil).expect(t, http.StatusOK)
 	if !pdfHas(pdf.Body, "Medisch dossier") || !pdfHas(pdf.Body, "psoriasis") || !pdfHas(pdf.Body, "Hydrocortison") {
 		t.Errorf("the patient's PDF lacks the advice or the prescription")

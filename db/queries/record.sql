@@ -108,3 +108,18 @@ WHERE c.doctor_id = @doctor_id AND c.patient_id IS NOT NULL
 GROUP BY c.patient_id
 ORDER BY last_at DESC
 LIMIT 500;
+
+-- name: RecordThreads :many
+-- The patient's message threads (messaging), with one doctor or all.
+SELECT * FROM message_threads
+WHERE patient_id = @patient_id
+  AND (sqlc.narg(doctor_id)::uuid IS NULL OR doctor_id = sqlc.narg(doctor_id))
+ORDER BY created_at, id;
+
+-- name: RecordThreadMessages :many
+-- Every message of those threads, in order.
+SELECT m.* FROM thread_messages m
+JOIN message_threads t ON t.id = m.thread_id
+WHERE t.patient_id = @patient_id
+  AND (sqlc.narg(doctor_id)::uuid IS NULL OR t.doctor_id = sqlc.narg(doctor_id))
+ORDER BY m.seq;

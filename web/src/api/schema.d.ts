@@ -6136,7 +6136,7 @@ export interface components {
         };
         RecordEntry: {
             /** @enum {string} */
-            kind: "consultation" | "intake" | "photo" | "advice" | "prescription" | "document" | "note" | "diagnosis" | "message";
+            kind: "consultation" | "intake" | "photo" | "advice" | "prescription" | "document" | "note" | "diagnosis" | "message" | "thread" | "thread_message";
             /** Format: uuid */
             id: string;
             /** Format: date-time */

@@ -16,6 +16,7 @@ import {
   ScrollRegion,
   Show,
   useAction,
+  useKept,
 } from "./portalParts";
 import { useLoad } from "./publicParts";
 
@@ -86,11 +87,13 @@ function DoctorRecord({ id }: { id: string }) {
       api.GET("/v1/doctor/patients/{patientId}/record", { params: { path: { patientId: id } }, signal }),
     [id],
   );
+  // The forms stay mounted while the record reloads after an entry.
+  const shown = useKept(rec);
   const base = `/v1/doctor/patients/${encodeURIComponent(id)}`;
   return (
     <section className="card">
       <h1>{t("recTitle")}</h1>
-      <Show loaded={rec} retry={retry}>
+      <Show loaded={shown} retry={retry}>
         {(r) => (
           <>
             <RecordHeader r={r} pdf={`${base}/record/pdf`} fhir={`${base}/record/fhir`} />
@@ -272,6 +275,7 @@ function entryTitle(t: (k: string) => string, e: Entry, doctors: MedRecord["doct
     case "document":
       return `${t(`recDoc_${e.document_kind ?? ""}`)} ${e.title ?? ""}`;
     case "message":
+    case "thread_message":
       return `${kind} ${t(`recFrom_${e.title ?? ""}`)}`;
     case "prescription":
       return `${kind}: ${e.title ?? ""}`;
