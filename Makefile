@@ -7,7 +7,7 @@ BIN   := bin/derma
 SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v -x -F $(foreach p,$(SLOW_PKGS),-e $(p)))
 
-.PHONY: run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium
+.PHONY: topology run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium
 
 run: deps build
 	./$(BIN) dev
@@ -69,6 +69,14 @@ bench: deps
 	$(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./search/... | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./media/ | tee -a bench.out
 	$(GO) run ./video/cmd/sfubench -budget 150s | tee -a bench.out
+
+# The production topology on one machine: derma infra plus N APIs and M
+# workers from environment variables (scripts/topology.sh; SMOKE=1 checks it
+# and exits).
+N ?= 2
+M ?= 2
+topology: deps build
+	scripts/topology.sh $(N) $(M)
 
 # The SFU benchmark alone (also the last part of bench): ramps 1:1 sessions
 # against the SFU in its own process, at most 150 s after the build.

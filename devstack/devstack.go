@@ -64,6 +64,11 @@ type Options struct {
 	// the sandbox, an application fee of DevApplicationFeeCents) and, with
 	// Seed, connects every demo doctor (ConnectDoctors).
 	NoConnect bool
+	// InfraOnly starts only the infrastructure — PostgreSQL (migrated and,
+	// with Seed, seeded), Temporal with its UI, the mail sink and the Mollie
+	// sandbox — and neither the API nor the worker: separate `derma api`
+	// and `derma worker` processes run against it with ProcessEnv.
+	InfraOnly bool
 }
 
 // Stack is a running development platform.
@@ -79,6 +84,9 @@ type Stack struct {
 	APIURL, MailURL, MollieURL, MetricsURL string
 	// Logins are the demo logins, when Options.Seed was set.
 	Logins []demodata.Login
+	// ProcessEnv is the configuration the stack's own API and worker run
+	// with, as environment variables.
+	ProcessEnv map[string]string
 
 	logger  *slog.Logger
 	servers []*http.Server
@@ -201,6 +209,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if s.Config, err = config.Parse(func(k string) (string, bool) { v, ok := env[k]; return v, ok }); err != nil {
 		return nil, fmt.Errorf("devstack: %w", err)
 	}
+	s.ProcessEnv = env
 	if s.Platform, err = platform.Open(ctx, s.Config, s.logger); err != nil {
 		return nil, err
 	}
@@ -212,6 +221,18 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		if s.Logins, err = demodata.Seed(ctx, s.Platform.Store, s.Platform.Fields); err != nil {
 			return nil, err
 		}
+	}
+	if opts.InfraOnly {
+		s.serve(listeners["mail"], s.Mail.Handler())
+		s.serve(listeners["mollie"], s.Mollie.Handler())
+		if opts.Seed {
+			if _, err := s.ConnectDoctors(ctx); err != nil {
+				return nil, err
+			}
+		}
+		_ = listeners["api"].Close()
+		_ = listeners["metrics"].Close()
+		return s, nil
 	}
 	if err := s.Platform.OpenSearch(ctx); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 // Command derma is Derma2Go's one binary.
 //
 //	derma dev       run the whole platform on this machine, nothing configured
+//	derma infra     run only the dev stack's infrastructure, for separate api and worker processes
 //	derma api       run the REST API (production; configuration from the environment)
 //	derma worker    run the Temporal worker (production)
 //	derma migrate   apply database migrations (MIGRATE_DATABASE_URL, else DATABASE_URL)
@@ -38,6 +39,9 @@ Usage: derma <command>
 Commands:
   dev       run everything locally: PostgreSQL, Temporal + Web UI, mail sink,
             Mollie sandbox, API and worker, with demo data (data in .derma/)
+  infra     run only the infrastructure of dev (PostgreSQL, Temporal + Web UI,
+            mail sink, Mollie sandbox; migrated, seeded) and write the
+            environment for derma api / derma worker to .derma/infra.env
   api       run the REST API; configuration from environment variables
   worker    run the Temporal worker; configuration from environment variables
   migrate   apply pending database migrations as the owner role (MIGRATE_DATABASE_URL, else DATABASE_URL)
@@ -69,6 +73,16 @@ under /var/lib/derma2go when the postgres user cannot reach .derma/, see
 
 Environment: LOG_LEVEL (default warn; one line per API request is always
 written).
+`,
+	"infra": `Usage: derma infra
+
+Runs only the infrastructure of derma dev — a private PostgreSQL cluster
+(migrated, with the demo data), the Temporal server and Web UI, the SMTP
+sink and the Mollie sandbox — and writes the environment that separate
+derma api and derma worker processes need to .derma/infra.env (KEY=value
+lines; each process adds its own LISTEN_ADDR, METRICS_ADDR, SEARCH_DIR and
+VIDEO_* ports). scripts/topology.sh (make topology) starts N APIs and M
+workers against it, as in production. Stops on Ctrl-C.
 `,
 	"api": `Usage: derma api
 
@@ -146,6 +160,8 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	switch args[0] {
 	case "dev":
 		return devstack.RunDev(ctx, devstack.DevOptions{Dir: ".derma", Out: out})
+	case "infra":
+		return devstack.RunInfra(ctx, devstack.DevOptions{Dir: ".derma", Out: out})
 	case "api":
 		return runAPI(ctx)
 	case "worker":
