@@ -3,8 +3,10 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/derma
 # Packages that link the Temporal server run without -race (slow to build and
-# run under the race detector on 2 cores); every other package runs with it.
-SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver
+# run under the race detector on 2 cores), and so does fhir, whose tests
+# validate against the 3 MB FHIR R4 schema (minutes under -race, seconds
+# without); every other package runs with it.
+SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver derma2go/fhir
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v -x -F $(foreach p,$(SLOW_PKGS),-e $(p)))
 
 .PHONY: topology run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium

@@ -177,9 +177,9 @@ func TestCleanerWaitsForASlotThenGivesUp(t *testing.T) {
 	c := NewCleaner(1)
 	photo := phonePhotoSmall(t)
 	c.slots <- struct{}{} // another decode holds the only slot
+	start := time.Now() // before the deadline is set: a pause between them must not shorten the wait measured
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	if _, err := c.Clean(ctx, photo); !errors.Is(err, ErrBusy) {
 		t.Fatalf("err = %v, want ErrBusy", err)
 	}
