@@ -81,3 +81,20 @@ func EncryptBirthDate(f *secure.Fields, field string, d time.Time) ([]byte, erro
 	}
 	return enc, nil
 }
+
+// PatientName is how a doctor sees the patient of a consultation named: the
+// account holder's name, or the name a guest gave at intake; a guest who has
+// not given one yet is known by the email address.
+func PatientName(ctx context.Context, q *db.Queries, f *secure.Fields, c db.Consultation) (string, error) {
+	if !c.PatientID.Valid && len(c.GuestNameEnc) > 0 {
+		name, err := f.DecryptString(db.FieldGuestName, c.GuestNameEnc)
+		if err != nil {
+			return "", fmt.Errorf("accounts: guest name of %s: %w", c.ID, err)
+		}
+		if name = strings.TrimSpace(name); name != "" {
+			return name, nil
+		}
+	}
+	contact, err := PatientContact(ctx, q, f, c)
+	return contact.Name, err
+}

@@ -58,13 +58,13 @@ func (s *Server) doctorConsultations(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		patient, err := accounts.PatientContact(c, s.Store.Queries, s.Fields, r)
+		name, err := accounts.PatientName(c, s.Store.Queries, s.Fields, r)
 		if err != nil {
 			fail(c, err)
 			return
 		}
 		auditListed(c, r.PatientID, r.ID.String())
-		items = append(items, DoctorConsultationView{ConsultationView: v, PatientName: patient.Name, Guest: !r.PatientID.Valid})
+		items = append(items, DoctorConsultationView{ConsultationView: v, PatientName: name, Guest: !r.PatientID.Valid})
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
 }
@@ -77,12 +77,12 @@ func (s *Server) doctorConsultation(c *gin.Context) {
 		return
 	}
 	v.WalkIn = s.consultationWalkIn(c, row)
-	patient, err := accounts.PatientContact(c, s.Store.Queries, s.Fields, row)
+	name, err := accounts.PatientName(c, s.Store.Queries, s.Fields, row)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	out := DoctorConsultationView{ConsultationView: v, PatientName: patient.Name, Guest: !row.PatientID.Valid, PhotoIDs: []uuid.UUID{}}
+	out := DoctorConsultationView{ConsultationView: v, PatientName: name, Guest: !row.PatientID.Valid, PhotoIDs: []uuid.UUID{}}
 	if in, err := s.Store.GetIntake(c, row.ID); err == nil {
 		answers, err := s.Fields.Decrypt(db.FieldIntake, in.AnswersEnc)
 		if err != nil {

@@ -193,11 +193,11 @@ func (s *Server) waitingList(ctx context.Context, doctorID uuid.UUID) ([]Waiting
 		if err != nil {
 			return nil, nil, err
 		}
-		patient, err := accounts.PatientContact(ctx, s.Store.Queries, s.Fields, r.Consultation)
+		name, err := accounts.PatientName(ctx, s.Store.Queries, s.Fields, r.Consultation)
 		if err != nil {
 			return nil, nil, err
 		}
-		it := WaitingRoomItem{ConsultationView: v, PatientName: patient.Name, Guest: !r.Consultation.PatientID.Valid,
+		it := WaitingRoomItem{ConsultationView: v, PatientName: name, Guest: !r.Consultation.PatientID.Valid,
 			DelayMinutes:      live.DelayMinutes(r.Consultation.Slot, r.Consultation.ExpectedStart),
 			PatientConnection: live.ConnectionUnknown, PatientSeenAt: utc(r.PatientSeenAt)}
 		if live.Online(r.PatientSeenAt, s.Now()) {

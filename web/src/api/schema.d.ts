@@ -6576,6 +6576,7 @@ export interface components {
             measured_sessions: number;
         };
         DoctorConsultation: components["schemas"]["Consultation"] & {
+            /** @description The account holder's name, or the name a guest gave at intake (their email address until then). */
             patient_name: string;
             guest: boolean;
             intake?: Record<string, never>;
