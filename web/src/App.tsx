@@ -125,6 +125,10 @@ export function App() {
       setLangState(l);
     }
   }, []);
+  // A logged-in user's saved language applies where this browser has no choice of its own.
+  useEffect(() => {
+    if (user) adopt(user.language);
+  }, [user, adopt]);
   const i18n = useMemo(
     () => ({ lang, setLang, adopt, t: (k: string) => translate(lang, k) }),
     [lang, setLang, adopt],
