@@ -193,8 +193,13 @@ func (a *Activities) renderEmail(ctx context.Context, c db.Consultation, in work
 		}
 		switch in.Template {
 		case workflows.TemplateAppointmentInvitation:
+			questionnaire, err := a.questionnaireLink(ctx, c, links, access)
+			if err != nil {
+				return mail.Message{}, err
+			}
 			data = mail.AppointmentInvitationData{PatientName: patient.Name, DoctorName: doctorRow.DisplayName, Start: start,
-				ConsultationType: string(appt.Type), IntakeURL: links.Intake(id, access), WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
+				ConsultationType: string(appt.Type), IntakeURL: links.Intake(id, access), QuestionnaireURL: questionnaire,
+				WaitingRoomURL: waiting, Address: addressIf(appt.Type, doctorRow)}
 			if err := calendar(false, c.CreatedAt); err != nil {
 				return mail.Message{}, err
 			}

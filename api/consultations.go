@@ -419,33 +419,8 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 		fail(c, errConflict("Photos are part of the email-advice form."))
 		return
 	}
-	data, err := readPhoto(c)
+	photo, err := s.cleanPhoto(c)
 	if err != nil {
-		fail(c, err)
-		return
-	}
-	decodeCtx, cancel := context.WithTimeout(c.Request.Context(), photoDecodeWait)
-	photo, err := s.photos.Clean(decodeCtx, data)
-	cancel()
-	switch {
-	case errors.Is(err, media.ErrTooLarge):
-		fail(c, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB."))
-		return
-	case errors.Is(err, media.ErrUnsupported):
-		fail(c, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported photo type", "Send a JPEG or PNG photo."))
-		return
-	case errors.Is(err, media.ErrCorrupt):
-		fail(c, errValidation(FieldProblem{Field: "photo", Reason: "cannot be read as an image"}))
-		return
-	case errors.Is(err, media.ErrTooBig):
-		fail(c, errValidation(FieldProblem{Field: "photo", Reason: fmt.Sprintf(
-			"has too many pixels to process (at most %d megapixels and %d MiB decoded); send a smaller photo",
-			media.MaxPixels/1_000_000, media.MaxDecodedBytes>>20)}))
-		return
-	case errors.Is(err, media.ErrBusy):
-		fail(c, errUnavailable("Too many photos are being processed right now; send it again in a moment."))
-		return
-	case err != nil:
 		fail(c, err)
 		return
 	}
@@ -455,6 +430,33 @@ func (s *Server) uploadPhoto(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, gin.H{"id": id, "content_type": photo.ContentType, "width": photo.Width, "height": photo.Height})
+}
+
+// cleanPhoto reads the uploaded photo and cleans it (media.Cleaner): each
+// way it can fail is a 4xx problem (503 while the decoders are busy).
+func (s *Server) cleanPhoto(c *gin.Context) (media.Photo, error) {
+	data, err := readPhoto(c)
+	if err != nil {
+		return media.Photo{}, err
+	}
+	decodeCtx, cancel := context.WithTimeout(c.Request.Context(), photoDecodeWait)
+	photo, err := s.photos.Clean(decodeCtx, data)
+	cancel()
+	switch {
+	case errors.Is(err, media.ErrTooLarge):
+		return photo, newProblem(http.StatusRequestEntityTooLarge, "too-large", "Photo too large", "A photo may be at most 10 MB.")
+	case errors.Is(err, media.ErrUnsupported):
+		return photo, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported photo type", "Send a JPEG or PNG photo.")
+	case errors.Is(err, media.ErrCorrupt):
+		return photo, errValidation(FieldProblem{Field: "photo", Reason: "cannot be read as an image"})
+	case errors.Is(err, media.ErrTooBig):
+		return photo, errValidation(FieldProblem{Field: "photo", Reason: fmt.Sprintf(
+			"has too many pixels to process (at most %d megapixels and %d MiB decoded); send a smaller photo",
+			media.MaxPixels/1_000_000, media.MaxDecodedBytes>>20)})
+	case errors.Is(err, media.ErrBusy):
+		return photo, errUnavailable("Too many photos are being processed right now; send it again in a moment.")
+	}
+	return photo, err
 }
 
 func readPhoto(c *gin.Context) ([]byte, error) {

@@ -18,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/gin-gonic/gin"
+
+	"derma2go/domain"
 )
 
 // bodyRoutes are the routes of the table that decode a JSON body, sorted
@@ -107,7 +109,9 @@ func FuzzRequestBodies(f *testing.F) {
 }
 
 // FuzzIntake validates fuzzed answers against both intake forms: a 4xx
-// problem or canonical JSON that validates again to itself.
+// problem or canonical JSON that validates again to itself and is an
+// answer to the form's built-in questionnaire (domain.BuiltinQuestionnaire),
+// as which the intake is shown and exported.
 func FuzzIntake(f *testing.F) {
 	f.Add("short", []byte(`{"complaint":"A red, scaly patch on my elbow","location":"elbow","duration":"months","question":"Is this psoriasis?"}`))
 	f.Add("detailed", []byte(`{"complaint":"A red, scaly patch on my elbow","location":"elbow","duration":"weeks","question":"What is it?","symptoms":["itch"],"age_years":40}`))
@@ -126,6 +130,9 @@ func FuzzIntake(f *testing.F) {
 		}
 		if !bytes.Equal(again, canonical) {
 			t.Fatalf("canonical form is not stable: %s → %s", canonical, again)
+		}
+		if _, errs := domain.CheckAnswers(domain.BuiltinQuestionnaire(domain.FormKind(kind)), canonical); errs != nil {
+			t.Fatalf("canonical %s form %s is no answer to its built-in questionnaire: %v", kind, canonical, errs)
 		}
 	})
 }

@@ -78,12 +78,14 @@ func TestRouteTableIsTheRouter(t *testing.T) {
 // TestRouteTableRules checks the rules every declaration follows: routes on
 // someone's consultation or invoice have a scope and an audit entry; the PIN
 // guards exactly the medical parts a patient reaches (intake, photos,
-// advice, documents, prescriptions, invoices as documents) and the same kind
+// advice, documents, prescriptions, invoices as documents, chat,
+// questionnaire answers) and the same kind
 // of object has the same protection on every route.
 func TestRouteTableRules(t *testing.T) {
 	s := &Server{Deps: Deps{}}
 	medical := map[string]bool{"intake": true, "photo": true, "advice": true, "document": true, "prescription": true, "invoice": true,
-		"chat": true, "record": true, "message": true, "message_file": true, "message_events": true, "message_thread": true}
+		"chat": true, "record": true, "message": true, "message_file": true, "message_events": true, "message_thread": true,
+		"questionnaire_response": true}
 	pinOf := map[string]bool{}
 	for _, r := range s.routeTable() {
 		key := r.method + " " + r.path

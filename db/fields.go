@@ -20,3 +20,6 @@ const (
 	FieldGuestName      = "consultations.guest_name"
 	FieldGuestBirthDate = "consultations.guest_birth_date"
 )
+
+// FieldQuestionnaire is the field-encryption context of questionnaire answers.
+const FieldQuestionnaire = "questionnaire_responses.answers"

@@ -340,6 +340,30 @@ type Prescription struct {
 	CreatedAt      time.Time
 }
 
+type Questionnaire struct {
+	ID               uuid.UUID
+	DoctorID         uuid.UUID
+	ConsultationType string
+	Active           bool
+	CreatedAt        time.Time
+}
+
+type QuestionnaireResponse struct {
+	ConsultationID  uuid.UUID
+	QuestionnaireID uuid.UUID
+	Version         int32
+	AnswersEnc      []byte
+	SubmittedAt     time.Time
+}
+
+type QuestionnaireVersion struct {
+	QuestionnaireID uuid.UUID
+	Version         int32
+	Title           string
+	Questions       []byte
+	PublishedAt     time.Time
+}
+
 type RecordDiagnosis struct {
 	ID             uuid.UUID
 	DoctorID       uuid.UUID

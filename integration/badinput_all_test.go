@@ -34,7 +34,7 @@ func TestEveryWriteRouteRejectsBadJSON(t *testing.T) {
 	}
 	tables := []string{"users", "consultations", "consultation_intakes", "consultation_photos", "advice", "prescriptions",
 		"reviews", "condition_comments", "availability_rules", "doctor_fees", "favourites", "refunds", "contact_messages",
-		"message_threads", "thread_messages", "message_settings"}
+		"message_threads", "thread_messages", "message_settings", "questionnaire_versions", "questionnaire_responses"}
 	before := map[string]int{}
 	for _, tb := range tables {
 		before[tb] = count(t, tb)

@@ -189,6 +189,7 @@ type AppointmentInvitationData struct {
 	Start            string // formatted start, in the doctor's zone
 	ConsultationType string // video or in_person
 	IntakeURL        string // intake form; may be empty
+	QuestionnaireURL string // the doctor's questionnaire; empty if the doctor offers none
 	WaitingRoomURL   string // virtual waiting room; empty for in-person visits
 	Address          string // practice address; empty for video
 }

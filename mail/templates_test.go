@@ -55,7 +55,8 @@ var samples = map[string]any{
 	TemplateAppointmentInvitation: AppointmentInvitationData{
 		PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30",
 		ConsultationType: "video", IntakeURL: "https://derma2go.test/c/c-1/intake",
-		WaitingRoomURL: "https://derma2go.test/c/c-1/waiting-room", Address: "Keizersgracht 123, 1015 CJ Amsterdam",
+		QuestionnaireURL: "https://derma2go.test/c/c-1/questionnaire",
+		WaitingRoomURL:   "https://derma2go.test/c/c-1/waiting-room", Address: "Keizersgracht 123, 1015 CJ Amsterdam",
 	},
 	TemplateAppointmentReminder: AppointmentReminderData{
 		PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Start: "dinsdag 4 maart 2025 om 14:30",
@@ -91,7 +92,7 @@ var variants = []struct {
 	{TemplatePaymentReceived, PaymentReceivedData{PatientName: "Sanne", DoctorName: "dr. J", Amount: "€ 1,00", ConsultationType: "walk_in"}, []string{"formulier", "form", "walk_in", `href=""`}},
 	{TemplateRefundIssued, RefundIssuedData{PatientName: "Sanne", Amount: "€ 1,00"}, []string{"Reden:", "Reason:"}},
 	{TemplateRefundFailedSupport, RefundFailedSupportData{ConsultationID: "c-1", Amount: "€ 1,00"}, []string{"Terugbetaling: \n", "Refund: \n"}},
-	{TemplateAppointmentInvitation, AppointmentInvitationData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", ConsultationType: "in_person", Address: "Dam 1, Amsterdam"}, []string{"wachtkamer", "waiting room", "intake", `href=""`, "in_person"}},
+	{TemplateAppointmentInvitation, AppointmentInvitationData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", ConsultationType: "in_person", Address: "Dam 1, Amsterdam"}, []string{"wachtkamer", "waiting room", "intake", "vragen", "questions", `href=""`, "in_person"}},
 	{TemplateAppointmentInvitation, AppointmentInvitationData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", ConsultationType: "video", IntakeURL: "https://x.test/i", WaitingRoomURL: "https://x.test/w"}, []string{"Waar:", "Where:", "identiteitsbewijs", "identity"}},
 	{TemplateAppointmentReminder, AppointmentReminderData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen", HoursBefore: 1}, []string{"wachtkamer", "waiting room", `href=""`, "1 uur", "1 hours"}},
 	{TemplateAppointmentCancelled, AppointmentCancelledData{PatientName: "Sanne", DoctorName: "dr. J", Start: "morgen"}, []string{"terugbetaald", "We betalen", "refund"}},

@@ -23,6 +23,12 @@ func (l Links) Intake(id, access string) string {
 	return l.build("/consultations/"+url.PathEscape(id)+"/intake", url.Values{"access": nonEmpty(access)})
 }
 
+// Questionnaire is the page where the patient fills in the doctor's
+// questionnaire of a consultation.
+func (l Links) Questionnaire(id, access string) string {
+	return l.build("/consultations/"+url.PathEscape(id)+"/questionnaire", url.Values{"access": nonEmpty(access)})
+}
+
 // Review is the page to review a completed consultation.
 func (l Links) Review(id, access string) string {
 	return l.build("/consultations/"+url.PathEscape(id)+"/review", url.Values{"access": nonEmpty(access)})

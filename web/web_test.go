@@ -49,6 +49,7 @@ func TestLinksOpenPages(t *testing.T) {
 		"consultation":       l.Consultation(id, ""),
 		"guest consultation": l.Consultation(id, access),
 		"intake":             l.Intake(id, access),
+		"questionnaire":      l.Questionnaire(id, access),
 		"review":             l.Review(id, ""),
 		"waiting room":       l.WaitingRoom(id, access),
 		"doctor":             l.DoctorConsultation(id),
