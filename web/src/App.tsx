@@ -57,6 +57,11 @@ const PortalRecordPage = lazy(() => import("./pages/record").then((m) => ({ defa
 const PayoutsPage = lazy(() => import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsPage })));
 const PayoutsConnectedPage = lazy(() =>
   import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsConnectedPage })),
+const QuestionnairePage = lazy(() =>
+  import("./pages/questionnaire").then((m) => ({ default: m.QuestionnairePage })),
+);
+const QuestionnairesPage = lazy(() =>
+  import("./pages/dashboardQuestionnaires").then((m) => ({ default: m.QuestionnairesPage })),
 );
 const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
 const ContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.ContactPage })));
@@ -236,6 +241,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       );
     case "review":
       return <ReviewPage id={id} access={query.get("access") ?? ""} />;
+    case "questionnaire":
+      return <QuestionnairePage key={id} id={id} access={query.get("access") ?? ""} />;
     case "waitingRoom":
       return <VideoWaitingRoomPage id={id} access={query.get("access") ?? ""} />;
     case "doctorHome":
@@ -272,6 +279,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <DoctorRecordPage key={id} id={id} />;
     case "myRecord":
       return <PortalRecordPage />;
+    case "doctorQuestionnaires":
+      return <QuestionnairesPage />;
     case "admin":
       return <AdminPage />;
     case "contact":

@@ -4,6 +4,7 @@ import * as messagesText from "./i18n/messages";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
 import * as publicText from "./i18n/public";
+import * as questionnaireText from "./i18n/questionnaire";
 import * as recordText from "./i18n/record";
 import * as videoText from "./i18n/video";
 import * as walkInText from "./i18n/walkin";
@@ -330,6 +331,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...payoutsText.nl,
     ...recordText.nl,
     ...messagesText.nl,
+    ...questionnaireText.nl,
   },
   en: {
     ...en,
@@ -341,6 +343,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...payoutsText.en,
     ...recordText.en,
     ...messagesText.en,
+    ...questionnaireText.en,
   },
 };
 

@@ -8,6 +8,7 @@ describe("match", () => {
     expect(match("/consultations/abc", "?access=t").query.get("access")).toBe("t");
     expect(match("/consultations/abc/intake").name).toBe("intake");
     expect(match("/consultations/abc/review").name).toBe("review");
+    expect(match("/consultations/abc/questionnaire").name).toBe("questionnaire");
     expect(match("/consultations/abc/waiting-room").name).toBe("waitingRoom");
     expect(match("/doctor/consultations/abc").name).toBe("doctorConsultation");
     expect(match("/reset-password", "?token=x").name).toBe("resetPassword");

@@ -1324,6 +1324,383 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/doctor/consultations/{id}/questionnaire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The consultation's questionnaire with the patient's answers
+         * @description The answers come with the questions of the version they answered, even after the doctor published a newer one. Email advice shows its intake form as the built-in questionnaire of its form kind (short or detailed).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The questionnaire's state, the version to fill in, or the filled form. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsultationQuestionnaire"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My questionnaires, each with its latest version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One per consultation type the doctor built one for (withdrawn ones with active false). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Questionnaire"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Publish the questionnaire of a consultation type as a new version
+         * @description The questions are asked in the order given. Each publish of a change makes a new version (1, 2, …); consultations that filled in an older version keep it. Publishing the same title and questions as the latest version makes no new version (and makes a withdrawn questionnaire active again). Email advice keeps its built-in forms (422).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        consultation_type: "video" | "walk_in" | "in_person";
+                        title: string;
+                        questions: components["schemas"]["Question"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Published (or the unchanged latest version). */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Questionnaire"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/questionnaires/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                type: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Withdraw the questionnaire of a consultation type (filled forms keep their version) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    type: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Withdrawn; new consultations are offered none. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/questionnaire": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        /** The doctor's questionnaire of this consultation (to fill in, or as filled); a logged-in patient needs the PIN unlocked */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `none`: the doctor offers no questionnaire for this type; `to_fill`: the version to answer; `closed`: offered, but the consultation no longer takes it; `filled`: the answers with the questions of the version answered (for email advice, its intake form). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsultationQuestionnaire"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Fill in the questionnaire (once, before the appointment); a logged-in patient needs the PIN unlocked
+         * @description Only the current version is taken (409 if the doctor published a newer one meanwhile: load it again). Answers are checked against that version (422 names each wrong answer as `answers.<question id>`); a photo answer is the id of a photo uploaded to `…/questionnaire/photos`. Open for appointments while scheduled or waiting and for walk-ins while queued or called, as the consultation's workflow says (409 otherwise; 503 if it does not answer in time). Sending the same answers again is accepted; different answers after stored ones are refused (409). Stored encrypted.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                        /** @description By question id: text and long text a string, single choice one option, multiple choice a list of options, yes/no a boolean, number a number, date YYYY-MM-DD, photo a photo id. Null, "" or [] is no answer. */
+                        answers: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Stored. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsultationQuestionnaire"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/consultations/{id}/questionnaire/photos": {
+        parameters: {
+            query?: {
+                /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                access?: components["parameters"]["Access"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["ConsultationID"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a photo for a photo answer (JPEG/PNG, ≤ 10 MB, at most 10; metadata stripped, stored encrypted); a logged-in patient needs the PIN unlocked
+         * @description Cleaned as the email-advice photos are. Only while the questionnaire may be filled in and the doctor's current version asks for a photo (409 otherwise). The doctor reads it with the consultation's photos.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
+                    access?: components["parameters"]["Access"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["ConsultationID"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        photo: string;
+                    };
+                    "image/jpeg": string;
+                    "image/png": string;
+                };
+            };
+            responses: {
+                /** @description Stored; put the id in the photo answer. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            content_type: string;
+                            width: number;
+                            height: number;
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/questionnaires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My questionnaires to fill in
+         * @description The patient's consultations whose doctor offers a questionnaire not filled in yet, while it may be filled in; soonest first.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To fill in. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["QuestionnaireToFill"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/doctor/consultations/{id}/advice": {
         parameters: {
             query?: never;
@@ -6603,6 +6980,76 @@ export interface components {
             /** @enum {string} */
             skin_type?: "I" | "II" | "III" | "IV" | "V" | "VI";
             age_years: number;
+        };
+        Question: {
+            /** @description The key of the answer; keep it across versions for the same question. */
+            id: string;
+            /** @enum {string} */
+            kind: "text" | "long_text" | "single_choice" | "multiple_choice" | "yes_no" | "number" | "date" | "photo";
+            label: string;
+            help?: string;
+            required?: boolean;
+            /** @description Single and multiple choice only, 2–20 distinct options. */
+            options?: string[];
+            /** @description Text only. */
+            min_length?: number;
+            /** @description Text only: at most 200 (text) or 4000 (long text), the default. */
+            max_length?: number;
+            /** @description Number only. */
+            min?: number;
+            /** @description Number only. */
+            max?: number;
+        };
+        Questionnaire: {
+            /** Format: uuid */
+            id: string;
+            consultation_type: components["schemas"]["ConsultationType"];
+            version: number;
+            active: boolean;
+            title: string;
+            questions: components["schemas"]["Question"][];
+            /** Format: date-time */
+            published_at: string;
+        };
+        FilledQuestionnaire: {
+            /**
+             * Format: uuid
+             * @description Absent for email advice's built-in form.
+             */
+            questionnaire_id?: string;
+            /**
+             * @description Email advice: the built-in form (version 0).
+             * @enum {string}
+             */
+            builtin_form?: "short" | "detailed";
+            version: number;
+            title: string;
+            /** Format: date-time */
+            submitted_at: string;
+            items: {
+                question: components["schemas"]["Question"];
+                /** @description Absent when unanswered; for a photo, the photo id (GET /v1/doctor/consultations/{id}/photos/{photoId}). */
+                answer?: unknown;
+            }[];
+        };
+        ConsultationQuestionnaire: {
+            /** @enum {string} */
+            state: "none" | "to_fill" | "closed" | "filled";
+            questionnaire?: components["schemas"]["Questionnaire"];
+            response?: components["schemas"]["FilledQuestionnaire"];
+        };
+        QuestionnaireToFill: {
+            /** Format: uuid */
+            consultation_id: string;
+            consultation_type: components["schemas"]["ConsultationType"];
+            status: string;
+            /** Format: uuid */
+            doctor_id: string;
+            doctor_name: string;
+            /** Format: date-time */
+            starts_at?: string;
+            title: string;
+            version: number;
         };
         Invoice: {
             /** Format: uuid */

@@ -38,6 +38,7 @@ const sections: [string, string][] = [
   ["/doctor/invoices", "dshInvoices"],
   ["/doctor/reviews", "dshReviews"],
   ["/doctor/conditions", "dshConditions"],
+  ["/doctor/questionnaires", "qnrTitle"],
 ];
 
 /** DashboardNav links the parts of the dashboard. */

@@ -8,6 +8,7 @@ import { formatMoney, useI18n } from "../i18n";
 import { DoctorPage, Sla, useMyProfile, useNow } from "./dashboard";
 import { Fact, OutcomeNotice, Show, useAction, useFollowStatus, useKept, When } from "./portalParts";
 import { useLoad } from "./publicParts";
+import { DoctorQuestionnaireAnswers } from "./questionnaire";
 
 /** answerText prints one intake answer; coded answers in the reader's language. */
 function answerText(t: (k: string) => string, key: string, v: unknown): string {
@@ -145,6 +146,7 @@ function DoctorConsultationView({ id }: { id: string }) {
               <p>{t("noIntake")}</p>
             )}
             {c.photo_ids && c.photo_ids.length > 0 ? <Photos id={c.id} photoIds={c.photo_ids} /> : null}
+            <DoctorQuestionnaireAnswers id={c.id} type={c.type} />
             {c.advice ? (
               <article className="advice">
                 <h2>{t("advice")}</h2>

@@ -20,6 +20,7 @@ import {
   When,
 } from "./portalParts";
 import { useLoad } from "./publicParts";
+import { QuestionnairesToFill } from "./questionnaire";
 
 type Quote = components["schemas"]["CancellationQuote"];
 type DocList = {
@@ -55,6 +56,7 @@ export function PortalPage() {
       {() => (
         <>
           <PortalNav current="/consultations" />
+          <QuestionnairesToFill />
           <ConsultationList />
         </>
       )}
