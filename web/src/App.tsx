@@ -57,6 +57,7 @@ const PortalRecordPage = lazy(() => import("./pages/record").then((m) => ({ defa
 const PayoutsPage = lazy(() => import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsPage })));
 const PayoutsConnectedPage = lazy(() =>
   import("./pages/dashboardPayouts").then((m) => ({ default: m.PayoutsConnectedPage })),
+);
 const QuestionnairePage = lazy(() =>
   import("./pages/questionnaire").then((m) => ({ default: m.QuestionnairePage })),
 );
