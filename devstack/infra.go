@@ -71,4 +71,3 @@ func infraEnv(env map[string]string) string {
 	}
 	return b.String()
 }
-

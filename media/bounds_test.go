@@ -177,7 +177,7 @@ func TestCleanerWaitsForASlotThenGivesUp(t *testing.T) {
 	c := NewCleaner(1)
 	photo := phonePhotoSmall(t)
 	c.slots <- struct{}{} // another decode holds the only slot
-	start := time.Now() // before the deadline is set: a pause between them must not shorten the wait measured
+	start := time.Now()   // before the deadline is set: a pause between them must not shorten the wait measured
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := c.Clean(ctx, photo); !errors.Is(err, ErrBusy) {
