@@ -38,6 +38,10 @@ func TestExpiredHoldFreesTheSlot(t *testing.T) {
 	if _, err := demodata.Seed(ctx, st.Platform.Store, st.Platform.Fields); err != nil {
 		t.Fatal(err)
 	}
+	// Paid types need a connected Mollie account (Connect is on in the stack).
+	if _, err := st.ConnectDoctors(ctx); err != nil {
+		t.Fatal(err)
+	}
 	call := func(method, path, token string, body any, out any) int {
 		t.Helper()
 		var b []byte

@@ -87,7 +87,7 @@ func bookPaidVideo(t *testing.T, patient *apiClient, doctorID string, from time.
 // version 2 and an answer to version 1 is refused. The answers are stored
 // encrypted.
 func TestQuestionnaireVersionsKeepTheirAnswers(t *testing.T) {
-	doctor, doctorID := roundTheClockDoctor(t, 131)
+	doctor, doctorID := roundTheClockDoctor(t, 142)
 	if res := doctor.do("DELETE", "/v1/doctor/questionnaires/video", nil); res.Status != http.StatusNoContent && res.Status != http.StatusNotFound {
 		t.Fatalf("withdraw a left-over questionnaire → %d", res.Status)
 	}

@@ -18,7 +18,7 @@ import (
 // unchanged), B gets round-the-clock video hours (roundTheClockDoctor).
 const (
 	recordDoctorA = 130
-	recordDoctorB = 131
+	recordDoctorB = 141
 )
 
 // recordCase is one patient with a record at two doctors: email advice at A

@@ -38,6 +38,10 @@ func TestRestartKeepsUsersDataAndWorkflows(t *testing.T) {
 	if _, err := demodata.Seed(ctx, first.Platform.Store, first.Platform.Fields); err != nil {
 		t.Fatal(err)
 	}
+	// Paid types need a connected Mollie account (Connect is on in the stack).
+	if _, err := first.ConnectDoctors(ctx); err != nil {
+		t.Fatal(err)
+	}
 	post := func(base, path string, body any) *http.Response {
 		b, _ := json.Marshal(body)
 		res, err := http.Post(base+path, "application/json", bytes.NewReader(b))
