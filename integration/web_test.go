@@ -243,17 +243,7 @@ func TestWebClientInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	script := filepath.Join(root, "web", "e2e", "run.mjs")
-	_, errNode := exec.LookPath("node")
-	_, errChromium := os.Stat(chromiumPath())
-	_, errModules := os.Stat(filepath.Join(root, "web", "node_modules", "playwright-core"))
-	if errNode != nil || errChromium != nil || errModules != nil || !web.Built() {
-		msg := fmt.Sprintf("browser test needs node (%v), %s (%v), web/node_modules (%v) and a built client (%v): run `make test`, which installs them",
-			errNode, chromiumPath(), errChromium, errModules, web.Built())
-		if os.Getenv("DERMA_REQUIRE_BROWSER") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	browserReady(t, root)
 
 	guest := newAdviceCase(t, 20)
 	guest.pay("paid")

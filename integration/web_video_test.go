@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"derma2go/demodata"
-	"derma2go/web"
 )
 
 // TestVideoConsultationInBrowser runs a video consultation through the real
@@ -24,7 +22,7 @@ func TestVideoConsultationInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	requireBrowser(t, root)
+	browserReady(t, root)
 
 	_, doctorID := roundTheClockDoctor(t, 46)
 	email, password := newEmail("video-browser"), "video-browser-2026"
@@ -65,22 +63,5 @@ func TestVideoConsultationInBrowser(t *testing.T) {
 	patient.do("GET", "/v1/consultations/"+b.ID, nil).expect(t, http.StatusOK).decode(t, &v)
 	if v.StartsAt == nil || v.ExpectedStart == nil || v.ExpectedStart.Sub(*v.StartsAt) != 5*time.Minute {
 		t.Fatalf("the delay announced in the browser is not on the record: %+v", v)
-	}
-}
-
-// requireBrowser skips (or, with DERMA_REQUIRE_BROWSER set, fails) a browser
-// test when node, Chromium, web/node_modules or the built client are missing.
-func requireBrowser(t *testing.T, root string) {
-	t.Helper()
-	_, errNode := exec.LookPath("node")
-	_, errChromium := os.Stat(chromiumPath())
-	_, errModules := os.Stat(filepath.Join(root, "web", "node_modules", "playwright-core"))
-	if errNode != nil || errChromium != nil || errModules != nil || !web.Built() {
-		msg := fmt.Sprintf("browser test needs node (%v), %s (%v), web/node_modules (%v) and a built client (%v): run `make test`, which installs them",
-			errNode, chromiumPath(), errChromium, errModules, web.Built())
-		if os.Getenv("DERMA_REQUIRE_BROWSER") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
 	}
 }

@@ -27,7 +27,7 @@ func TestWalkInGuestInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	requireBrowser(t, root)
+	browserReady(t, root)
 
 	doctor, doctorID := walkInDoctor(t, 137)
 	_, s := loginAs(t, demodata.DoctorEmail(137), "doctor-demo-2026")
