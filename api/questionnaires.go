@@ -164,12 +164,25 @@ func (s *Server) uploadQuestionnairePhoto(c *gin.Context) {
 
 // failQuestionnaire answers a questionnaire use case's error: invalid
 // content is 422 field by field, a refusal 409.
+// Problems with answers come in the user's language (answerReason).
 func failQuestionnaire(c *gin.Context, err error) {
 	var inv *care.InvalidQuestionnaire
 	if errors.As(err, &inv) {
+		lang := requestLanguage(c, "")
 		fields := make([]FieldProblem, 0, len(inv.Errors))
+		answers := false
 		for _, e := range inv.Errors {
-			fields = append(fields, FieldProblem{Field: e.Field, Reason: e.Reason})
+			reason := e.Reason
+			if e.Code != "" {
+				reason, answers = answerReason(lang, e), true
+			}
+			fields = append(fields, FieldProblem{Field: e.Field, Reason: reason})
+		}
+		if answers {
+			p := walkInProblem(c, lang, http.StatusUnprocessableEntity, "validation", textAnswersInvalid).(*problemError)
+			p.fields = fields
+			fail(c, p)
+			return
 		}
 		fail(c, errValidation(fields...))
 		return

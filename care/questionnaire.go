@@ -285,7 +285,7 @@ func (s *Questionnaires) checkPhotos(ctx context.Context, row db.Consultation, q
 	var errs domain.FieldErrors
 	for _, qu := range q.Questions {
 		if v, ok := a[qu.ID].(string); ok && qu.Kind == domain.QuestionPhoto && !slices.Contains(have, uuid.MustParse(v)) {
-			errs = append(errs, domain.FieldError{Field: "answers." + qu.ID, Reason: "is not a photo uploaded for this consultation"})
+			errs = append(errs, domain.AnswerError("answers."+qu.ID, domain.AnswerPhotoNotHere))
 		}
 	}
 	if errs != nil {

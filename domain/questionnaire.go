@@ -98,6 +98,85 @@ type Questionnaire struct {
 type FieldError struct {
 	Field  string
 	Reason string
+	// Code and Args say what is wrong with an answer (CheckAnswers) in a
+	// form the API words in the user's language; empty for the checks of a
+	// questionnaire a doctor publishes, whose Reason is English only.
+	Code AnswerProblem
+	Args []any
+}
+
+// AnswerProblem is what is wrong with an answer.
+type AnswerProblem string
+
+// The problems CheckAnswers (and the photo check of package care) report;
+// the comment gives the Args.
+const (
+	// AnswerNotObject: the answers are no JSON object.
+	AnswerNotObject AnswerProblem = "not_object"
+	// AnswerUnknown: the key is no question of the version.
+	AnswerUnknown AnswerProblem = "unknown_question"
+	// AnswerRequired: a required question has no answer.
+	AnswerRequired AnswerProblem = "required"
+	// AnswerText: not a string.
+	AnswerText AnswerProblem = "text"
+	// AnswerLength: the text is too short or long (min, max characters).
+	AnswerLength AnswerProblem = "length"
+	// AnswerOption: not one of the options.
+	AnswerOption AnswerProblem = "option"
+	// AnswerOptions: not a list of options.
+	AnswerOptions AnswerProblem = "options"
+	// AnswerYesNo: not true or false.
+	AnswerYesNo AnswerProblem = "yes_no"
+	// AnswerNumber: not a number.
+	AnswerNumber AnswerProblem = "number"
+	// AnswerRange: the number is outside the bounds (min, max; nil when
+	// that side is open).
+	AnswerRange AnswerProblem = "range"
+	// AnswerDate: not a date between 1900 and 2200.
+	AnswerDate AnswerProblem = "date"
+	// AnswerPhoto: not a photo id.
+	AnswerPhoto AnswerProblem = "photo"
+	// AnswerPhotoNotHere: the photo was not uploaded for this consultation.
+	AnswerPhotoNotHere AnswerProblem = "photo_not_uploaded"
+	// AnswerKind: the question has a kind this code does not know.
+	AnswerKind AnswerProblem = "kind"
+)
+
+// answerReasons are the English reasons of the answer problems.
+var answerReasons = map[AnswerProblem]string{
+	AnswerNotObject:    "must be a JSON object of answers by question id",
+	AnswerUnknown:      "is not a question of this questionnaire",
+	AnswerRequired:     "is required",
+	AnswerText:         "must be text",
+	AnswerLength:       "must be %d–%d characters",
+	AnswerOption:       "must be one of the options",
+	AnswerOptions:      "must be a list of options",
+	AnswerYesNo:        "must be true or false",
+	AnswerNumber:       "must be a number",
+	AnswerRange:        "is out of range",
+	AnswerDate:         "must be a date (YYYY-MM-DD) between 1900 and 2200",
+	AnswerPhoto:        "must be the id of an uploaded photo",
+	AnswerPhotoNotHere: "is not a photo uploaded for this consultation",
+	AnswerKind:         "has an unknown kind",
+}
+
+// AnswerProblems lists every AnswerProblem.
+func AnswerProblems() []AnswerProblem {
+	out := make([]AnswerProblem, 0, len(answerReasons))
+	for p := range answerReasons {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// AnswerError is the FieldError of problem p with field's answer.
+func AnswerError(field string, p AnswerProblem, args ...any) FieldError {
+	reason := answerReasons[p]
+	if p == AnswerLength {
+		reason = fmt.Sprintf(reason, args...)
+	}
+	return FieldError{Field: field, Reason: reason, Code: p, Args: args}
 }
 
 // FieldErrors is a list of FieldError; as an error it reads as the first.
@@ -212,7 +291,7 @@ func CheckAnswers(q Questionnaire, raw []byte) (Answers, FieldErrors) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(&in); err != nil || in == nil || dec.More() {
-		return nil, FieldErrors{{Field: "answers", Reason: "must be a JSON object of answers by question id"}}
+		return nil, FieldErrors{AnswerError("answers", AnswerNotObject)}
 	}
 	var errs FieldErrors
 	byID := map[string]Question{}
@@ -227,16 +306,17 @@ func CheckAnswers(q Questionnaire, raw []byte) (Answers, FieldErrors) {
 	}
 	slices.Sort(unknown)
 	for _, id := range unknown {
-		errs = append(errs, FieldError{Field: "answers." + truncateRunes(id, 40), Reason: "is not a question of this questionnaire"})
+		errs = append(errs, AnswerError("answers."+truncateRunes(id, 40), AnswerUnknown))
 	}
 	out := Answers{}
 	for _, qu := range q.Questions {
-		v, reason := answerOf(qu, in[qu.ID])
+		v, bad := answerOf(qu, in[qu.ID])
 		switch {
-		case reason != "":
-			errs = append(errs, FieldError{Field: "answers." + qu.ID, Reason: reason})
+		case bad != nil:
+			bad.Field = "answers." + qu.ID
+			errs = append(errs, *bad)
 		case v == nil && qu.Required:
-			errs = append(errs, FieldError{Field: "answers." + qu.ID, Reason: "is required"})
+			errs = append(errs, AnswerError("answers."+qu.ID, AnswerRequired))
 		case v != nil:
 			out[qu.ID] = v
 		}
@@ -248,19 +328,23 @@ func CheckAnswers(q Questionnaire, raw []byte) (Answers, FieldErrors) {
 }
 
 // answerOf is the canonical answer to qu in raw (nil: none) or why raw is
-// not one.
-func answerOf(qu Question, raw json.RawMessage) (any, string) {
+// not one (its Field left for the caller).
+func answerOf(qu Question, raw json.RawMessage) (any, *FieldError) {
+	fault := func(p AnswerProblem, args ...any) (any, *FieldError) {
+		e := AnswerError("", p, args...)
+		return nil, &e
+	}
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, ""
+		return nil, nil
 	}
 	switch qu.Kind {
 	case QuestionText, QuestionLongText:
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return nil, "must be text"
+			return fault(AnswerText)
 		}
 		if s == "" {
-			return nil, ""
+			return nil, nil
 		}
 		n := utf8.RuneCountInString(s)
 		limit := qu.MaxLength
@@ -268,25 +352,25 @@ func answerOf(qu Question, raw json.RawMessage) (any, string) {
 			limit = textCap(qu.Kind)
 		}
 		if n < qu.MinLength || n > limit {
-			return nil, fmt.Sprintf("must be %d–%d characters", max(qu.MinLength, 1), limit)
+			return fault(AnswerLength, max(qu.MinLength, 1), limit)
 		}
-		return s, ""
+		return s, nil
 	case QuestionSingleChoice:
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return nil, "must be one of the options"
+			return fault(AnswerOption)
 		}
 		if s == "" {
-			return nil, ""
+			return nil, nil
 		}
 		if !slices.Contains(qu.Options, s) {
-			return nil, "must be one of the options"
+			return fault(AnswerOption)
 		}
-		return s, ""
+		return s, nil
 	case QuestionMultipleChoice:
 		var picked []string
 		if json.Unmarshal(raw, &picked) != nil {
-			return nil, "must be a list of options"
+			return fault(AnswerOptions)
 		}
 		// A set: in the options' order, each once.
 		var out []string
@@ -297,60 +381,60 @@ func answerOf(qu Question, raw json.RawMessage) (any, string) {
 		}
 		for _, p := range picked {
 			if !slices.Contains(qu.Options, p) {
-				return nil, "must be a list of options"
+				return fault(AnswerOptions)
 			}
 		}
 		if len(out) == 0 {
-			return nil, ""
+			return nil, nil
 		}
-		return out, ""
+		return out, nil
 	case QuestionYesNo:
 		var b bool
 		if json.Unmarshal(raw, &b) != nil {
-			return nil, "must be true or false"
+			return fault(AnswerYesNo)
 		}
-		return b, ""
+		return b, nil
 	case QuestionNumber:
 		var n json.Number
 		if raw[0] == '"' || json.Unmarshal(raw, &n) != nil {
-			return nil, "must be a number"
+			return fault(AnswerNumber)
 		}
 		f, err := n.Float64()
 		if err != nil {
-			return nil, "must be a number"
+			return fault(AnswerNumber)
 		}
 		if (qu.Min != nil && f < *qu.Min) || (qu.Max != nil && f > *qu.Max) {
-			return nil, "is out of range"
+			return fault(AnswerRange, qu.Min, qu.Max)
 		}
-		return f, ""
+		return f, nil
 	case QuestionDate:
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return nil, "must be a date (YYYY-MM-DD)"
+			return fault(AnswerDate)
 		}
 		if s == "" {
-			return nil, ""
+			return nil, nil
 		}
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil || d.Year() < 1900 || d.Year() > 2200 {
-			return nil, "must be a date (YYYY-MM-DD) between 1900 and 2200"
+			return fault(AnswerDate)
 		}
-		return d.Format(time.DateOnly), ""
+		return d.Format(time.DateOnly), nil
 	case QuestionPhoto:
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return nil, "must be the id of an uploaded photo"
+			return fault(AnswerPhoto)
 		}
 		if s == "" {
-			return nil, ""
+			return nil, nil
 		}
 		id, err := uuid.Parse(s)
 		if err != nil {
-			return nil, "must be the id of an uploaded photo"
+			return fault(AnswerPhoto)
 		}
-		return id.String(), ""
+		return id.String(), nil
 	}
-	return nil, "has an unknown kind"
+	return fault(AnswerKind)
 }
 
 // Canonical is the answers as stored: JSON with sorted keys.

@@ -21,6 +21,7 @@ import (
 	"derma2go/accounts"
 	"derma2go/billing"
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/messaging"
 	"derma2go/prescribing"
 	"derma2go/secure"
@@ -47,13 +48,16 @@ type Record struct {
 	Doctors       []Doctor
 	Consultations []Consultation
 	Intakes       []Intake
-	Photos        []Photo
-	Advice        []Advice
-	Prescriptions []Prescription
-	Documents     []Document
-	Notes         []Note
-	Diagnoses     []Diagnosis
-	Messages      []Message
+	// Questionnaires are the doctors' questionnaires filled in for the
+	// record's consultations, each with the version it answered.
+	Questionnaires []FilledQuestionnaire
+	Photos         []Photo
+	Advice         []Advice
+	Prescriptions  []Prescription
+	Documents      []Document
+	Notes          []Note
+	Diagnoses      []Diagnosis
+	Messages       []Message
 	// Threads are the secure message threads (package messaging) of the
 	// patient with the record's doctors; ThreadMessages their messages in
 	// order.
@@ -144,6 +148,14 @@ func (a Answer) Text() string {
 	}
 	b, _ := json.Marshal(a.Value)
 	return string(b)
+}
+
+// FilledQuestionnaire is a doctor's questionnaire a patient filled in for
+// a consultation.
+type FilledQuestionnaire struct {
+	ConsultationID uuid.UUID
+	DoctorID       uuid.UUID
+	domain.FilledQuestionnaire
 }
 
 // Photo is a photo the patient uploaded (its metadata; the image stays
@@ -303,6 +315,9 @@ func (r *Record) loadCare(ctx context.Context, q *db.Queries, f *secure.Fields, 
 		}
 		r.Intakes = append(r.Intakes, Intake{ConsultationID: i.ConsultationID, Form: i.FormKind, Answers: answers, SubmittedAt: i.SubmittedAt.UTC()})
 	}
+	if err := r.loadQuestionnaires(ctx, q, f, patient, doctor, in); err != nil {
+		return err
+	}
 	photos, err := q.RecordPhotos(ctx, db.RecordPhotosParams{PatientID: patient, DoctorID: doctor})
 	if err != nil {
 		return fmt.Errorf("emr: photos: %w", err)
@@ -379,6 +394,36 @@ func (r *Record) loadCare(ctx context.Context, q *db.Queries, f *secure.Fields, 
 			return fmt.Errorf("emr: chat: %w", err)
 		}
 		r.Messages = append(r.Messages, Message{ID: m.ID, ConsultationID: m.ConsultationID, FromRole: m.FromRole, Text: text, CreatedAt: m.CreatedAt.UTC()})
+	}
+	return nil
+}
+
+// loadQuestionnaires reads the filled doctors' questionnaires, each with
+// the questions of the version it answered.
+func (r *Record) loadQuestionnaires(ctx context.Context, q *db.Queries, f *secure.Fields, patient, doctor uuid.NullUUID, in map[uuid.UUID]bool) error {
+	rows, err := q.RecordQuestionnaireResponses(ctx, db.RecordQuestionnaireResponsesParams{PatientID: patient, DoctorID: doctor})
+	if err != nil {
+		return fmt.Errorf("emr: questionnaires: %w", err)
+	}
+	for _, row := range rows {
+		if !in[row.ConsultationID] {
+			continue
+		}
+		qn := domain.Questionnaire{Title: row.Title}
+		if err := json.Unmarshal(row.Questions, &qn.Questions); err != nil {
+			return fmt.Errorf("emr: questionnaire %s version %d: %w", row.QuestionnaireID, row.Version, err)
+		}
+		plain, err := f.Decrypt(db.FieldQuestionnaire, row.AnswersEnc)
+		if err != nil {
+			return fmt.Errorf("emr: questionnaire answers: %w", err)
+		}
+		answers, errs := domain.CheckAnswers(qn, plain)
+		if errs != nil {
+			return fmt.Errorf("emr: stored answers of %s do not fit version %d: %w", row.ConsultationID, row.Version, errs)
+		}
+		r.Questionnaires = append(r.Questionnaires, FilledQuestionnaire{ConsultationID: row.ConsultationID, DoctorID: row.DoctorID,
+			FilledQuestionnaire: domain.FilledQuestionnaire{QuestionnaireID: row.QuestionnaireID.String(), Version: int(row.Version),
+				Questions: qn, Answers: answers, SubmittedAt: row.SubmittedAt.UTC()}})
 	}
 	return nil
 }
@@ -506,7 +551,7 @@ func (r *Record) Doctor(id uuid.UUID) (Doctor, bool) {
 
 // Entries counts the record's entries of every kind.
 func (r *Record) Entries() int {
-	return len(r.Consultations) + len(r.Intakes) + len(r.Photos) + len(r.Advice) + len(r.Prescriptions) +
+	return len(r.Consultations) + len(r.Intakes) + len(r.Questionnaires) + len(r.Photos) + len(r.Advice) + len(r.Prescriptions) +
 		len(r.Documents) + len(r.Notes) + len(r.Diagnoses) + len(r.Messages) + len(r.Threads) + len(r.ThreadMessages)
 }
 

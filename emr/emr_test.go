@@ -1,8 +1,15 @@
 package emr
 
 import (
+	"bytes"
 	"errors"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"derma2go/domain"
 )
 
 // TestCheckCode: ICD-10 codes (L40, L40.0, normalised to upper case) and
@@ -48,5 +55,49 @@ func TestCheckText(t *testing.T) {
 	}
 	if _, err := CheckText("éééé", 4); err != nil {
 		t.Errorf("four runes: %v", err)
+	}
+}
+
+// TestTimelineAndPDFCarryTheDoctorsQuestionnaire: a filled doctor's
+// questionnaire is one timeline entry after the consultation, titled with
+// its version, each answered question a labelled line in question order
+// (choices joined, yes/no and numbers printed), and it is counted.
+func TestTimelineAndPDFCarryTheDoctorsQuestionnaire(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	doctor, c := uuid.New(), uuid.New()
+	r := &Record{GeneratedAt: at, Patient: Patient{ID: uuid.New(), Name: "Pim"},
+		Doctors:       []Doctor{{ID: doctor, Name: "Dr. A"}},
+		Consultations: []Consultation{{ID: c, DoctorID: doctor, Type: "video", Status: "scheduled", CreatedAt: at, Start: &at}},
+		Questionnaires: []FilledQuestionnaire{{ConsultationID: c, DoctorID: doctor, FilledQuestionnaire: domain.FilledQuestionnaire{
+			Version: 2, SubmittedAt: at.Add(-time.Hour),
+			Questions: domain.Questionnaire{Title: "Intake video", Questions: []domain.Question{
+				{ID: "why", Kind: domain.QuestionLongText, Label: "Waarvoor komt u?"},
+				{ID: "skipped", Kind: domain.QuestionText, Label: "Overgeslagen"},
+				{ID: "where", Kind: domain.QuestionMultipleChoice, Label: "Waar?", Options: []string{"armen", "romp"}},
+				{ID: "itch", Kind: domain.QuestionYesNo, Label: "Jeukt het?"},
+				{ID: "spots", Kind: domain.QuestionNumber, Label: "Hoeveel?"},
+			}},
+			Answers: domain.Answers{"why": "Schilfers", "where": []string{"armen", "romp"}, "itch": false, "spots": 3.0},
+		}}},
+	}
+	if r.Entries() != 2 {
+		t.Fatalf("entries %d, want 2", r.Entries())
+	}
+	var got *Entry
+	for _, e := range r.Timeline() {
+		if e.Kind == KindQuestionnaire {
+			got = &e
+		}
+	}
+	if got == nil || got.Title != "Intake video (v2)" || got.ConsultationID.UUID != c || got.DoctorID != doctor {
+		t.Fatalf("questionnaire entry: %+v", got)
+	}
+	want := []Detail{{"Waarvoor komt u?", "Schilfers"}, {"Waar?", "armen, romp"}, {"Jeukt het?", "nee / no"}, {"Hoeveel?", "3"}}
+	if !slices.Equal(got.Details, want) {
+		t.Fatalf("details %+v, want %+v", got.Details, want)
+	}
+	pdf, err := r.PDF(true)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("PDF: %v", err)
 	}
 }

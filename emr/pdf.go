@@ -10,6 +10,7 @@ import (
 var kindTitles = map[string]string{
 	KindConsultation:  "Consult / Consultation",
 	KindIntake:        "Vragenlijst / Intake",
+	KindQuestionnaire: "Vragenlijst van de arts / Doctor's questionnaire",
 	KindPhoto:         "Foto / Photo",
 	KindAdvice:        "Advies / Advice",
 	KindPrescription:  "Recept / Prescription",

@@ -3,22 +3,27 @@ package emr
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+
+	"derma2go/domain"
 )
 
 // Kinds of timeline entries.
 const (
 	KindConsultation = "consultation"
 	KindIntake       = "intake"
-	KindPhoto        = "photo"
-	KindAdvice       = "advice"
-	KindPrescription = "prescription"
-	KindDocument     = "document"
-	KindNote         = "note"
-	KindDiagnosis    = "diagnosis"
-	KindMessage      = "message"
+	// KindQuestionnaire is a doctor's questionnaire the patient filled in.
+	KindQuestionnaire = "questionnaire"
+	KindPhoto         = "photo"
+	KindAdvice        = "advice"
+	KindPrescription  = "prescription"
+	KindDocument      = "document"
+	KindNote          = "note"
+	KindDiagnosis     = "diagnosis"
+	KindMessage       = "message"
 	// KindThread opens a secure message thread; KindThreadMessage is one of
 	// its messages.
 	KindThread        = "thread"
@@ -53,8 +58,8 @@ type Detail struct {
 	Label, Value string
 }
 
-var kindOrder = map[string]int{KindConsultation: 0, KindIntake: 1, KindPhoto: 2, KindMessage: 3, KindAdvice: 4,
-	KindDiagnosis: 5, KindNote: 6, KindPrescription: 7, KindDocument: 8, KindThread: 9, KindThreadMessage: 10}
+var kindOrder = map[string]int{KindConsultation: 0, KindIntake: 1, KindQuestionnaire: 2, KindPhoto: 3, KindMessage: 4, KindAdvice: 5,
+	KindDiagnosis: 6, KindNote: 7, KindPrescription: 8, KindDocument: 9, KindThread: 10, KindThreadMessage: 11}
 
 // Timeline is every entry of the record, oldest first.
 func (r *Record) Timeline() []Entry {
@@ -71,6 +76,16 @@ func (r *Record) Timeline() []Entry {
 			DoctorID: doctorOf[in.ConsultationID], Title: in.Form}
 		for _, a := range in.Answers {
 			e.Details = append(e.Details, Detail{a.Key, a.Text()})
+		}
+		out = append(out, e)
+	}
+	for _, fq := range r.Questionnaires {
+		e := Entry{At: fq.SubmittedAt, Kind: KindQuestionnaire, ID: fq.ConsultationID, ConsultationID: some(fq.ConsultationID),
+			DoctorID: fq.DoctorID, Title: fmt.Sprintf("%s (v%d)", fq.Questions.Title, fq.Version)}
+		for _, q := range fq.Questions.Questions {
+			if v, ok := fq.Answers[q.ID]; ok {
+				e.Details = append(e.Details, Detail{q.Label, answerText(q.Kind, v)})
+			}
 		}
 		out = append(out, e)
 	}
@@ -138,6 +153,20 @@ func (r *Record) Timeline() []Entry {
 		return kindOrder[out[i].Kind] < kindOrder[out[j].Kind]
 	})
 	return out
+}
+
+// answerText prints a checked answer to a question of kind k.
+func answerText(k domain.QuestionKind, v any) string {
+	switch x := v.(type) {
+	case []string:
+		return strings.Join(x, ", ")
+	case string:
+		if k == domain.QuestionPhoto {
+			return "foto / photo " + x
+		}
+		return x
+	}
+	return Answer{Value: v}.Text()
 }
 
 func some(id uuid.UUID) uuid.NullUUID { return uuid.NullUUID{UUID: id, Valid: true} }

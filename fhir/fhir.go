@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"derma2go/domain"
 	"derma2go/emr"
 	"derma2go/messaging"
 )
@@ -359,6 +360,9 @@ func Export(r *emr.Record, opt Options) Bundle {
 		}
 		b.add(id, qr)
 	}
+	for _, fq := range r.Questionnaires {
+		b.add(derived(fq.ConsultationID, "questionnaire"), questionnaireResponse(r, fq, opt))
+	}
 	for _, d := range r.Diagnoses {
 		code := CodeableConcept{Text: d.Text}
 		switch d.CodeSystem {
@@ -530,6 +534,30 @@ func (b Bundle) JSON() ([]byte, error) {
 
 func (b *Bundle) add(id uuid.UUID, res any) {
 	b.Entry = append(b.Entry, Entry{FullURL: "urn:uuid:" + id.String(), Resource: res})
+}
+
+// questionnaireResponse is a filled doctor's questionnaire as a
+// QuestionnaireResponse (domain.QuestionnaireResponse) answering the
+// version's canonical URL, with photo answers linked as the reader may
+// open them.
+func questionnaireResponse(r *emr.Record, fq emr.FilledQuestionnaire, opt Options) domain.FHIRQuestionnaireResponse {
+	toDomain := func(x Reference) *domain.FHIRReference {
+		return &domain.FHIRReference{Reference: x.Reference, Display: x.Display}
+	}
+	patient := ref(r.Patient.ID)
+	o := domain.FHIROptions{ID: derived(fq.ConsultationID, "questionnaire").String(), CanonicalBase: questionnaireNS,
+		Subject: toDomain(patient), Encounter: toDomain(ref(fq.ConsultationID)), Author: toDomain(patient)}
+	if opt.PhotoURL != nil {
+		o.PhotoURL = func(id string) string {
+			for _, ph := range r.Photos {
+				if ph.ID.String() == id {
+					return opt.PhotoURL(ph)
+				}
+			}
+			return ""
+		}
+	}
+	return domain.QuestionnaireResponse(fq.FilledQuestionnaire, o)
 }
 
 func ref(id uuid.UUID) Reference {

@@ -6512,8 +6512,11 @@ export interface components {
             generated_at: string;
         };
         RecordEntry: {
-            /** @enum {string} */
-            kind: "consultation" | "intake" | "photo" | "advice" | "prescription" | "document" | "note" | "diagnosis" | "message" | "thread" | "thread_message";
+            /**
+             * @description questionnaire: a doctor's questionnaire filled in for the consultation (title: its title and version; details: question and answer).
+             * @enum {string}
+             */
+            kind: "consultation" | "intake" | "questionnaire" | "photo" | "advice" | "prescription" | "document" | "note" | "diagnosis" | "message" | "thread" | "thread_message";
             /** Format: uuid */
             id: string;
             /** Format: date-time */

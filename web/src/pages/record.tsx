@@ -278,6 +278,7 @@ function entryTitle(t: (k: string) => string, e: Entry, doctors: MedRecord["doct
     case "thread_message":
       return `${kind} ${t(`recFrom_${e.title ?? ""}`)}`;
     case "prescription":
+    case "questionnaire":
       return `${kind}: ${e.title ?? ""}`;
     default:
       return kind;
