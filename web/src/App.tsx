@@ -75,6 +75,11 @@ const VideoWaitingRoomPage = lazy(() =>
   import("./pages/videoWaiting").then((m) => ({ default: m.VideoWaitingRoomPage })),
 );
 
+const WaitlistPage = lazy(() => import("./pages/waitlist").then((m) => ({ default: m.WaitlistPage })));
+const WaitlistOfferPage = lazy(() =>
+  import("./pages/waitlist").then((m) => ({ default: m.WaitlistOfferPage })),
+);
+
 const MessagesPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.MessagesPage })));
 const ThreadPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.ThreadPage })));
 const MessageDoctorPage = lazy(() =>
@@ -258,6 +263,10 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <FavouritesPage />;
     case "accessLog":
       return <AccessLogPage />;
+    case "waitlist":
+      return <WaitlistPage />;
+    case "waitlistOffer":
+      return <WaitlistOfferPage key={id} id={id} />;
     case "doctorAvailability":
       return <AvailabilityPage />;
     case "doctorFees":

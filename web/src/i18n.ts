@@ -7,6 +7,7 @@ import * as publicText from "./i18n/public";
 import * as questionnaireText from "./i18n/questionnaire";
 import * as recordText from "./i18n/record";
 import * as videoText from "./i18n/video";
+import * as waitlistText from "./i18n/waitlist";
 import * as walkInText from "./i18n/walkin";
 
 export type Lang = "nl" | "en";
@@ -332,6 +333,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...recordText.nl,
     ...messagesText.nl,
     ...questionnaireText.nl,
+    ...waitlistText.nl,
   },
   en: {
     ...en,
@@ -344,6 +346,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...recordText.en,
     ...messagesText.en,
     ...questionnaireText.en,
+    ...waitlistText.en,
   },
 };
 

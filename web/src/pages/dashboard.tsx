@@ -11,6 +11,7 @@ import { WalkInDesk } from "./dashboardWalkIn";
 import { PayoutBanner } from "./payoutBanner";
 import { RequireLogin, Show, When } from "./portalParts";
 import { Loading, useLoad } from "./publicParts";
+import { DoctorWaitlist } from "./waitlist";
 
 /** useNow is the current time, renewed every `every` ms (for countdowns). */
 export function useNow(every = 30000): Date {
@@ -89,6 +90,7 @@ function DoctorHome() {
       <h1>{t("doctorDashboard")}</h1>
       <PayoutBanner />
       <WalkInDesk zone={zone} />
+      <DoctorWaitlist />
       <Show loaded={list} retry={retry}>
         {({ items }) => {
           const today = todayOf(items, now, zone);

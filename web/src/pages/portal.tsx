@@ -33,6 +33,7 @@ export function PortalNav({ current }: { current: string }) {
   const { t } = useI18n();
   const links: [string, string][] = [
     ["/consultations", "myConsultations"],
+    ["/waitlist", "wlTitle"],
     ["/record", "recMyTitle"],
     ["/messages", "msgTitle"],
     ["/account/favourites", "ptlFavourites"],

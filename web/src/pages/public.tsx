@@ -51,6 +51,8 @@ import {
 
 // The walk-in summary loads with the walk-in page's chunk, not the entry bundle.
 const WalkInSummary = lazy(() => import("./walkIn").then((m) => ({ default: m.WalkInSummary })));
+// So does the waitlist card, with the waitlist pages' chunk.
+const WaitlistJoin = lazy(() => import("./waitlist").then((m) => ({ default: m.WaitlistJoin })));
 
 export function PublicHomePage() {
   const { t, lang } = useI18n();
@@ -494,6 +496,9 @@ export function DoctorProfilePage({ id }: { id: string }) {
           />
         </section>
       ))}
+      <Suspense fallback={null}>
+        <WaitlistJoin doctorId={d.id} zone={d.time_zone} types={slotTypes} />
+      </Suspense>
       <section className="card">
         <h2>{t("pubReviews")}</h2>
         {reviews.state === "loading" ? <Loading /> : null}
