@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,7 +48,8 @@ func limitsRouter() *gin.Engine {
 			"temporal": fmt.Errorf("start: %w", ErrUnavailable),
 			"deadline": fmt.Errorf("query: %w", context.DeadlineExceeded),
 			"connect":  &pgconn.ConnectError{},
-			"other":    io.ErrUnexpectedEOF,
+			"eof":      fmt.Errorf("authenticate: %w", io.ErrUnexpectedEOF), // PostgreSQL went away mid-query
+			"other":    errors.New("a bug"),
 		}
 		fail(c, errs[c.Param("kind")])
 	})
@@ -86,7 +88,7 @@ func TestHandlerDeadlines(t *testing.T) {
 
 func TestDependencyDownIs503WithRetryAfter(t *testing.T) {
 	r := limitsRouter()
-	for _, kind := range []string{"temporal", "deadline", "connect"} {
+	for _, kind := range []string{"temporal", "deadline", "connect", "eof"} {
 		w := serve(r, "GET", "/down/"+kind, nil)
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" ||
 			w.Header().Get("Content-Type") != ProblemContentType {

@@ -3,8 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -126,10 +129,22 @@ func fail(c *gin.Context, err error) {
 }
 
 // dependencyDown reports whether err means Temporal or PostgreSQL could not
-// be reached or did not answer in time, which a retry may cure.
+// be reached, did not answer in time, or went away mid-query (the
+// connection cut, the server shutting down or still recovering: SQLSTATE
+// classes 08 and 57P), which a retry may cure.
 func dependencyDown(err error) bool {
 	var connect *pgconn.ConnectError
-	return errors.Is(err, ErrUnavailable) || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &connect)
+	var netErr net.Error
+	var pgErr *pgconn.PgError
+	switch {
+	case errors.Is(err, ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.As(err, &connect):
+		return true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &netErr):
+		return true
+	case errors.As(err, &pgErr):
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
+	return false
 }
 
 const problemTypeBase = "https://derma2go.nl/problems/"
