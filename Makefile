@@ -9,7 +9,7 @@ BIN   := bin/derma
 SLOW_PKGS := derma2go/integration derma2go/devstack/temporalserver derma2go/fhir
 UNIT_PKGS  = $(shell $(GO) list ./... | grep -v -x -F $(foreach p,$(SLOW_PKGS),-e $(p)))
 
-.PHONY: topology run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium
+.PHONY: chaos topology run test deps build unit integration bench bench-video fuzz generate lint fmt-check vet clean web web-check chromium
 
 run: deps build
 	./$(BIN) dev
@@ -79,6 +79,18 @@ N ?= 2
 M ?= 2
 topology: deps build
 	scripts/topology.sh $(N) $(M)
+
+# The chaos test (cmd/chaos; not part of make test): PostgreSQL, Temporal in
+# its own process, 2 derma api and 2 derma worker processes; consultations
+# of every type driven through the API while API, worker, Temporal and
+# PostgreSQL are killed and restarted; fails on any consultation lost or
+# stuck, duplicate charge, refund, invoice or email, or broken invariant.
+# SMOKE=1 is the short run (under 3 minutes); CHAOS_PER_TYPE, CHAOS_KILLS,
+# CHAOS_DURATION (at most 15m), CHAOS_SEED and CHAOS_DIR tune it
+# (docs/reliability.md).
+chaos: deps build
+	$(GO) build -o bin/chaos ./cmd/chaos
+	bin/chaos
 
 # The SFU benchmark alone (also the last part of bench): ramps 1:1 sessions
 # against the SFU in its own process, at most 150 s after the build.

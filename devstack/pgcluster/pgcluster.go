@@ -124,6 +124,22 @@ func (c *Cluster) Stop() error {
 	return nil
 }
 
+// Kill stops the cluster in immediate mode (pg_ctl stop -m immediate):
+// every server process quits at once, without a checkpoint, as in a crash;
+// the next start recovers from the WAL. The chaos test (cmd/chaos) uses it.
+func (c *Cluster) Kill() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out, err := c.run(ctx, "pg_ctl", "-D", c.dataDir(), "-m", "immediate", "-w", "stop"); err != nil {
+		return fmt.Errorf("pgcluster: kill: %w: %s", err, out)
+	}
+	return nil
+}
+
+// Restart starts a cluster stopped by Kill or Stop again, on the same port,
+// and waits until it accepts connections (crash recovery included).
+func (c *Cluster) Restart(ctx context.Context) error { return c.start(ctx) }
+
 func (c *Cluster) dataDir() string { return filepath.Join(c.dir, "data") }
 
 func findBinDir() (string, error) {
