@@ -231,6 +231,10 @@ func (s *Server) leaveWaitlist(c *gin.Context) {
 		return
 	}
 	if n == 0 {
+		// Another patient's entry: the attempt is in that patient's access log.
+		if e, err := s.Store.GetWaitlistEntry(c, id); err == nil {
+			auditSubject(c, e.PatientID, id.String())
+		}
 		fail(c, errNotFound("This waitlist entry"))
 		return
 	}
@@ -247,10 +251,16 @@ func (s *Server) myOffer(c *gin.Context) (db.GetWaitlistOfferRow, bool) {
 		return db.GetWaitlistOfferRow{}, false
 	}
 	o, err := s.Store.GetWaitlistOffer(c, id)
-	if errors.Is(db.Translate(err), db.ErrNotFound) || err == nil && o.PatientID != p.UserID {
+	switch {
+	case errors.Is(db.Translate(err), db.ErrNotFound):
 		fail(c, errNotFound("This offer"))
 		return db.GetWaitlistOfferRow{}, false
-	} else if err != nil {
+	case err == nil && o.PatientID != p.UserID:
+		// Another patient's offer: the attempt is in that patient's access log.
+		auditSubject(c, o.PatientID, id.String())
+		fail(c, errNotFound("This offer"))
+		return db.GetWaitlistOfferRow{}, false
+	case err != nil:
 		fail(c, err)
 		return db.GetWaitlistOfferRow{}, false
 	}
