@@ -27,6 +27,12 @@ var (
 	textConnectDenied = walkInText{"Access denied at Mollie",
 		"U heeft bij Mollie geen toegang gegeven; uw account is niet gekoppeld.",
 		"You did not grant access at Mollie; your account is not connected."}
+	textConnectOpen = walkInText{"Consultations still open on this account",
+		"Er lopen nog %d betaalde consulten via uw Mollie-account; terugbetalingen daarvan gaan via dat account. U kunt het ontkoppelen zodra ze afgerond zijn.",
+		"%d paid consultations still run through your Mollie account, and their refunds go through it. You can disconnect it once they are finished."}
+	textConnectNone = walkInText{"No Mollie account connected",
+		"Er is geen Mollie-account gekoppeld.",
+		"No Mollie account is connected."}
 	textConnectCode = walkInText{"Mollie refused the connection",
 		"Mollie heeft de koppeling geweigerd (de code is gebruikt of verlopen). Start het koppelen opnieuw.",
 		"Mollie refused the connection (the code was used or has expired). Start connecting again."}
@@ -142,4 +148,35 @@ func (s *Server) completeConnect(c *gin.Context) {
 	auditSubject(c, uuid.Nil, conn.ID.String())
 	at := conn.ConnectedAt.UTC()
 	c.JSON(http.StatusOK, PayoutConnection{Required: true, Connected: true, OrganizationName: conn.OrganizationName, ConnectedAt: &at})
+}
+
+// disconnectPayouts handles DELETE /v1/doctor/payments/connection.
+func (s *Server) disconnectPayouts(c *gin.Context) {
+	p := currentPrincipal(c)
+	lang := requestLanguage(c, "")
+	if !s.Payouts.Enabled() {
+		fail(c, walkInProblem(c, lang, http.StatusConflict, "connect-off", textConnectOff))
+		return
+	}
+	auditSubject(c, uuid.Nil, p.UserID.String())
+	if conn, found, err := s.Payouts.Status(c, p.UserID); err != nil {
+		fail(c, err)
+		return
+	} else if found {
+		auditSubject(c, uuid.Nil, conn.ID.String())
+	}
+	found, err := s.Payouts.Disconnect(c, p.UserID)
+	var open *payouts.OpenPaymentsError
+	switch {
+	case errors.As(err, &open):
+		fail(c, walkInProblem(c, lang, http.StatusConflict, "connect-open", textConnectOpen, open.Open))
+		return
+	case err != nil:
+		fail(c, err)
+		return
+	case !found:
+		fail(c, walkInProblem(c, lang, http.StatusNotFound, "not-found", textConnectNone))
+		return
+	}
+	c.JSON(http.StatusOK, PayoutConnection{Required: true})
 }

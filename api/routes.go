@@ -246,6 +246,7 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
 		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, body: feesRequest{}, handler: s.putDoctorFees},
 		{method: "GET", path: "/v1/doctor/payments/connection", roles: doctors, audit: audit("payment_account", actionRead), handler: s.payoutConnection},
+		{method: "DELETE", path: "/v1/doctor/payments/connection", roles: doctors, audit: audit("payment_account", actionDelete), handler: s.disconnectPayouts},
 		{method: "POST", path: "/v1/doctor/payments/connect", roles: doctors, audit: audit("payment_account", actionCreate), handler: s.startConnect},
 		{method: "POST", path: "/v1/doctor/payments/connect/complete", roles: doctors, audit: audit("payment_account", actionUpdate), body: connectCompleteRequest{}, handler: s.completeConnect},
 		{method: "POST", path: "/v1/doctor/conditions/:slug/review", roles: doctors, body: doctorReviewRequest{}, handler: s.doctorReviewCondition},

@@ -13,7 +13,7 @@ import (
 )
 
 const connectedDoctors = `-- name: ConnectedDoctors :many
-SELECT DISTINCT doctor_id FROM mollie_connections WHERE doctor_id = ANY($1::uuid[])
+SELECT DISTINCT doctor_id FROM mollie_connections WHERE doctor_id = ANY($1::uuid[]) AND disconnected_at IS NULL
 `
 
 // The doctors among the given ones that have a connected Mollie account.
@@ -58,9 +58,10 @@ func (q *Queries) ConsumeOAuthState(ctx context.Context, arg ConsumeOAuthStatePa
 }
 
 const currentMollieConnection = `-- name: CurrentMollieConnection :one
-SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at FROM mollie_connections WHERE doctor_id = $1 ORDER BY connected_at DESC, id LIMIT 1
+SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at, disconnected_at FROM mollie_connections WHERE doctor_id = $1 AND disconnected_at IS NULL ORDER BY connected_at DESC, id LIMIT 1
 `
 
+// The connection new payments go to: the newest one not disconnected.
 func (q *Queries) CurrentMollieConnection(ctx context.Context, doctorID uuid.UUID) (MollieConnection, error) {
 	row := q.db.QueryRow(ctx, currentMollieConnection, doctorID)
 	var i MollieConnection
@@ -76,6 +77,7 @@ func (q *Queries) CurrentMollieConnection(ctx context.Context, doctorID uuid.UUI
 		&i.Scope,
 		&i.ConnectedAt,
 		&i.RefreshedAt,
+		&i.DisconnectedAt,
 	)
 	return i, err
 }
@@ -121,7 +123,7 @@ func (q *Queries) DoctorsWithoutMollieConnection(ctx context.Context) ([]Doctors
 }
 
 const getMollieConnectionByOrganization = `-- name: GetMollieConnectionByOrganization :one
-SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at FROM mollie_connections WHERE doctor_id = $1 AND organization_id = $2
+SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at, disconnected_at FROM mollie_connections WHERE doctor_id = $1 AND organization_id = $2
 `
 
 type GetMollieConnectionByOrganizationParams struct {
@@ -144,12 +146,13 @@ func (q *Queries) GetMollieConnectionByOrganization(ctx context.Context, arg Get
 		&i.Scope,
 		&i.ConnectedAt,
 		&i.RefreshedAt,
+		&i.DisconnectedAt,
 	)
 	return i, err
 }
 
 const getMollieConnectionForUpdate = `-- name: GetMollieConnectionForUpdate :one
-SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at FROM mollie_connections WHERE id = $1 FOR UPDATE
+SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at, disconnected_at FROM mollie_connections WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetMollieConnectionForUpdate(ctx context.Context, id uuid.UUID) (MollieConnection, error) {
@@ -167,6 +170,7 @@ func (q *Queries) GetMollieConnectionForUpdate(ctx context.Context, id uuid.UUID
 		&i.Scope,
 		&i.ConnectedAt,
 		&i.RefreshedAt,
+		&i.DisconnectedAt,
 	)
 	return i, err
 }
@@ -244,8 +248,9 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (doctor_id, organization_id) DO UPDATE SET
     organization_name_enc = EXCLUDED.organization_name_enc, profile_id = EXCLUDED.profile_id,
     access_token_enc = EXCLUDED.access_token_enc, refresh_token_enc = EXCLUDED.refresh_token_enc,
-    access_expires_at = EXCLUDED.access_expires_at, scope = EXCLUDED.scope, connected_at = EXCLUDED.connected_at
-RETURNING id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at
+    access_expires_at = EXCLUDED.access_expires_at, scope = EXCLUDED.scope, connected_at = EXCLUDED.connected_at,
+    disconnected_at = NULL
+RETURNING id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at, disconnected_at
 `
 
 type UpsertMollieConnectionParams struct {
@@ -287,6 +292,7 @@ func (q *Queries) UpsertMollieConnection(ctx context.Context, arg UpsertMollieCo
 		&i.Scope,
 		&i.ConnectedAt,
 		&i.RefreshedAt,
+		&i.DisconnectedAt,
 	)
 	return i, err
 }

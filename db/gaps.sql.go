@@ -12,6 +12,80 @@ import (
 	"github.com/google/uuid"
 )
 
+const disconnectMollieConnection = `-- name: DisconnectMollieConnection :exec
+UPDATE mollie_connections SET disconnected_at = $2::timestamptz, access_token_enc = '\x', refresh_token_enc = '\x'
+WHERE id = $1
+`
+
+type DisconnectMollieConnectionParams struct {
+	ID  uuid.UUID
+	Now time.Time
+}
+
+// Marks a connection disconnected and wipes its tokens.
+func (q *Queries) DisconnectMollieConnection(ctx context.Context, arg DisconnectMollieConnectionParams) error {
+	_, err := q.db.Exec(ctx, disconnectMollieConnection, arg.ID, arg.Now)
+	return err
+}
+
+const liveMollieConnectionsForUpdate = `-- name: LiveMollieConnectionsForUpdate :many
+SELECT id, doctor_id, organization_id, organization_name_enc, profile_id, access_token_enc, refresh_token_enc, access_expires_at, scope, connected_at, refreshed_at, disconnected_at FROM mollie_connections WHERE doctor_id = $1 AND disconnected_at IS NULL ORDER BY connected_at, id FOR UPDATE
+`
+
+// The doctor's connections not disconnected, locked until the transaction ends.
+func (q *Queries) LiveMollieConnectionsForUpdate(ctx context.Context, doctorID uuid.UUID) ([]MollieConnection, error) {
+	rows, err := q.db.Query(ctx, liveMollieConnectionsForUpdate, doctorID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MollieConnection{}
+	for rows.Next() {
+		var i MollieConnection
+		if err := rows.Scan(
+			&i.ID,
+			&i.DoctorID,
+			&i.OrganizationID,
+			&i.OrganizationNameEnc,
+			&i.ProfileID,
+			&i.AccessTokenEnc,
+			&i.RefreshTokenEnc,
+			&i.AccessExpiresAt,
+			&i.Scope,
+			&i.ConnectedAt,
+			&i.RefreshedAt,
+			&i.DisconnectedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const openPaidOnConnections = `-- name: OpenPaidOnConnections :one
+SELECT count(DISTINCT c.id)::int AS open
+FROM consultations c
+JOIN payments p ON p.consultation_id = c.id
+JOIN mollie_connections m ON m.id = p.connection_id AND m.doctor_id = c.doctor_id
+LEFT JOIN refunds r ON r.payment_id = p.id AND r.mollie_refund_id IS NULL
+WHERE c.doctor_id = $1
+  AND (c.status NOT IN ('payment_failed', 'expired', 'completed', 'declined', 'cancelled', 'no_show') OR r.id IS NOT NULL)
+`
+
+// How many of the doctor's consultations paid (or being paid) on one of
+// their Mollie connections may still need that account: not final, or with
+// a refund not yet issued at Mollie.
+func (q *Queries) OpenPaidOnConnections(ctx context.Context, doctorID uuid.UUID) (int32, error) {
+	row := q.db.QueryRow(ctx, openPaidOnConnections, doctorID)
+	var open int32
+	err := row.Scan(&open)
+	return open, err
+}
+
 const recordQuestionnaireResponses = `-- name: RecordQuestionnaireResponses :many
 SELECT r.consultation_id, c.doctor_id, r.questionnaire_id, r.version, r.answers_enc, r.submitted_at, v.title, v.questions
 FROM questionnaire_responses r

@@ -301,6 +301,7 @@ type MollieConnection struct {
 	Scope               string
 	ConnectedAt         time.Time
 	RefreshedAt         *time.Time
+	DisconnectedAt      *time.Time
 }
 
 type MollieOauthState struct {

@@ -261,6 +261,15 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID, listed: threadID},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
+		case r.Method == "DELETE" && r.Path == "/v1/doctor/payments/connection":
+			// Disconnecting: a doctor of its own (the case's doctor has open
+			// paid consultations), connected again afterwards.
+			d, ds := loginAs(t, demodata.DoctorEmail(gapsAuditDisconnectDoctor), "doctor-demo-2026")
+			t.Cleanup(func() { ensureConnected(t, d, ds.User.ID) })
+			calls = []auditCall{
+				{name: "doctor", client: d, actorID: ds.User.ID, actorRole: "doctor"},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
+			}
 		case r.Path == "/v1/doctor/waiting-room" || r.Path == "/v1/doctor/events" ||
 			r.Path == "/v1/doctor/walk-in" || r.Path == "/v1/doctor/walk-in/call-next" ||
 			strings.HasPrefix(r.Path, "/v1/doctor/payments/"):

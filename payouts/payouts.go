@@ -48,6 +48,21 @@ var ErrBadState = errors.New("payouts: unknown, used or expired state")
 // ErrDenied is returned by Complete when the doctor denied access at Mollie.
 var ErrDenied = errors.New("payouts: access denied at Mollie")
 
+// ErrDisconnected is returned for a payment made on a connection the
+// doctor has since disconnected: its tokens are gone.
+var ErrDisconnected = errors.New("payouts: the Mollie account was disconnected")
+
+// OpenPaymentsError refuses a disconnect while consultations paid on the
+// doctor's account may still need it (a status to follow, a refund).
+type OpenPaymentsError struct {
+	// Open is how many consultations.
+	Open int
+}
+
+func (e *OpenPaymentsError) Error() string {
+	return fmt.Sprintf("payouts: %d consultations paid on the account are still open", e.Open)
+}
+
 // Service picks payment accounts and keeps connections. The zero Connect
 // (nil) means Mollie Connect is off.
 type Service struct {
@@ -204,6 +219,53 @@ func (s *Service) Status(ctx context.Context, doctorID uuid.UUID) (Connection, b
 	return Connection{ID: row.ID, OrganizationID: row.OrganizationID, OrganizationName: name, ConnectedAt: row.ConnectedAt}, true, nil
 }
 
+// Disconnect ends the doctor's connections: refused with
+// *OpenPaymentsError while a consultation paid on one of them is not final
+// or has a refund still to issue (the refund must go through the account
+// it was paid on). Otherwise each connection is marked disconnected, its
+// tokens wiped, and its refresh token revoked at Mollie (a failure there is
+// logged: the token is then merely unused). found is false if nothing was
+// connected.
+func (s *Service) Disconnect(ctx context.Context, doctorID uuid.UUID) (found bool, err error) {
+	var refresh []string
+	err = s.Store.Tx(ctx, func(q *db.Queries) error {
+		live, err := q.LiveMollieConnectionsForUpdate(ctx, doctorID)
+		if err != nil || len(live) == 0 {
+			return err
+		}
+		found = true
+		open, err := q.OpenPaidOnConnections(ctx, doctorID)
+		if err != nil {
+			return err
+		}
+		if open > 0 {
+			return &OpenPaymentsError{Open: int(open)}
+		}
+		for _, c := range live {
+			if rt, err := s.Fields.DecryptString(db.FieldMollieRefreshToken, c.RefreshTokenEnc); err == nil {
+				refresh = append(refresh, rt)
+			}
+			if err := q.DisconnectMollieConnection(ctx, db.DisconnectMollieConnectionParams{ID: c.ID, Now: s.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var open *OpenPaymentsError
+	if errors.As(err, &open) {
+		return true, err
+	}
+	if err != nil {
+		return false, fmt.Errorf("payouts: disconnect: %w", err)
+	}
+	for _, rt := range refresh {
+		if err := s.Connect.Revoke(ctx, "refresh_token", rt); err != nil && s.Logger != nil {
+			s.Logger.WarnContext(ctx, "payouts: refresh token of a disconnected account not revoked", "doctor_id", doctorID, "err", err)
+		}
+	}
+	return found, nil
+}
+
 // CanBePaid reports whether a new payment for the doctor has an account:
 // always without Connect, only with a connection with it.
 func (s *Service) CanBePaid(ctx context.Context, doctorID uuid.UUID) (bool, error) {
@@ -257,6 +319,9 @@ func (s *Service) client(ctx context.Context, connID uuid.UUID) (*payments.Clien
 		row, err := q.GetMollieConnectionForUpdate(ctx, connID)
 		if err != nil {
 			return err
+		}
+		if row.DisconnectedAt != nil {
+			return ErrDisconnected
 		}
 		profile = row.ProfileID
 		if row.AccessExpiresAt.Sub(s.now()) > RefreshMargin {

@@ -17,14 +17,16 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (doctor_id, organization_id) DO UPDATE SET
     organization_name_enc = EXCLUDED.organization_name_enc, profile_id = EXCLUDED.profile_id,
     access_token_enc = EXCLUDED.access_token_enc, refresh_token_enc = EXCLUDED.refresh_token_enc,
-    access_expires_at = EXCLUDED.access_expires_at, scope = EXCLUDED.scope, connected_at = EXCLUDED.connected_at
+    access_expires_at = EXCLUDED.access_expires_at, scope = EXCLUDED.scope, connected_at = EXCLUDED.connected_at,
+    disconnected_at = NULL
 RETURNING *;
 
 -- name: GetMollieConnectionByOrganization :one
 SELECT * FROM mollie_connections WHERE doctor_id = $1 AND organization_id = $2;
 
 -- name: CurrentMollieConnection :one
-SELECT * FROM mollie_connections WHERE doctor_id = $1 ORDER BY connected_at DESC, id LIMIT 1;
+-- The connection new payments go to: the newest one not disconnected.
+SELECT * FROM mollie_connections WHERE doctor_id = $1 AND disconnected_at IS NULL ORDER BY connected_at DESC, id LIMIT 1;
 
 -- name: GetMollieConnectionForUpdate :one
 SELECT * FROM mollie_connections WHERE id = $1 FOR UPDATE;
@@ -42,7 +44,7 @@ SELECT connection_id FROM payments WHERE id = $1;
 
 -- name: ConnectedDoctors :many
 -- The doctors among the given ones that have a connected Mollie account.
-SELECT DISTINCT doctor_id FROM mollie_connections WHERE doctor_id = ANY(sqlc.arg(doctor_ids)::uuid[]);
+SELECT DISTINCT doctor_id FROM mollie_connections WHERE doctor_id = ANY(sqlc.arg(doctor_ids)::uuid[]) AND disconnected_at IS NULL;
 
 -- name: DoctorsWithoutMollieConnection :many
 SELECT d.user_id, d.display_name FROM doctors d

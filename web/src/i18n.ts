@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import * as contactText from "./i18n/contact";
+import * as gapsText from "./i18n/gaps";
 import * as messagesText from "./i18n/messages";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
@@ -334,6 +335,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...messagesText.nl,
     ...questionnaireText.nl,
     ...waitlistText.nl,
+    ...gapsText.nl,
   },
   en: {
     ...en,
@@ -347,6 +349,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...messagesText.en,
     ...questionnaireText.en,
     ...waitlistText.en,
+    ...gapsText.en,
   },
 };
 

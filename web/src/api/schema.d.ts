@@ -3324,7 +3324,34 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Disconnect my Mollie account (its tokens are revoked at Mollie); refused while a consultation paid on it is still open
+         * @description Refused with 409 (type …/connect-open, in the user's language) while a consultation paid on the account is not final or has a refund still to issue: refunds go through the account the payment was made on. Afterwards the doctor cannot be booked for consultations paid online until they connect again.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Disconnected; the new state. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PayoutConnection"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

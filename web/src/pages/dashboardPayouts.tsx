@@ -34,13 +34,13 @@ function Payouts() {
     <section className="card" data-testid="payouts">
       <h1>{t("payTitle")}</h1>
       <Show loaded={loaded} retry={retry}>
-        {(c) => <ConnectionState connection={c} />}
+        {(c) => <ConnectionState connection={c} onChange={retry} />}
       </Show>
     </section>
   );
 }
 
-function ConnectionState({ connection }: { connection: PayoutConnection }) {
+function ConnectionState({ connection, onChange }: { connection: PayoutConnection; onChange: () => void }) {
   const { t, lang } = useI18n();
   if (!connection.required) return <p data-testid="payouts-platform">{t("payPlatform")}</p>;
   return (
@@ -63,7 +63,70 @@ function ConnectionState({ connection }: { connection: PayoutConnection }) {
         </Notice>
       )}
       <ConnectButton again={connection.connected} />
+      {connection.connected ? <DisconnectButton onDone={onChange} /> : null}
     </>
+  );
+}
+
+/**
+ * DisconnectButton disconnects the Mollie account after a confirmation;
+ * the API refuses (and says why) while paid consultations are still open.
+ */
+function DisconnectButton({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState("");
+  const disconnect = async () => {
+    setBusy(true);
+    setProblem("");
+    try {
+      const res = await api.DELETE("/v1/doctor/payments/connection", {});
+      if (res.data) {
+        onDone();
+        return;
+      }
+      setProblem(problemText(res.error, t("errorGeneric")));
+    } catch {
+      setProblem(t("offline"));
+    }
+    setBusy(false);
+    setConfirming(false);
+  };
+  return (
+    <div className="disconnect">
+      {problem && (
+        <Notice kind="error">
+          <span data-testid="payouts-disconnect-problem">{problem}</span>
+        </Notice>
+      )}
+      {confirming ? (
+        <>
+          <p data-testid="payouts-disconnect-confirm">{t("gapDisconnectConfirm")}</p>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            onClick={() => void disconnect()}
+            data-testid="payouts-disconnect-yes"
+          >
+            {t("gapDisconnectYes")}
+          </button>{" "}
+          <button type="button" className="secondary" disabled={busy} onClick={() => setConfirming(false)}>
+            {t("gapDisconnectNo")}
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setConfirming(true)}
+          data-testid="payouts-disconnect"
+        >
+          {t("gapDisconnect")}
+        </button>
+      )}
+    </div>
   );
 }
 

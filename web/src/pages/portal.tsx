@@ -20,7 +20,7 @@ import {
   When,
 } from "./portalParts";
 import { useLoad } from "./publicParts";
-import { QuestionnairesToFill } from "./questionnaire";
+import { QuestionnairesToFill } from "./questionnaireToFill";
 
 type Quote = components["schemas"]["CancellationQuote"];
 type DocList = {

@@ -519,6 +519,10 @@ export function DoctorProfilePage({ id }: { id: string }) {
           </ul>
         ) : null}
       </section>
+      <p className="muted" data-testid="complain">
+        {t("gapComplain")}{" "}
+        <Link href={`/contact?doctor=${encodeURIComponent(d.id)}`}>{t("gapComplainLink")}</Link>
+      </p>
     </>
   );
 }
