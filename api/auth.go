@@ -12,10 +12,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"derma2go/accounts"
 	"derma2go/db"
 	"derma2go/mail"
+	"derma2go/privacy"
 	"derma2go/secure"
 	"derma2go/web"
 )
@@ -110,6 +112,9 @@ type registerRequest struct {
 	Password string `json:"password" validate:"required,min=10,max=128"`
 	Name     string `json:"name" validate:"required,min=1,max=120"`
 	Language string `json:"language" validate:"omitempty,oneof=nl en"`
+	// PrivacyVersion is the version of the privacy statement the patient
+	// was shown and accepts; empty accepts the current one.
+	PrivacyVersion string `json:"privacy_version" validate:"max=32"`
 }
 
 // UserView is a user as the API shows it to that user.
@@ -152,6 +157,11 @@ func (s *Server) register(c *gin.Context) {
 		fail(c, errCommonPassword())
 		return
 	}
+	if req.PrivacyVersion != "" && req.PrivacyVersion != privacy.StatementVersion {
+		fail(c, errValidation(FieldProblem{Field: "privacy_version",
+			Reason: "is not the current privacy statement (" + privacy.StatementVersion + "): read it again"}))
+		return
+	}
 	if !s.rateLimited(c, registerPerSource, "register-src:"+c.ClientIP()) {
 		return
 	}
@@ -186,6 +196,10 @@ func (s *Server) registerNow(ctx context.Context, log *slog.Logger, req register
 	var token string
 	err = s.Store.Tx(ctx, func(q *db.Queries) error {
 		if _, err := q.CreateUser(ctx, params); err != nil {
+			return err
+		}
+		if err := q.SetPrivacyConsent(ctx, db.SetPrivacyConsentParams{ID: params.ID,
+			Version: pgtype.Text{String: privacy.StatementVersion, Valid: true}}); err != nil {
 			return err
 		}
 		token, err = s.newVerification(ctx, q, params.ID)

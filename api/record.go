@@ -245,6 +245,18 @@ func (s *Server) recordFHIR(c *gin.Context) {
 	if !ok {
 		return
 	}
+	out, err := fhirBundle(r, doctor)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="record-`+r.Patient.ID.String()+`.fhir.json"`)
+	c.Data(http.StatusOK, FHIRContentType, out)
+}
+
+// fhirBundle is the record as a FHIR R4 Bundle in JSON, with the links of
+// its files for this reader.
+func fhirBundle(r *emr.Record, doctor bool) ([]byte, error) {
 	opt := fhir.Options{DocumentURL: func(consultation, id uuid.UUID) string {
 		return entryURL(emr.Entry{Kind: emr.KindDocument, DocumentKind: documentKind(r, id), ID: id,
 			ConsultationID: uuid.NullUUID{UUID: consultation, Valid: true}}, doctor)
@@ -255,13 +267,7 @@ func (s *Server) recordFHIR(c *gin.Context) {
 			return entryURL(emr.Entry{Kind: emr.KindPhoto, ID: p.ID, ConsultationID: uuid.NullUUID{UUID: p.ConsultationID, Valid: true}}, true)
 		}
 	}
-	out, err := fhir.Export(r, opt).JSON()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="record-`+r.Patient.ID.String()+`.fhir.json"`)
-	c.Data(http.StatusOK, FHIRContentType, out)
+	return fhir.Export(r, opt).JSON()
 }
 
 // threadFileURL is the route both parties open a shared file with.

@@ -24,6 +24,7 @@ import (
 	"derma2go/media"
 	"derma2go/payments"
 	"derma2go/payouts"
+	"derma2go/privacy"
 	"derma2go/search"
 	"derma2go/secure"
 	"derma2go/waitlist"
@@ -86,6 +87,9 @@ type Deps struct {
 	MaxUnpaidBookings int
 	// Waitlist is the offer chains' timing (new availability starts them).
 	Waitlist waitlist.Config
+	// Retention are the retention periods an erasure tells the patient
+	// (zero RecordYears: 20).
+	Retention privacy.Retention
 }
 
 // Server holds the API's dependencies and limiters.

@@ -86,6 +86,27 @@ type Config struct {
 	// Connect configures Mollie Connect payouts; it is on when the
 	// platform's OAuth app credentials are set.
 	Connect Connect
+	// Retention are the retention periods of personal data and how often
+	// the retention schedules run (RETENTION_*).
+	Retention Retention
+}
+
+// Retention configures the retention schedules (RETENTION_*).
+type Retention struct {
+	// RecordYears: an erased account's medical record is kept this many
+	// years after its last consultation or entry (RETENTION_RECORD_YEARS,
+	// WGBO: 20).
+	RecordYears int
+	// AuditYears: audit rows are kept this many years (RETENTION_AUDIT_YEARS).
+	AuditYears int
+	// TokenGrace: ended sessions and used or expired links are removed this
+	// long after they ended (RETENTION_TOKEN_GRACE).
+	TokenGrace time.Duration
+	// Abandoned: the data of a consultation that ended unpaid is removed
+	// this long after it ended (RETENTION_ABANDONED).
+	Abandoned time.Duration
+	// Interval is how often each retention schedule runs (RETENTION_INTERVAL).
+	Interval time.Duration
 }
 
 // Connect configures Mollie Connect (MOLLIE_CLIENT_ID and the variables
@@ -225,6 +246,13 @@ func Parse(lookup Lookup) (Config, error) {
 		MetricsAddr:         r.str("METRICS_ADDR", ":9090"),
 		MaxUnpaidBookings:   r.positiveInt("MAX_UNPAID_BOOKINGS", 3),
 		Connect:             r.connect(),
+		Retention: Retention{
+			RecordYears: r.positiveInt("RETENTION_RECORD_YEARS", 20),
+			AuditYears:  r.positiveInt("RETENTION_AUDIT_YEARS", 5),
+			TokenGrace:  r.duration("RETENTION_TOKEN_GRACE", 7*24*time.Hour),
+			Abandoned:   r.duration("RETENTION_ABANDONED", 30*24*time.Hour),
+			Interval:    r.duration("RETENTION_INTERVAL", time.Hour),
+		},
 	}
 	return c, r.err
 }

@@ -20,6 +20,14 @@ type Advice struct {
 	PublishedAt    *time.Time
 }
 
+type AuditChainAnchor struct {
+	Shard    int16
+	Seq      int64
+	RowHash  []byte
+	Rows     int64
+	PrunedAt time.Time
+}
+
 type AuditChainHead struct {
 	Shard   int16
 	Seq     int64
@@ -467,25 +475,28 @@ type ThreadMessage struct {
 }
 
 type User struct {
-	ID              uuid.UUID
-	Role            string
-	EmailHash       []byte
-	EmailEnc        []byte
-	NameHash        []byte
-	NameEnc         []byte
-	PasswordHash    string
-	Language        string
-	PinHash         pgtype.Text
-	PinFailures     int32
-	PinLockedUntil  *time.Time
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	BirthDateEnc    []byte
-	EmailVerifiedAt *time.Time
-	TotpSecretEnc   []byte
-	TotpPendingEnc  []byte
-	TotpEnabledAt   *time.Time
-	TotpLastStep    int64
+	ID                uuid.UUID
+	Role              string
+	EmailHash         []byte
+	EmailEnc          []byte
+	NameHash          []byte
+	NameEnc           []byte
+	PasswordHash      string
+	Language          string
+	PinHash           pgtype.Text
+	PinFailures       int32
+	PinLockedUntil    *time.Time
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	BirthDateEnc      []byte
+	EmailVerifiedAt   *time.Time
+	TotpSecretEnc     []byte
+	TotpPendingEnc    []byte
+	TotpEnabledAt     *time.Time
+	TotpLastStep      int64
+	PrivacyVersion    pgtype.Text
+	PrivacyAcceptedAt *time.Time
+	ErasedAt          *time.Time
 }
 
 type WaitlistEntry struct {

@@ -45,7 +45,7 @@ func (q *Queries) CountUsersByRole(ctx context.Context) ([]CountUsersByRoleRow, 
 const createUser = `-- name: CreateUser :one
 INSERT INTO users (id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step
+RETURNING id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step, privacy_version, privacy_accepted_at, erased_at
 `
 
 type CreateUserParams struct {
@@ -91,12 +91,15 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (User, e
 		&i.TotpPendingEnc,
 		&i.TotpEnabledAt,
 		&i.TotpLastStep,
+		&i.PrivacyVersion,
+		&i.PrivacyAcceptedAt,
+		&i.ErasedAt,
 	)
 	return i, err
 }
 
 const getUser = `-- name: GetUser :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE id = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step, privacy_version, privacy_accepted_at, erased_at FROM users WHERE id = $1
 `
 
 func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
@@ -122,12 +125,15 @@ func (q *Queries) GetUser(ctx context.Context, id uuid.UUID) (User, error) {
 		&i.TotpPendingEnc,
 		&i.TotpEnabledAt,
 		&i.TotpLastStep,
+		&i.PrivacyVersion,
+		&i.PrivacyAcceptedAt,
+		&i.ErasedAt,
 	)
 	return i, err
 }
 
 const getUserByEmailHash = `-- name: GetUserByEmailHash :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE email_hash = $1
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step, privacy_version, privacy_accepted_at, erased_at FROM users WHERE email_hash = $1
 `
 
 func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (User, error) {
@@ -153,12 +159,15 @@ func (q *Queries) GetUserByEmailHash(ctx context.Context, emailHash []byte) (Use
 		&i.TotpPendingEnc,
 		&i.TotpEnabledAt,
 		&i.TotpLastStep,
+		&i.PrivacyVersion,
+		&i.PrivacyAcceptedAt,
+		&i.ErasedAt,
 	)
 	return i, err
 }
 
 const getUserForUpdate = `-- name: GetUserForUpdate :one
-SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step FROM users WHERE id = $1 FOR UPDATE
+SELECT id, role, email_hash, email_enc, name_hash, name_enc, password_hash, language, pin_hash, pin_failures, pin_locked_until, created_at, updated_at, birth_date_enc, email_verified_at, totp_secret_enc, totp_pending_enc, totp_enabled_at, totp_last_step, privacy_version, privacy_accepted_at, erased_at FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, error) {
@@ -184,6 +193,9 @@ func (q *Queries) GetUserForUpdate(ctx context.Context, id uuid.UUID) (User, err
 		&i.TotpPendingEnc,
 		&i.TotpEnabledAt,
 		&i.TotpLastStep,
+		&i.PrivacyVersion,
+		&i.PrivacyAcceptedAt,
+		&i.ErasedAt,
 	)
 	return i, err
 }

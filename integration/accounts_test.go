@@ -48,8 +48,15 @@ func registerPatient(t *testing.T, email, password string) (*apiClient, session)
 // the address as that page does, and logs in.
 func registerVerified(t *testing.T, email, password string) (*apiClient, session) {
 	t.Helper()
+	return registerVerifiedNamed(t, email, password, "Test Patiënt")
+}
+
+// registerVerifiedNamed is registerVerified with a name of the test's own
+// (a test that looks for the patient's name in the database).
+func registerVerifiedNamed(t *testing.T, email, password, name string) (*apiClient, session) {
+	t.Helper()
 	c := newClient(t)
-	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": password, "name": "Test Patiënt"}).
+	c.do("POST", "/v1/auth/register", map[string]any{"email": email, "password": password, "name": name}).
 		expect(t, http.StatusAccepted)
 	confirmEmail(t, c, email)
 	var s session

@@ -26,6 +26,7 @@ import (
 	"derma2go/mail"
 	"derma2go/payments"
 	"derma2go/payouts"
+	"derma2go/privacy"
 	"derma2go/search"
 	"derma2go/secure"
 	"derma2go/video"
@@ -163,8 +164,9 @@ func (p *Platform) APIHandler() http.Handler {
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		Engine: engine, Video: p.video,
-		Waitlist: waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
-		Live:     p.Live,
+		Waitlist:  waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
+		Live:      p.Live,
+		Retention: p.Retention(),
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err
@@ -232,4 +234,10 @@ func ConnectConfig(cfg config.Config) payments.ConnectConfig {
 		RedirectURL: cfg.PublicURL + ConnectRedirectPath, AuthorizeURL: cfg.Connect.AuthorizeURL,
 		BaseURL: cfg.MollieBaseURL, Testmode: strings.HasPrefix(cfg.MollieAPIKey, "test_"),
 	}
+}
+
+// Retention are the configured retention periods.
+func (p *Platform) Retention() privacy.Retention {
+	r := p.Config.Retention
+	return privacy.Retention{RecordYears: r.RecordYears, AuditYears: r.AuditYears, TokenGrace: r.TokenGrace, Abandoned: r.Abandoned}
 }

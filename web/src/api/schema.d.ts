@@ -160,6 +160,8 @@ export interface paths {
                         name: string;
                         /** @enum {string} */
                         language?: "nl" | "en";
+                        /** @description The version of the privacy statement the patient was shown and accepts (recorded with the account and shown in the export); empty accepts the current one. Another version than the current one is refused (422, field `privacy_version`). */
+                        privacy_version?: string;
                     };
                 };
             };
@@ -2583,6 +2585,128 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download all my data (GDPR art. 15 and 20) as one zip file (PIN unlocked)
+         * @description The zip holds README.txt; data.json (format derma2go-export/1): every row of every table that refers to the patient, directly or through another row, decrypted, with the consent to the privacy statement, the tables left out and the columns withheld (hashes, the second factor's secret), each with its reason; record.fhir.json, the medical record as a FHIR R4 Bundle; and files/ with the photos and documents data.json names.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The zip file. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/zip": string;
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What erasing my account now would do (what blocks it, until when the record is kept) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The plan. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErasurePlan"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Erase my account (GDPR art. 17); the medical record stays for the WGBO retention
+         * @description Confirmed with the password (and the second factor when enrolled). Sessions, links, recovery codes, favourites, comments, reviews (the doctor's rating loses them), message settings, waitlist entries and offers and contact messages are deleted; the account loses its address, password, PIN and second factor and can no longer log in. The medical record (consultations with intake, photos, questionnaire answers, advice, prescriptions, chat, messages, notes, diagnoses, invoices and payments) stays with the patient's id, name and birth date until `record_kept_until` (20 years after its last entry), when the retention schedule removes it; an account without a record goes completely at once. Refused (409) while a consultation is still running: finish or cancel it first. A confirmation goes to the removed address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                        /** @description The second factor (TOTP or recovery code), when enrolled. */
+                        code?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Erased; the session is over. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            erased: boolean;
+                            /** Format: date */
+                            record_kept_until: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6595,6 +6719,22 @@ export interface components {
             code: string;
             /** Format: date-time */
             created_at: string;
+        };
+        ErasurePlan: {
+            /** @description false while a consultation is still running */
+            erasable: boolean;
+            /**
+             * Format: date
+             * @description when the retained record is removed; null: there is none
+             */
+            record_kept_until: string | null;
+            retention_years: number;
+            active_consultations: {
+                /** Format: uuid */
+                id: string;
+                type: string;
+                status: string;
+            }[];
         };
         /** @description A FHIR R4 Bundle (validated against the official R4 JSON schema in the tests). */
         FHIRBundle: {
