@@ -57,7 +57,7 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
   Health           %s/readyz
   OpenAPI          %s/openapi.yaml
   Metrics          %s/metrics
-  Temporal Web UI  %s
+  Temporal Web UI  %s (store: %s, DEV_TEMPORAL_STORE)
   Caught mail      %s
   Mollie sandbox   %s
   PostgreSQL       %s
@@ -65,7 +65,7 @@ Derma2Go is running (ready in %s). Ctrl-C stops it; data stays in %s/.
   TURN server      %s (short-lived credentials with each room token)
 
 `, time.Since(started).Round(10*time.Millisecond), opts.Dir, s.APIURL, s.APIURL, s.APIURL, s.MetricsURL,
-		s.Temporal.UIURL(), s.MailURL, s.MollieURL, s.PG.URL("derma"),
+		s.Temporal.UIURL(), s.TemporalStore, s.MailURL, s.MollieURL, s.PG.URL("derma"),
 		wsURL(s.APIURL), s.Platform.SFU.UDPAddr(), s.Platform.SFU.TCPAddr(), s.Platform.TURN.URL())
 	demodata.PrintLogins(opts.Out, s.Logins)
 	<-ctx.Done()

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,8 @@ import (
 
 // Options configure Start. Empty addresses pick free loopback ports.
 type Options struct {
-	// Dir holds all state (PostgreSQL data, Temporal SQLite file, keys).
+	// Dir holds all state (PostgreSQL data, with TemporalStoreSQLite the
+	// Temporal SQLite file, keys).
 	Dir string
 	// APIAddr, TemporalUIAddr, MailAddr (mail page) and MollieAddr (sandbox)
 	// are listen addresses; "" means a free loopback port, "-" (UI only) none.
@@ -64,11 +66,48 @@ type Options struct {
 	// the sandbox, an application fee of DevApplicationFeeCents) and, with
 	// Seed, connects every demo doctor (ConnectDoctors).
 	NoConnect bool
+	// TemporalStore is where the in-process Temporal server keeps its
+	// state: TemporalStorePostgres (two databases of the private PostgreSQL
+	// cluster) or TemporalStoreSQLite (one file in Dir). "" takes
+	// DEV_TEMPORAL_STORE from the environment, else DefaultTemporalStore.
+	TemporalStore string
 	// InfraOnly starts only the infrastructure — PostgreSQL (migrated and,
 	// with Seed, seeded), Temporal with its UI, the mail sink and the Mollie
 	// sandbox — and neither the API nor the worker: separate `derma api`
 	// and `derma worker` processes run against it with ProcessEnv.
 	InfraOnly bool
+}
+
+// The Temporal stores of Options.TemporalStore.
+const (
+	TemporalStorePostgres = "postgres"
+	TemporalStoreSQLite   = "sqlite"
+	// DefaultTemporalStore: measured on this 2-core machine
+	// (BenchmarkTemporalStores, docs/benchmarks.md), PostgreSQL was not
+	// faster than SQLite — the CPU, not SQLite's one connection, bounds
+	// throughput here — and SQLite starts the server sooner.
+	DefaultTemporalStore = TemporalStoreSQLite
+)
+
+// Databases of the private PostgreSQL cluster that hold the Temporal
+// server's state with TemporalStorePostgres.
+const (
+	temporalDatabase           = "temporal"
+	temporalVisibilityDatabase = "temporal_visibility"
+)
+
+// temporalStore resolves Options.TemporalStore.
+func temporalStore(opt string) (string, error) {
+	if opt == "" {
+		opt = os.Getenv("DEV_TEMPORAL_STORE")
+	}
+	switch opt {
+	case "":
+		return DefaultTemporalStore, nil
+	case TemporalStorePostgres, TemporalStoreSQLite:
+		return opt, nil
+	}
+	return "", fmt.Errorf("devstack: DEV_TEMPORAL_STORE %q: want %s or %s", opt, TemporalStorePostgres, TemporalStoreSQLite)
 }
 
 // Stack is a running development platform.
@@ -84,6 +123,11 @@ type Stack struct {
 	APIURL, MailURL, MollieURL, MetricsURL string
 	// Logins are the demo logins, when Options.Seed was set.
 	Logins []demodata.Login
+	// Dir is the absolute directory of the stack's state.
+	Dir string
+	// TemporalStore is the store the Temporal server runs on
+	// (TemporalStorePostgres or TemporalStoreSQLite).
+	TemporalStore string
 	// ProcessEnv is the configuration the stack's own API and worker run
 	// with, as environment variables.
 	ProcessEnv map[string]string
@@ -112,6 +156,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("devstack: %w", err)
 	}
+	s.Dir = dir
 
 	listeners := map[string]net.Listener{}
 	for name, addr := range map[string]string{"api": opts.APIAddr, "mail": opts.MailAddr, "mollie": opts.MollieAddr, "metrics": opts.MetricsAddr} {
@@ -132,10 +177,25 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	s.MollieURL = baseURL(listeners["mollie"])
 	s.MetricsURL = baseURL(listeners["metrics"])
 
+	if s.TemporalStore, err = temporalStore(opts.TemporalStore); err != nil {
+		return nil, err
+	}
 	if s.PG, err = pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "pg"), Database: "derma"}); err != nil {
 		return nil, err
 	}
 	s.stops = append(s.stops, s.PG.Stop)
+	temporalOpts := temporalserver.Options{DBFile: filepath.Join(dir, "temporal.db")}
+	if s.TemporalStore == TemporalStorePostgres {
+		for _, name := range []string{temporalDatabase, temporalVisibilityDatabase} {
+			if _, err := s.PG.CreateDatabase(ctx, name); err != nil {
+				return nil, err
+			}
+		}
+		temporalOpts = temporalserver.Options{Postgres: &temporalserver.PostgresStore{
+			Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.PG.Port())), User: pgcluster.OwnerRole,
+			Database: temporalDatabase, VisibilityDatabase: temporalVisibilityDatabase,
+		}}
+	}
 
 	uiAddr := opts.TemporalUIAddr
 	switch uiAddr {
@@ -144,10 +204,10 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	case "-":
 		uiAddr = ""
 	}
-	if s.Temporal, err = temporalserver.Start(ctx, temporalserver.Options{
-		DBFile: filepath.Join(dir, "temporal.db"), Namespace: "default", FrontendAddr: "127.0.0.1:0",
-		UIAddr: uiAddr, SearchAttributes: workflows.SearchAttributeTypes(), Logger: s.logger.With("component", "temporal-server"),
-	}); err != nil {
+	temporalOpts.Namespace, temporalOpts.FrontendAddr, temporalOpts.UIAddr = "default", "127.0.0.1:0", uiAddr
+	temporalOpts.SearchAttributes = workflows.SearchAttributeTypes()
+	temporalOpts.Logger = s.logger.With("component", "temporal-server")
+	if s.Temporal, err = temporalserver.Start(ctx, temporalOpts); err != nil {
 		return nil, err
 	}
 	s.stops = append(s.stops, s.Temporal.Stop)

@@ -97,7 +97,8 @@ func (p phase) merge(o phase) phase {
 }
 
 // runPhase runs op n times from conc goroutines and measures each call and
-// the whole. It returns the first error of any call.
+// the whole. It returns the first error of any call, with the phase of the
+// calls that succeeded.
 func runPhase(n, conc int, op benchOp) (phase, error) {
 	jobs := make(chan struct{}, n)
 	for range n {
@@ -134,14 +135,16 @@ func runPhase(n, conc int, op benchOp) (phase, error) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	slices.Sort(latencies)
+	p := phase{ops: len(done), elapsed: elapsed, latencies: latencies, done: done}
 	if len(errs) > 0 {
-		return phase{}, fmt.Errorf("%d of %d operations failed, first: %w", len(errs), n, errs[0])
+		return p, fmt.Errorf("%d of %d operations failed, first: %w", len(errs), n, errs[0])
 	}
-	return phase{ops: n, elapsed: elapsed, latencies: latencies, done: done}, nil
+	return p, nil
 }
 
 // adviceCreator creates guest email-advice consultations through the API.
 type adviceCreator struct {
+	base    string // the API's base URL
 	http    *http.Client
 	doctors []string
 	mu      sync.Mutex
@@ -150,7 +153,13 @@ type adviceCreator struct {
 
 func newAdviceCreator(b *testing.B) *adviceCreator {
 	b.Helper()
-	c := &adviceCreator{http: &http.Client{Transport: &http.Transport{
+	return newAdviceCreatorAt(b, stack.APIURL)
+}
+
+// newAdviceCreatorAt is newAdviceCreator for the API at base.
+func newAdviceCreatorAt(b *testing.B, base string) *adviceCreator {
+	b.Helper()
+	c := &adviceCreator{base: base, http: &http.Client{Transport: &http.Transport{
 		MaxIdleConns: benchConcurrency, MaxIdleConnsPerHost: benchConcurrency, IdleConnTimeout: time.Minute,
 	}}}
 	b.Cleanup(c.http.CloseIdleConnections)
@@ -183,7 +192,7 @@ func newAdviceCreator(b *testing.B) *adviceCreator {
 // emailAdviceDoctors lists the ids of (up to 100) doctors that offer email
 // advice, and how many the index holds.
 func (c *adviceCreator) emailAdviceDoctors() ([]string, int64, error) {
-	res, err := c.http.Get(stack.APIURL + "/v1/doctors?type=email_advice&per_page=100")
+	res, err := c.http.Get(c.base + "/v1/doctors?type=email_advice&per_page=100")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -220,6 +229,7 @@ func (c *adviceCreator) emailAdviceDoctors() ([]string, int64, error) {
 func (c *adviceCreator) create(ctx context.Context) (string, error) {
 	c.mu.Lock()
 	doctor := c.doctors[c.next%len(c.doctors)]
+	n := c.next
 	c.next++
 	c.mu.Unlock()
 	body, err := json.Marshal(map[string]string{
@@ -229,11 +239,15 @@ func (c *adviceCreator) create(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, stack.APIURL+"/v1/consultations", bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/v1/consultations", bytes.NewReader(body))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	// Each guest comes from a source of its own (the stack trusts the
+	// loopback as its proxy), as real guests do: one source may create
+	// only a few guest consultations in a row (guestPerSource).
+	req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&0xff, n>>8&0xff, n&0xff))
 	res, err := c.http.Do(req)
 	if err != nil {
 		return "", err
@@ -259,7 +273,13 @@ func (c *adviceCreator) create(ctx context.Context) (string, error) {
 // queue until the benchmark ends.
 func startEmptyWorker(b *testing.B) {
 	b.Helper()
-	w := worker.New(stack.Platform.Temporal, benchEmptyTaskQueue, worker.Options{})
+	startEmptyWorkerOn(b, stack.Platform.Temporal)
+}
+
+// startEmptyWorkerOn is startEmptyWorker on the server of c.
+func startEmptyWorkerOn(b *testing.B, c client.Client) {
+	b.Helper()
+	w := worker.New(c, benchEmptyTaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(benchEmptyWorkflow, workflow.RegisterOptions{Name: benchEmptyWorkflowType})
 	if err := w.Start(); err != nil {
 		b.Fatal(err)

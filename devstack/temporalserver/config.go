@@ -15,11 +15,15 @@ import (
 	"go.temporal.io/server/common/cluster"
 	"go.temporal.io/server/common/config"
 	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/membership/static"
+	postgresplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/postgresql"
 	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
 	"go.temporal.io/server/common/primitives"
 	"go.temporal.io/server/common/primitives/timestamp"
 	sqliteschema "go.temporal.io/server/schema/sqlite"
+	schematool "go.temporal.io/server/tools/common/schema"
+	sqltool "go.temporal.io/server/tools/sql"
 )
 
 const (
@@ -28,6 +32,12 @@ const (
 	// storeName names the one data store used for both persistence and
 	// visibility: the SQLite schema setup puts both schemas in one file.
 	storeName = "sqlite-default"
+	// pgStoreName and pgVisibilityStoreName name the two PostgreSQL data
+	// stores: the server keeps visibility in a database of its own.
+	pgStoreName           = "postgres-default"
+	pgVisibilityStoreName = "postgres-visibility"
+	// pgMaxConns bounds each PostgreSQL store's connection pool.
+	pgMaxConns = 20
 	// retentionDays is how long closed workflows of a namespace we create
 	// are kept.
 	retentionDays = 7
@@ -168,22 +178,129 @@ func prepareDB(sql *config.SQL, namespace string, searchAttrs map[string]enums.I
 			return false, fmt.Errorf("set up schema in %s (delete the file to start over): %w", file, err)
 		}
 	}
-	// CreateNamespaces is a no-op for a namespace that already exists; its
-	// search attributes are then checked through the operator service once
-	// the server runs.
-	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, searchAttrs)
-	if err != nil {
-		return false, fmt.Errorf("namespace %s: %w", namespace, err)
-	}
-	ns.Detail.Config.Retention = timestamp.DurationFromHours(retentionDays * 24)
-	if err := sqliteschema.CreateNamespaces(sql, ns); err != nil {
-		return false, fmt.Errorf("create namespace %s: %w", namespace, err)
+	if err := createNamespace(sql, namespace, searchAttrs); err != nil {
+		return false, err
 	}
 	return fresh, nil
 }
 
+// store is where the server keeps its state: one SQL data store for
+// persistence and one for visibility (the same one with SQLite).
+type store struct {
+	persistence, visibility *config.SQL
+	// where names the store in log lines.
+	where string
+}
+
+// persistenceConfig names the data stores of st.
+func (st store) persistenceConfig() config.Persistence {
+	if st.visibility == st.persistence {
+		return config.Persistence{
+			DefaultStore:     storeName,
+			VisibilityStore:  storeName,
+			NumHistoryShards: 1,
+			DataStores:       map[string]config.DataStore{storeName: {SQL: st.persistence}},
+		}
+	}
+	return config.Persistence{
+		DefaultStore:     pgStoreName,
+		VisibilityStore:  pgVisibilityStoreName,
+		NumHistoryShards: 1,
+		DataStores: map[string]config.DataStore{
+			pgStoreName:           {SQL: st.persistence},
+			pgVisibilityStoreName: {SQL: st.visibility},
+		},
+	}
+}
+
+// pgConfig is one database of the PostgreSQL store, for the server's
+// postgres12 plugin (pgx underneath).
+func pgConfig(pg *PostgresStore, database string) *config.SQL {
+	return &config.SQL{
+		PluginName:      postgresplugin.PluginName,
+		DatabaseName:    database,
+		ConnectAddr:     pg.Addr,
+		ConnectProtocol: "tcp",
+		User:            pg.User,
+		Password:        pg.Password,
+		// The dev cluster listens on loopback without TLS.
+		ConnectAttributes: map[string]string{"sslmode": "disable"},
+		MaxConns:          pgMaxConns,
+		MaxIdleConns:      pgMaxConns,
+		MaxConnLifetime:   time.Hour,
+	}
+}
+
+// Schemas of the PostgreSQL store, as named in the server's embedded
+// schema directory (go.temporal.io/server/schema).
+const (
+	pgSchema           = "postgresql/v12/temporal"
+	pgVisibilitySchema = "postgresql/v12/visibility"
+)
+
+// preparePostgres brings both databases to the schema version this server
+// release expects, with the server's own schema tool (version tables at
+// 0.0, then every versioned update from the embedded schema directory,
+// as `temporal-sql-tool setup-schema -v 0.0` and `update-schema` do; an
+// up-to-date database is left alone), and makes sure namespace exists.
+// It reports whether the persistence database was new.
+func preparePostgres(st store, namespace string, searchAttrs map[string]enums.IndexedValueType, logger log.Logger) (bool, error) {
+	var fresh bool
+	for _, db := range []struct {
+		sql    *config.SQL
+		schema string
+	}{{st.persistence, pgSchema}, {st.visibility, pgVisibilitySchema}} {
+		isNew, err := migratePostgres(db.sql, db.schema, logger)
+		if err != nil {
+			return false, fmt.Errorf("schema %s in database %s: %w", db.schema, db.sql.DatabaseName, err)
+		}
+		if db.sql == st.persistence {
+			fresh = isNew
+		}
+	}
+	if err := createNamespace(st.persistence, namespace, searchAttrs); err != nil {
+		return false, err
+	}
+	return fresh, nil
+}
+
+// migratePostgres sets up or updates one database's schema.
+func migratePostgres(cfg *config.SQL, schemaName string, logger log.Logger) (bool, error) {
+	conn, err := sqltool.NewConnection(cfg, logger)
+	if err != nil {
+		return false, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	_, verErr := conn.ReadSchemaVersion()
+	fresh := verErr != nil
+	if err := schematool.NewSetupSchemaTask(conn, &schematool.SetupConfig{InitialVersion: "0.0"}, logger).Run(); err != nil {
+		return false, fmt.Errorf("set up version tables: %w", err)
+	}
+	if err := schematool.NewUpdateSchemaTask(conn, &schematool.UpdateConfig{DBName: cfg.DatabaseName, SchemaName: schemaName}, logger).Run(); err != nil {
+		return false, fmt.Errorf("update: %w", err)
+	}
+	return fresh, nil
+}
+
+// createNamespace inserts namespace into the persistence store when it is
+// missing (a no-op otherwise; search attributes of an existing namespace
+// are checked through the operator service once the server runs). The
+// SQLite package's helper is plain SQL persistence code and serves every
+// SQL plugin.
+func createNamespace(sql *config.SQL, namespace string, searchAttrs map[string]enums.IndexedValueType) error {
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, namespace, false, searchAttrs)
+	if err != nil {
+		return fmt.Errorf("namespace %s: %w", namespace, err)
+	}
+	ns.Detail.Config.Retention = timestamp.DurationFromHours(retentionDays * 24)
+	if err := sqliteschema.CreateNamespaces(sql, ns); err != nil {
+		return fmt.Errorf("create namespace %s: %w", namespace, err)
+	}
+	return nil
+}
+
 // serverConfig builds the static server configuration.
-func serverConfig(sql *config.SQL, p ports) *config.Config {
+func serverConfig(st store, p ports) *config.Config {
 	rpc := func(port, membership int) config.Service {
 		return config.Service{RPC: config.RPC{
 			GRPCPort:       port,
@@ -200,12 +317,7 @@ func serverConfig(sql *config.SQL, p ports) *config.Config {
 		MaxJoinDuration:  30 * time.Second,
 		BroadcastAddress: p.dialHost,
 	}
-	cfg.Persistence = config.Persistence{
-		DefaultStore:     storeName,
-		VisibilityStore:  storeName,
-		NumHistoryShards: 1,
-		DataStores:       map[string]config.DataStore{storeName: {SQL: sql}},
-	}
+	cfg.Persistence = st.persistenceConfig()
 	cfg.ClusterMetadata = &cluster.Config{
 		EnableGlobalNamespace:    false,
 		FailoverVersionIncrement: 10,

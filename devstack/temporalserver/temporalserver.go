@@ -1,7 +1,8 @@
 // Package temporalserver runs the real Temporal server (go.temporal.io/server)
-// in-process, persisted in one SQLite file, together with the Temporal Web
-// UI. It is the Temporal of `derma dev` and of integration tests: state lives
-// in the file, so workflows in flight survive a stop and start of the process.
+// in-process, persisted in one SQLite file or in two PostgreSQL databases
+// (the server's postgres12 plugin), together with the Temporal Web UI. It is
+// the Temporal of `derma dev` and of integration tests: state lives in the
+// store, so workflows in flight survive a stop and start of the process.
 //
 // All four services (frontend, history, matching, worker) run in this
 // process on loopback ports, found through static hosts instead of ringpop.
@@ -12,7 +13,8 @@
 // UI libraries keep no handle to it:
 //   - the SQLite connection: the sqlite plugin pools one connection per file
 //     for the life of the process (so don't delete and re-create a database
-//     file under the same path within one process);
+//     file under the same path within one process); with PostgreSQL the
+//     pools are closed;
 //   - about 50 idle goroutines per stopped instance: the worker service's
 //     parent-close-policy SDK workers and the UI's gRPC connection, which
 //     keep redialling the old, closed ports with backoff. Their logging is
@@ -33,6 +35,7 @@ import (
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/temporal"
 )
 
@@ -50,8 +53,11 @@ const defaultReadyTimeout = time.Minute
 type Options struct {
 	// DBFile is the SQLite file holding all server state (persistence and
 	// visibility). It is created, with its schema, when absent (missing
-	// directories too) and reused when present.
+	// directories too) and reused when present. Unused with Postgres.
 	DBFile string
+	// Postgres, when set, keeps the server's state in PostgreSQL instead of
+	// DBFile.
+	Postgres *PostgresStore
 	// Namespace is created when missing; "" means DefaultNamespace.
 	Namespace string
 	// FrontendAddr is the frontend's gRPC address, host:port. Port 0 picks a
@@ -67,6 +73,21 @@ type Options struct {
 	// Logger receives the server's WARN and ERROR records and our own INFO
 	// lines; nil means slog.Default().
 	Logger *slog.Logger
+}
+
+// PostgresStore is a PostgreSQL server holding the Temporal server's two
+// databases. Both must exist and belong to User; their schema is set up
+// (or updated to this server release) at Start by the server's own schema
+// tool, from the schema files embedded in the server module.
+type PostgresStore struct {
+	// Addr is the PostgreSQL server's host:port.
+	Addr string
+	// User and Password log in; Password may be empty (trust).
+	User, Password string
+	// Database holds executions, histories, task queues and namespaces;
+	// VisibilityDatabase the visibility records (workflow lists and search
+	// attributes).
+	Database, VisibilityDatabase string
 }
 
 // Server is a running in-process Temporal server, with its Web UI when one
@@ -90,16 +111,6 @@ type Server struct {
 // and returns once the frontend answers for the namespace.
 func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	begin := time.Now()
-	if opts.DBFile == "" {
-		return nil, errors.New("temporalserver: Options.DBFile is required")
-	}
-	dbFile, err := filepath.Abs(opts.DBFile)
-	if err != nil {
-		return nil, fmt.Errorf("temporalserver: %w", err)
-	}
-	if err := checkDBPath(dbFile); err != nil {
-		return nil, fmt.Errorf("temporalserver: %w", err)
-	}
 	if opts.Namespace == "" {
 		opts.Namespace = DefaultNamespace
 	}
@@ -115,8 +126,15 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 		defer cancel()
 	}
 
-	sql := sqlConfig(dbFile)
-	fresh, err := prepareDB(sql, opts.Namespace, opts.SearchAttributes)
+	logLevel := new(slog.LevelVar)
+	logLevel.Set(slog.LevelWarn)
+	tlog := newSlogLogger(opts.Logger.With("component", "temporal"), logLevel)
+	var st store
+	var fresh bool
+	err = catchFatal(func() (err error) {
+		st, fresh, err = prepareStore(opts, tlog)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("temporalserver: %w", err)
 	}
@@ -136,13 +154,11 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 		frontend:  p.hostPort(p.frontend),
 		namespace: opts.Namespace,
 		logger:    opts.Logger,
-		logLevel:  new(slog.LevelVar),
+		logLevel:  logLevel,
 	}
-	s.logLevel.Set(slog.LevelWarn)
-	tlog := newSlogLogger(opts.Logger.With("component", "temporal"), s.logLevel)
 	err = catchFatal(func() error {
 		srv, err := temporal.NewServer(
-			temporal.WithConfig(serverConfig(sql, p)),
+			temporal.WithConfig(serverConfig(st, p)),
 			temporal.ForServices(temporal.DefaultServices),
 			temporal.WithStaticHosts(staticHosts(p)),
 			temporal.WithLogger(tlog),
@@ -179,8 +195,39 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 	}
 	s.logger.Info("temporal server started",
 		"frontend", s.frontend, "ui", s.UIURL(), "namespace", s.namespace,
-		"db", dbFile, "new_db", fresh, "took", time.Since(begin).Round(time.Millisecond))
+		"db", st.where, "new_db", fresh, "took", time.Since(begin).Round(time.Millisecond))
 	return s, nil
+}
+
+// prepareStore checks the options of the chosen store, sets its schema up
+// when needed and makes sure of the namespace. It reports whether the store
+// was new.
+func prepareStore(opts Options, logger log.Logger) (store, bool, error) {
+	if pg := opts.Postgres; pg != nil {
+		if pg.Addr == "" || pg.User == "" || pg.Database == "" || pg.VisibilityDatabase == "" || pg.Database == pg.VisibilityDatabase {
+			return store{}, false, errors.New("Options.Postgres needs Addr, User and two different databases")
+		}
+		st := store{
+			persistence: pgConfig(pg, pg.Database),
+			visibility:  pgConfig(pg, pg.VisibilityDatabase),
+			where:       "postgres://" + pg.User + "@" + pg.Addr + "/" + pg.Database + "+" + pg.VisibilityDatabase,
+		}
+		fresh, err := preparePostgres(st, opts.Namespace, opts.SearchAttributes, logger)
+		return st, fresh, err
+	}
+	if opts.DBFile == "" {
+		return store{}, false, errors.New("Options.DBFile or Options.Postgres is required")
+	}
+	dbFile, err := filepath.Abs(opts.DBFile)
+	if err != nil {
+		return store{}, false, err
+	}
+	if err := checkDBPath(dbFile); err != nil {
+		return store{}, false, err
+	}
+	sql := sqlConfig(dbFile)
+	fresh, err := prepareDB(sql, opts.Namespace, opts.SearchAttributes)
+	return store{persistence: sql, visibility: sql, where: dbFile}, fresh, err
 }
 
 // FrontendAddress returns the frontend's host:port, for client.Dial.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"derma2go/devstack/pgcluster"
 )
 
 const (
@@ -236,15 +239,50 @@ func checkUIReadOnly(t *testing.T, ctx context.Context, srv *Server, c client.Cl
 // TestWorkflowSurvivesRestart runs a workflow that waits for a signal, stops
 // the server, starts it again on the same file and finishes the workflow.
 func TestWorkflowSurvivesRestart(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) {
+		survivesRestart(t, Options{DBFile: filepath.Join(t.TempDir(), "sub", "temporal.db")})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		survivesRestart(t, Options{Postgres: testPostgres(t)})
+	})
+}
+
+// testPostgres starts a private PostgreSQL cluster with the two databases
+// of the Temporal store.
+func testPostgres(t *testing.T) *PostgresStore {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	pg, err := pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(t.TempDir(), "pg"), Database: "temporal"})
+	if err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := pg.Stop(); err != nil {
+			t.Errorf("stop postgres: %v", err)
+		}
+	})
+	if _, err := pg.CreateDatabase(ctx, "temporal_visibility"); err != nil {
+		t.Fatalf("postgres: %v", err)
+	}
+	return &PostgresStore{
+		Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(pg.Port())), User: pgcluster.OwnerRole,
+		Database: "temporal", VisibilityDatabase: "temporal_visibility",
+	}
+}
+
+// survivesRestart runs a workflow across three starts of a server on the
+// store of base.
+func survivesRestart(t *testing.T, base Options) {
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Second)
 	defer cancel()
-	dbFile := filepath.Join(t.TempDir(), "sub", "temporal.db")
 	const wfID = "consultation/3f1c7c2e-0000-4000-8000-000000000001"
 	scheduled := time.Date(2030, 3, 31, 9, 30, 0, 0, time.UTC)
 
 	// First run: new file, with UI.
 	srv, err := Start(ctx, Options{
-		DBFile:           dbFile,
+		DBFile:           base.DBFile,
+		Postgres:         base.Postgres,
 		Namespace:        "derma-test",
 		UIAddr:           "127.0.0.1:0",
 		SearchAttributes: testSearchAttributes,
@@ -299,7 +337,8 @@ func TestWorkflowSurvivesRestart(t *testing.T) {
 		more[k] = v
 	}
 	srv, err = Start(ctx, Options{
-		DBFile:           dbFile,
+		DBFile:           base.DBFile,
+		Postgres:         base.Postgres,
 		Namespace:        "derma-test",
 		SearchAttributes: more,
 		Logger:           testLogger(slog.LevelInfo),
@@ -352,7 +391,8 @@ func TestWorkflowSurvivesRestart(t *testing.T) {
 
 	// Third run: same file, a namespace it does not have yet.
 	srv, err = Start(ctx, Options{
-		DBFile:           dbFile,
+		DBFile:           base.DBFile,
+		Postgres:         base.Postgres,
 		Namespace:        "derma-other",
 		FrontendAddr:     "localhost:0",
 		SearchAttributes: testSearchAttributes,
@@ -373,6 +413,12 @@ func TestStartErrors(t *testing.T) {
 	ctx := context.Background()
 	if _, err := Start(ctx, Options{}); err == nil {
 		t.Error("Start without DBFile: want error")
+	}
+	if _, err := Start(ctx, Options{Postgres: &PostgresStore{Addr: "127.0.0.1:1", User: "u", Database: "t", VisibilityDatabase: "t"}}); err == nil || !strings.Contains(err.Error(), "two different databases") {
+		t.Errorf("Start with one database for both stores: got %v, want an error", err)
+	}
+	if _, err := Start(ctx, Options{Postgres: &PostgresStore{Addr: "127.0.0.1:1", User: "u", Database: "t", VisibilityDatabase: "v"}}); err == nil {
+		t.Error("Start with an unreachable PostgreSQL: want error")
 	}
 	dir := t.TempDir()
 	if _, err := Start(ctx, Options{DBFile: dir}); err == nil || !strings.Contains(err.Error(), "directory") {
