@@ -18,6 +18,9 @@ type consultation struct {
 	language string
 	// seq numbers the transitions for RecordTransitionInput.Seq.
 	seq int
+	// localCreate: the initial projection and the payment run as local
+	// activities (changeLocalCreatePath, decided in start).
+	localCreate bool
 
 	paymentCh workflow.ReceiveChannel
 	refundCh  workflow.ReceiveChannel
@@ -82,6 +85,7 @@ func (c *consultation) registerStateQuery(ctx workflow.Context) error {
 // extra ones in the same upsert (an appointment's ScheduledStart), and
 // records the initial status.
 func (c *consultation) start(ctx workflow.Context, extra ...temporal.SearchAttributeUpdate) {
+	c.localCreate = workflow.GetVersion(ctx, changeLocalCreatePath, workflow.DefaultVersion, 1) >= 1
 	attrs := append([]temporal.SearchAttributeUpdate{
 		ConsultationTypeKey.ValueSet(string(c.st.Type)),
 		DoctorIDKey.ValueSet(c.st.DoctorID),
@@ -123,6 +127,13 @@ func (c *consultation) record(ctx workflow.Context) {
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, ConsultationStatusKey.ValueSet(string(in.Status))); err != nil {
 		c.noteError(ctx, fmt.Errorf("upsert %s: %w", SearchAttributeConsultationStatus, err))
+	}
+	if c.localCreate && c.seq == 1 {
+		err := runLocal(ctx, projectionLocalOptions, ActivityRecordTransition, in, nil)
+		if err == nil || isCanceled(ctx, err) {
+			return
+		}
+		c.noteError(ctx, fmt.Errorf("record transition to %s (local): %w", in.Status, err))
 	}
 	if err := run(ctx, projectionOptions, ActivityRecordTransition, in, nil); err != nil {
 		c.noteError(ctx, fmt.Errorf("record transition to %s: %w", in.Status, err))

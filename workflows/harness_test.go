@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -114,6 +115,19 @@ func newHarness(t *testing.T, start time.Time) *harness {
 
 	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, args converter.EncodedValues) {
 		h.record(info.ActivityType.Name, args)
+	})
+	// Local activities (the create path) are recorded like the others: a
+	// pointer to a copy of their input.
+	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, args []any) {
+		if len(args) != 1 {
+			h.t.Errorf("local activity %s with %d arguments", info.ActivityType.Name, len(args))
+			return
+		}
+		in := reflect.New(reflect.TypeOf(args[0]))
+		in.Elem().Set(reflect.ValueOf(args[0]))
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.calls = append(h.calls, call{Name: info.ActivityType.Name, At: h.env.Now(), Input: in.Interface()})
 	})
 	return h
 }

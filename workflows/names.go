@@ -329,4 +329,9 @@ const (
 	// versionCancellationLimit: at most MaxCancellationRequests
 	// cancellation requests per appointment.
 	versionCancellationLimit = "cancellation-request-limit"
+	// changeLocalCreatePath: the first projection (RecordTransition of the
+	// initial status) and CreatePayment run as local activities, so that a
+	// consultation created with UpdateWithStart answers its checkout update
+	// in the first workflow task instead of the third.
+	changeLocalCreatePath = "local-create-path"
 )

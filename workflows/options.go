@@ -108,6 +108,39 @@ var (
 	}
 )
 
+// Local activity options of the create path (changeLocalCreatePath): the
+// initial projection and the payment run inside the first workflow task,
+// so the checkout update can complete in it. They keep the bounds of their
+// ordinary options; a projection that fails as a local activity is retried
+// as an ordinary one (projectionOptions, without limit).
+var (
+	projectionLocalOptions = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: 30 * time.Second,
+		RetryPolicy:            projectionOptions.RetryPolicy,
+	}
+	createPaymentLocalOptions = workflow.LocalActivityOptions{
+		StartToCloseTimeout:    createPaymentOptions.StartToCloseTimeout,
+		ScheduleToCloseTimeout: createPaymentOptions.ScheduleToCloseTimeout,
+		RetryPolicy:            createPaymentOptions.RetryPolicy,
+	}
+)
+
+// runLocal is run for a local activity: the worker runs it inside the
+// workflow task that asks for it, and the history gets a marker with its
+// result instead of the scheduled, started and completed events of an
+// activity task.
+func runLocal(ctx workflow.Context, opts workflow.LocalActivityOptions, name string, in, out any) error {
+	if err := checkCall(name, in, out); err != nil {
+		return err
+	}
+	ctx = workflow.WithLocalActivityOptions(ctx, opts)
+	if err := workflow.ExecuteLocalActivity(ctx, name, in).Get(ctx, out); err != nil {
+		return fmt.Errorf("local activity %s: %w", name, err)
+	}
+	return nil
+}
+
 // run executes the named activity with the given options and decodes its
 // result into out (nil for activities without a result).
 // The call must match the activity's ActivityStub.

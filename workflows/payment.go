@@ -69,13 +69,19 @@ func (c *consultation) pay(ctx workflow.Context, description string, hold time.D
 	defer func() { c.paymentSettled = true }()
 
 	var created CreatePaymentResult
-	err := run(ctx, createPaymentOptions, ActivityCreatePayment, CreatePaymentInput{
+	in := CreatePaymentInput{
 		ConsultationID: c.st.ConsultationID,
 		AmountCents:    c.st.AmountCents,
 		Description:    description,
 		Language:       c.language,
 		IdempotencyKey: c.key("payment"),
-	}, &created)
+	}
+	var err error
+	if c.localCreate {
+		err = runLocal(ctx, createPaymentLocalOptions, ActivityCreatePayment, in, &created)
+	} else {
+		err = run(ctx, createPaymentOptions, ActivityCreatePayment, in, &created)
+	}
 	if err != nil {
 		c.noteError(ctx, err)
 		return paymentFailed, ReasonPaymentNotCreated

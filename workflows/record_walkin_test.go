@@ -28,6 +28,14 @@ const (
 // walkInHistories lists the recorded WalkInWorkflow histories.
 var walkInHistories = []string{walkInCompletedHistory, walkInAbsentHistory, walkInClosedHistory}
 
+// walkInLocalCreateHistories are the same three paths recorded after
+// changeLocalCreatePath (the initial projection and the payment as local
+// activities), copied from TestRecordWalkInPaths's output; the histories
+// above are from before it, so both shapes replay.
+var walkInLocalCreateHistories = []string{
+	"walkin_completed_local_create.json", "walkin_absent_refunded_local_create.json", "walkin_closed_refunded_local_create.json",
+}
+
 // registerWalkInRecordingFakes registers the walk-in activities of the
 // recording worker: JoinWalkInQueue joins for real (update-with-start on
 // the worker's own task queue), the others do nothing.
@@ -203,7 +211,7 @@ func writeHistory(t *testing.T, r recorder, id, runID, name string) {
 // TestReplayWalkInHistories replays the recorded walk-in histories (the
 // consultations and their queue) against the current code.
 func TestReplayWalkInHistories(t *testing.T) {
-	for _, name := range append([]string{walkInQueueHistory}, walkInHistories...) {
+	for _, name := range append(append([]string{walkInQueueHistory}, walkInHistories...), walkInLocalCreateHistories...) {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join("testdata", name)
 			if _, err := os.Stat(path); err != nil {
