@@ -326,9 +326,9 @@ func registerRecordingFakes(w worker.Worker, c client.Client) {
 		return CreatePaymentResult{PaymentID: "tr_record", CheckoutURL: "https://pay.test/tr_record"}, nil
 	}, ActivityCreatePayment)
 	reg(func(_ context.Context, in PaymentRefInput) (PaymentStatusResult, error) {
-		// The walk-in recordings' payments are paid (their signals are
-		// confirmed with "Mollie").
-		if strings.Contains(in.ConsultationID, "walkin") {
+		// The walk-in recordings' payments and those marked -paid- are paid
+		// (their signals are confirmed with "Mollie").
+		if strings.Contains(in.ConsultationID, "walkin") || strings.Contains(in.ConsultationID, "-paid-") {
 			return PaymentStatusResult{Status: PaymentPaid}, nil
 		}
 		return PaymentStatusResult{Status: PaymentOpen}, nil
@@ -359,4 +359,5 @@ func registerRecordingFakes(w worker.Worker, c client.Client) {
 	reg(func(context.Context, AlertSupportInput) error { return nil }, ActivityAlertSupport)
 	reg(func(context.Context, MarkInvoicePaidInput) error { return nil }, ActivityMarkInvoicePaid)
 	registerWalkInRecordingFakes(reg, c)
+	registerWaitlistRecordingFakes(reg)
 }
