@@ -139,8 +139,10 @@ func (s *Server) book(c *gin.Context, req createConsultationRequest, p *principa
 				return err
 			}
 		}
-		_, err = q.CreateConsultation(c, params)
-		return err
+		if _, err := q.CreateConsultation(c, params); err != nil {
+			return err
+		}
+		return attachIdempotency(c, q, params.ID)
 	})
 	if errors.Is(err, db.ErrConflict) || errors.Is(db.Translate(err), db.ErrConflict) {
 		fail(c, errConflict("Someone else just booked or is paying for this slot. Pick another one."))
@@ -156,8 +158,10 @@ func (s *Server) book(c *gin.Context, req createConsultationRequest, p *principa
 	})
 	if err != nil {
 		ctx := context.WithoutCancel(c.Request.Context())
-		if delErr := s.Store.DeleteUnstartedConsultation(ctx, params.ID); delErr != nil {
-			err = errors.Join(err, delErr)
+		if !keepForRetry(c, err) {
+			if delErr := s.Store.DeleteUnstartedConsultation(ctx, params.ID); delErr != nil {
+				err = errors.Join(err, delErr)
+			}
 		}
 		fail(c, fmt.Errorf("start appointment %s: %w", params.ID, err))
 		return

@@ -123,6 +123,12 @@ func (s *Server) createConsultation(c *gin.Context) {
 		return
 	}
 	defer s.finishIdempotency(c, call)
+	if call != nil {
+		c.Set(ctxIdempotency, call)
+		if call.resume.Valid && s.resumeCreate(c, p, call.resume.UUID) {
+			return
+		}
+	}
 	switch domain.ConsultationType(req.Type) {
 	case domain.TypeVideo, domain.TypeInPerson:
 		s.bookAppointment(c, req, p)
@@ -195,7 +201,12 @@ func (s *Server) createConsultation(c *gin.Context) {
 		}
 		params.GuestEmailHash = s.Fields.Lookup(db.FieldGuestEmail, email)
 	}
-	if _, err := s.Store.CreateConsultation(c, params); err != nil {
+	if err := s.Store.Tx(c, func(q *db.Queries) error {
+		if _, err := q.CreateConsultation(c, params); err != nil {
+			return err
+		}
+		return attachIdempotency(c, q, params.ID)
+	}); err != nil {
 		fail(c, err)
 		return
 	}
@@ -212,10 +223,13 @@ func (s *Server) createConsultation(c *gin.Context) {
 		SLADays: int(doctor.AdviceSlaDays), TimeZone: doctor.TimeZone, Language: lang,
 	})
 	if err != nil {
-		// Nothing was paid: remove the row so no half-made consultation remains.
+		// Nothing was paid: remove the row so no half-made consultation
+		// remains, unless the retry of its key will resume it.
 		ctx := context.WithoutCancel(c.Request.Context())
-		if delErr := s.Store.DeleteConsultation(ctx, params.ID); delErr != nil {
-			err = errors.Join(err, delErr)
+		if !keepForRetry(c, err) {
+			if delErr := s.Store.DeleteConsultation(ctx, params.ID); delErr != nil {
+				err = errors.Join(err, delErr)
+			}
 		}
 		fail(c, fmt.Errorf("start consultation %s: %w", params.ID, err))
 		return

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/db"
+	"derma2go/domain"
 	"derma2go/secure"
 	"derma2go/web"
 )
@@ -21,6 +23,13 @@ import (
 // key from the same caller (user, or guest email) and the same body gets the
 // consultation and checkout of the first; the same key with another body is
 // a 422. Keys are kept in Postgres for idempotencyTTL.
+//
+// The key records the consultation its request creates in the transaction
+// that inserts it. A request that then fails with an outcome it cannot know
+// (the workflow engine did not answer in time: the workflow may run) keeps
+// the consultation and leaves the key to its retry, which resumes that
+// consultation — starting its workflow again is idempotent — instead of
+// creating a second one.
 const (
 	idempotencyHeader = "Idempotency-Key"
 	idempotencyTTL    = 24 * time.Hour
@@ -29,11 +38,14 @@ const (
 	idempotencyStale  = 2 * time.Minute
 	maxIdempotencyKey = 255
 	ctxCreated        = "derma.created"
+	ctxIdempotency    = "derma.idempotency"
 )
 
-// idempotentCall is a claimed key for the request in flight.
+// idempotentCall is a claimed key for the request in flight; resume is the
+// consultation an earlier attempt with the key created and did not answer.
 type idempotentCall struct {
 	scope, key string
+	resume     uuid.NullUUID
 }
 
 // claimIdempotency looks at the request's Idempotency-Key. It returns nil,
@@ -95,7 +107,17 @@ func (s *Server) claimIdempotency(c *gin.Context, p *principal, req createConsul
 		return nil, nil, newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "Idempotency key reused",
 			"This Idempotency-Key was used for a different request; use a new key for a new request.")
 	}
-	if !row.ConsultationID.Valid {
+	if row.ResponseStatus == "" {
+		if row.ConsultationID.Valid && !row.CreatedAt.After(now.Add(-idempotencyStale)) {
+			n, err := s.Store.TakeOverIdempotencyKey(c, db.TakeOverIdempotencyKeyParams{Scope: scope, Key: key,
+				Now: now, Stale: now.Add(-idempotencyStale)})
+			if err != nil {
+				return nil, nil, fmt.Errorf("idempotency: %w", err)
+			}
+			if n == 1 {
+				return &idempotentCall{scope: scope, key: key, resume: row.ConsultationID}, nil, nil
+			}
+		}
 		c.Header("Retry-After", "1")
 		return nil, nil, newProblem(http.StatusConflict, "idempotency-key-in-use", "Request in progress",
 			"A request with this Idempotency-Key is still being processed; retry in a moment.")
@@ -122,11 +144,96 @@ func (s *Server) finishIdempotency(c *gin.Context, call *idempotentCall) {
 		err = s.Store.CompleteIdempotencyKey(ctx, db.CompleteIdempotencyKeyParams{Scope: call.scope, Key: call.key,
 			ConsultationID: uuid.NullUUID{UUID: created.ID, Valid: true}, ResponseStatus: created.Status, CheckoutUrl: created.CheckoutURL})
 	} else {
+		// Without a consultation the key is free again; with one kept (see
+		// keepForRetry) it is left to the retry.
 		err = s.Store.ReleaseIdempotencyKey(ctx, db.ReleaseIdempotencyKeyParams{Scope: call.scope, Key: call.key})
+		if err == nil {
+			err = s.Store.AbandonIdempotencyKey(ctx, db.AbandonIdempotencyKeyParams{Scope: call.scope, Key: call.key})
+		}
 	}
 	if err != nil {
 		logger(c).ErrorContext(ctx, "idempotency key not recorded", "err", err)
 	}
+}
+
+// attachIdempotency records, in the transaction q that inserts it, the
+// consultation id the request's key is creating.
+func attachIdempotency(c *gin.Context, q *db.Queries, id uuid.UUID) error {
+	v, _ := c.Get(ctxIdempotency)
+	if call, ok := v.(*idempotentCall); ok && call != nil {
+		return q.AttachIdempotencyKey(c, db.AttachIdempotencyKeyParams{Scope: call.scope, Key: call.key,
+			ConsultationID: uuid.NullUUID{UUID: id, Valid: true}})
+	}
+	return nil
+}
+
+// keepForRetry reports whether a consultation whose workflow failed to start
+// with err is kept for the retry of its Idempotency-Key: the engine did not
+// answer, so the workflow may run, and the retry resumes it. Without a key
+// (no retry will name it) or after a definite refusal it is deleted.
+func keepForRetry(c *gin.Context, err error) bool {
+	v, _ := c.Get(ctxIdempotency)
+	call, ok := v.(*idempotentCall)
+	return ok && call != nil && dependencyDown(err)
+}
+
+// resumeCreate answers the retry of a create whose first attempt made
+// consultation id and lost its answer: the workflow is started again (it
+// joins the one running, if the first start reached the engine) with the
+// input the first attempt gave, rebuilt from the stored row. It reports
+// false when the consultation is gone (its attempt failed for good), so
+// that the request creates anew.
+func (s *Server) resumeCreate(c *gin.Context, p *principal, id uuid.UUID) bool {
+	row, err := s.Store.GetConsultation(c, id)
+	if errors.Is(db.Translate(err), db.ErrNotFound) {
+		return false
+	} else if err != nil {
+		fail(c, err)
+		return true
+	}
+	doctor, err := s.Store.GetDoctor(c, row.DoctorID)
+	if err != nil {
+		fail(c, err)
+		return true
+	}
+	var checkout string
+	switch domain.ConsultationType(row.ConsultationType) {
+	case domain.TypeVideo, domain.TypeInPerson:
+		checkout, err = s.Engine.StartAppointment(c, AppointmentStart{
+			ConsultationID: id, DoctorID: row.DoctorID, Type: row.ConsultationType, AmountCents: int64(row.AmountCents),
+			AdminFeeCents: int64(row.AdminFeeCents), Start: row.Slot.Lower.Time, End: row.Slot.Upper.Time,
+			TimeZone: doctor.TimeZone, Language: row.Language,
+		})
+	case domain.TypeWalkIn:
+		if row.WalkinOpens == nil || row.WalkinCloses == nil {
+			fail(c, fmt.Errorf("resume walk-in %s: no session stored", id))
+			return true
+		}
+		checkout, err = s.Engine.StartWalkIn(c, WalkInStart{ConsultationID: id, DoctorID: row.DoctorID,
+			AmountCents: int64(row.AmountCents), Opens: *row.WalkinOpens, Closes: *row.WalkinCloses,
+			TimeZone: doctor.TimeZone, Language: row.Language})
+	default:
+		checkout, err = s.Engine.StartEmailAdvice(c, EmailAdviceStart{
+			ConsultationID: id, DoctorID: row.DoctorID, AmountCents: int64(row.AmountCents), FormKind: row.AdviceForm.String,
+			SLADays: int(doctor.AdviceSlaDays), TimeZone: doctor.TimeZone, Language: row.Language,
+		})
+	}
+	if err != nil {
+		fail(c, fmt.Errorf("resume consultation %s: %w", id, err))
+		return true
+	}
+	status := statusAwaitingPayment
+	if domain.ConsultationType(row.ConsultationType) == domain.TypeInPerson {
+		status = string(domain.StatusScheduled)
+	}
+	out := ConsultationCreated{ID: id, Status: status, CheckoutURL: checkout}
+	if p == nil {
+		out.AccessToken = s.Links.Sign(guestLinkPurpose, id.String(), s.Now().Add(guestLinkLifetime))
+		out.AccessLink = web.Links{Base: s.PublicURL}.Consultation(id.String(), out.AccessToken)
+	}
+	c.Set(ctxCreated, out)
+	c.JSON(http.StatusCreated, out)
+	return true
 }
 
 func printableASCII(s string) bool {

@@ -336,7 +336,10 @@ func (s *Server) bookWalkIn(c *gin.Context, req createConsultationRequest, p *pr
 		if _, err := q.CreateConsultation(c, params); err != nil {
 			return err
 		}
-		return q.SetWalkInSession(c, db.SetWalkInSessionParams{ID: params.ID, Opens: &opens, Closes: &closes})
+		if err := q.SetWalkInSession(c, db.SetWalkInSessionParams{ID: params.ID, Opens: &opens, Closes: &closes}); err != nil {
+			return err
+		}
+		return attachIdempotency(c, q, params.ID)
 	})
 	if err != nil {
 		fail(c, err)
@@ -347,8 +350,10 @@ func (s *Server) bookWalkIn(c *gin.Context, req createConsultationRequest, p *pr
 		AmountCents: int64(ws.fee.AmountCents), Opens: opens, Closes: closes, TimeZone: ws.zoneName, Language: lang})
 	if err != nil {
 		ctx := context.WithoutCancel(c.Request.Context())
-		if delErr := s.Store.DeleteConsultation(ctx, params.ID); delErr != nil {
-			err = errors.Join(err, delErr)
+		if !keepForRetry(c, err) {
+			if delErr := s.Store.DeleteConsultation(ctx, params.ID); delErr != nil {
+				err = errors.Join(err, delErr)
+			}
 		}
 		fail(c, fmt.Errorf("start walk-in %s: %w", params.ID, err))
 		return
