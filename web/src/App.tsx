@@ -79,6 +79,11 @@ const WaitlistPage = lazy(() => import("./pages/waitlist").then((m) => ({ defaul
 const WaitlistOfferPage = lazy(() =>
   import("./pages/waitlist").then((m) => ({ default: m.WaitlistOfferPage })),
 );
+const HelpPage = lazy(() => import("./pages/help").then((m) => ({ default: m.HelpPage })));
+const HelpEntryPage = lazy(() => import("./pages/help").then((m) => ({ default: m.HelpEntryPage })));
+const TechnicalSupportPage = lazy(() =>
+  import("./pages/support").then((m) => ({ default: m.TechnicalSupportPage })),
+);
 
 const MessagesPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.MessagesPage })));
 const ThreadPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.ThreadPage })));
@@ -161,6 +166,7 @@ export function App() {
             Derma2Go
           </Link>
           <nav aria-label="account">
+            <Link href="/help">{t("hlpNav")}</Link>
             {user ? (
               <>
                 <Link href={homeOf(user.role)}>{t(homeLabel[user.role])}</Link>
@@ -194,7 +200,7 @@ export function App() {
         </main>
         <footer className="bottom">
           <nav aria-label={t("ctFooterContact")}>
-            <Link href="/contact">{t("ctFooterContact")}</Link>
+            <Link href="/contact">{t("ctFooterContact")}</Link> <Link href="/help">{t("hlpTitle")}</Link>
           </nav>
         </footer>
       </SessionContext.Provider>
@@ -307,6 +313,12 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <DoctorMessagesPage />;
     case "doctorMessageThread":
       return <DoctorThreadPage key={id} id={id} />;
+    case "help":
+      return <HelpPage />;
+    case "helpEntry":
+      return <HelpEntryPage key={id} id={id} />;
+    case "supportTechnical":
+      return <TechnicalSupportPage />;
     default:
       return <NotFoundPage />;
   }

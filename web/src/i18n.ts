@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import * as contactText from "./i18n/contact";
 import * as gapsText from "./i18n/gaps";
+import * as helpText from "./i18n/help";
 import * as messagesText from "./i18n/messages";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
@@ -336,6 +337,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...questionnaireText.nl,
     ...waitlistText.nl,
     ...gapsText.nl,
+    ...helpText.nl,
   },
   en: {
     ...en,
@@ -350,6 +352,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...questionnaireText.en,
     ...waitlistText.en,
     ...gapsText.en,
+    ...helpText.en,
   },
 };
 

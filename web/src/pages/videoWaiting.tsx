@@ -225,6 +225,9 @@ function WaitingRoom({ initial, access }: { initial: Consultation; access: strin
         connection={inRoom ? quality.test : { state: "idle" }}
         open={open}
       />
+      <p>
+        <Link href="/support/technical">{t("supWaitingHelp")}</Link>
+      </p>
       {chatPanel}
       <p>
         <Link href={back}>{t("toConsultation")}</Link>
