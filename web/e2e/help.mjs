@@ -53,107 +53,125 @@ async function check(page, label) {
 
 const ids = async (page) => page.locator("[data-faq]").evaluateAll((els) => els.map((e) => e.dataset.faq));
 
-await step("FAQ: from the header, searched in Dutch with diacritics folded, answer links to its page (phone)", async () => {
-  const { context, page, problems } = await open(phone);
-  await page.goto(`${base}/`);
-  await page.getByRole("link", { name: "Help", exact: true }).first().click();
-  await page.waitForURL((u) => u.pathname === "/help");
-  await page.getByRole("heading", { name: "Veelgestelde vragen" }).waitFor();
-  const all = await ids(page);
-  if (all.length < 10) throw new Error(`only ${all.length} questions listed`);
-  await check(page, "/help");
-  await page.fill("#faq-search", "annuleren geld terug");
-  await page.getByTestId("faq-count").getByText("antwoord").waitFor();
-  const found = await ids(page);
-  if (found[0] !== "cancelling") throw new Error(`"annuleren geld terug" found ${found.join(", ")}`);
-  const answer = page.locator('[data-faq="cancelling"]');
-  await answer.getByText("24 uur of langer").waitFor();
-  // "een" finds "één": the Dutch diacritics are folded.
-  await page.fill("#faq-search", "een of twee werkdagen");
-  await page.locator('[data-faq="consult-types"]').waitFor();
-  await page.fill("#faq-search", "xyzzy onvindbaar");
-  await page.getByText("Geen antwoord gevonden").waitFor();
-  if ((await ids(page)).length !== 0) throw new Error("a nonsense query found answers");
-  // With many answers found they stay folded; opening one shows its link.
-  await page.fill("#faq-search", "consult");
-  const item = page.locator('[data-faq="cancelling"]');
-  if ((await item.getByTestId("faq-act").count()) !== 0) throw new Error("a folded answer's link is shown");
-  await item.locator("summary").click();
-  await item.getByTestId("faq-act").click();
-  // A visitor who is not logged in is asked to, on the way to the portal.
-  await page.waitForURL((u) => u.pathname === "/consultations" || u.searchParams.get("next") === "/consultations");
-  await page.screenshot({ path: join(out, "faq-nl.png"), fullPage: true });
-  expectClean(problems);
-  await context.close();
-});
+await step(
+  "FAQ: from the header, searched in Dutch with diacritics folded, answer links to its page (phone)",
+  async () => {
+    const { context, page, problems } = await open(phone);
+    await page.goto(`${base}/`);
+    await page.getByRole("link", { name: "Help", exact: true }).first().click();
+    await page.waitForURL((u) => u.pathname === "/help");
+    await page.getByRole("heading", { name: "Veelgestelde vragen" }).waitFor();
+    const all = await ids(page);
+    if (all.length < 10) throw new Error(`only ${all.length} questions listed`);
+    await check(page, "/help");
+    await page.fill("#faq-search", "annuleren geld terug");
+    await page.getByTestId("faq-count").getByText("antwoord").waitFor();
+    const found = await ids(page);
+    if (found[0] !== "cancelling") throw new Error(`"annuleren geld terug" found ${found.join(", ")}`);
+    const answer = page.locator('[data-faq="cancelling"]');
+    await answer.getByText("24 uur of langer").waitFor();
+    // "een" finds "één": the Dutch diacritics are folded.
+    await page.fill("#faq-search", "een of twee werkdagen");
+    await page.locator('[data-faq="consult-types"]').waitFor();
+    await page.fill("#faq-search", "xyzzy onvindbaar");
+    await page.getByText("Geen antwoord gevonden").waitFor();
+    if ((await ids(page)).length !== 0) throw new Error("a nonsense query found answers");
+    // With many answers found they stay folded; opening one shows its link.
+    await page.fill("#faq-search", "consult");
+    const item = page.locator('[data-faq="cancelling"]');
+    if ((await item.getByTestId("faq-act").count()) !== 0) throw new Error("a folded answer's link is shown");
+    await item.locator("summary").click();
+    await item.getByTestId("faq-act").click();
+    // A visitor who is not logged in is asked to, on the way to the portal.
+    await page.waitForURL(
+      (u) => u.pathname === "/consultations" || u.searchParams.get("next") === "/consultations",
+    );
+    await page.screenshot({ path: join(out, "faq-nl.png"), fullPage: true });
+    expectClean(problems);
+    await context.close();
+  },
+);
 
-await step("FAQ in English: search, an entry's own page, the footer link and the support link (desktop)", async () => {
-  const { context, page, problems } = await open(desktop, { locale: "en-GB" });
-  await page.goto(`${base}/?lang=en`);
-  await page.getByRole("contentinfo").getByRole("link", { name: "Frequently asked questions" }).click();
-  await page.waitForURL((u) => u.pathname === "/help");
-  await page.fill("#faq-search", "cancel money back");
-  await page.getByTestId("faq-count").getByText("answers found").waitFor();
-  const found = await ids(page);
-  if (found[0] !== "cancelling") throw new Error(`"cancel money back" found ${found.join(", ")}`);
-  await page.locator('[data-faq="cancelling"]').getByText("24 hours or more").waitFor();
-  await page.fill("#faq-search", "PIN locked");
-  await page.locator('[data-faq="account-recovery"]').waitFor();
-  await page.goto(`${base}/help/reimbursement?lang=en`);
-  await page.getByRole("heading", { name: "Does my health insurer pay for the consultation?" }).waitFor();
-  await check(page, "/help/reimbursement");
-  await page.goto(`${base}/help/no-such-question?lang=en`);
-  await page.getByText("This question does not exist").waitFor();
-  await page.goto(`${base}/help?lang=en`);
-  await page.getByRole("link", { name: /technical help page/ }).click();
-  await page.waitForURL((u) => u.pathname === "/support/technical");
-  expectClean(problems);
-  await context.close();
-});
+await step(
+  "FAQ in English: search, an entry's own page, the footer link and the support link (desktop)",
+  async () => {
+    const { context, page, problems } = await open(desktop, { locale: "en-GB" });
+    await page.goto(`${base}/?lang=en`);
+    await page.getByRole("contentinfo").getByRole("link", { name: "Frequently asked questions" }).click();
+    await page.waitForURL((u) => u.pathname === "/help");
+    await page.fill("#faq-search", "cancel money back");
+    await page.getByTestId("faq-count").getByText("answers found").waitFor();
+    const found = await ids(page);
+    if (found[0] !== "cancelling") throw new Error(`"cancel money back" found ${found.join(", ")}`);
+    await page.locator('[data-faq="cancelling"]').getByText("24 hours or more").waitFor();
+    await page.fill("#faq-search", "PIN locked");
+    await page.locator('[data-faq="account-recovery"]').waitFor();
+    await page.goto(`${base}/help/reimbursement?lang=en`);
+    await page.getByRole("heading", { name: "Does my health insurer pay for the consultation?" }).waitFor();
+    await check(page, "/help/reimbursement");
+    await page.goto(`${base}/help/no-such-question?lang=en`);
+    await page.getByText("This question does not exist").waitFor();
+    await page.goto(`${base}/help?lang=en`);
+    await page.getByRole("link", { name: /technical help page/ }).click();
+    await page.waitForURL((u) => u.pathname === "/support/technical");
+    expectClean(problems);
+    await context.close();
+  },
+);
 
-await step("support page: a refused camera permission is reported with this browser's fixes (phone)", async () => {
-  const { context, page, problems } = await open(phone);
-  await page.goto(`${base}/support/technical`);
-  await page.getByRole("heading", { name: "Technische hulp" }).waitFor();
-  const browserInfo = page.getByTestId("browser-name");
-  if ((await browserInfo.getAttribute("data-browser")) !== "chrome")
-    throw new Error(`browser named ${await browserInfo.getAttribute("data-browser")}`);
-  if ((await page.getByTestId("check-browser").getAttribute("data-state")) !== "ok")
-    throw new Error("a current Chromium is not judged recent enough");
-  if ((await page.getByTestId("check-camera").getAttribute("data-state")) !== "idle")
-    throw new Error("the camera was tested before the visitor asked");
-  await check(page, "/support/technical");
-  await page.getByRole("button", { name: "Start de test" }).click();
-  await page.locator('[data-testid="check-camera"][data-state="failed"]').waitFor({ timeout: 15000 });
-  const failure = page.getByTestId("device-failure");
-  if ((await failure.getAttribute("data-failure")) !== "denied")
-    throw new Error(`failure ${await failure.getAttribute("data-failure")}, want denied`);
-  if ((await page.getByTestId("check-mic").getAttribute("data-state")) !== "failed")
-    throw new Error("the microphone is not reported refused too");
-  const fixes = await page
-    .getByTestId("fixes-denied")
-    .first()
-    .locator("li")
-    .evaluateAll((els) => els.map((e) => e.dataset.fix));
-  if (fixes[0] !== "supFix_denied_chromium" || !fixes.includes("supFix_reload"))
-    throw new Error(`fixes for a refusal in Chromium on Linux: ${fixes.join(", ")}`);
-  await page.getByText("Site-instellingen").first().waitFor();
-  await page.screenshot({ path: join(out, "support-denied.png"), fullPage: true });
-  await check(page, "/support/technical (refused)");
-  expectClean(problems);
-  await context.close();
-});
+await step(
+  "support page: a refused camera permission is reported with this browser's fixes (phone)",
+  async () => {
+    const { context, page, problems } = await open(phone);
+    await page.goto(`${base}/support/technical`);
+    await page.getByRole("heading", { name: "Technische hulp" }).waitFor();
+    const browserInfo = page.getByTestId("browser-name");
+    if ((await browserInfo.getAttribute("data-browser")) !== "chrome")
+      throw new Error(`browser named ${await browserInfo.getAttribute("data-browser")}`);
+    if ((await page.getByTestId("check-browser").getAttribute("data-state")) !== "ok")
+      throw new Error("a current Chromium is not judged recent enough");
+    if ((await page.getByTestId("check-camera").getAttribute("data-state")) !== "idle")
+      throw new Error("the camera was tested before the visitor asked");
+    await check(page, "/support/technical");
+    await page.getByRole("button", { name: "Start de test" }).click();
+    await page.locator('[data-testid="check-camera"][data-state="failed"]').waitFor({ timeout: 15000 });
+    const failure = page.getByTestId("device-failure");
+    if ((await failure.getAttribute("data-failure")) !== "denied")
+      throw new Error(`failure ${await failure.getAttribute("data-failure")}, want denied`);
+    if ((await page.getByTestId("check-mic").getAttribute("data-state")) !== "failed")
+      throw new Error("the microphone is not reported refused too");
+    const fixes = await page
+      .getByTestId("fixes-denied")
+      .first()
+      .locator("li")
+      .evaluateAll((els) => els.map((e) => e.dataset.fix));
+    if (fixes[0] !== "supFix_denied_chromium" || !fixes.includes("supFix_reload"))
+      throw new Error(`fixes for a refusal in Chromium on Linux: ${fixes.join(", ")}`);
+    await page.getByText("Site-instellingen").first().waitFor();
+    await page.screenshot({ path: join(out, "support-denied.png"), fullPage: true });
+    await check(page, "/support/technical (refused)");
+    expectClean(problems);
+    await context.close();
+  },
+);
 
 await step("support page: with the permission granted the same devices work (desktop, English)", async () => {
-  const { context, page, problems } = await open(desktop, { locale: "en-GB", permissions: ["camera", "microphone"] });
+  const { context, page, problems } = await open(desktop, {
+    locale: "en-GB",
+    permissions: ["camera", "microphone"],
+  });
   await page.goto(`${base}/support/technical?lang=en`);
   await page.getByRole("button", { name: "Start the test" }).click();
   await page.locator('[data-testid="check-camera"][data-state="ok"]').waitFor({ timeout: 15000 });
   await page.locator('[data-testid="check-mic"][data-state="ok"]').waitFor();
   if ((await page.getByTestId("check-speaker").getAttribute("data-state")) !== "ok")
     throw new Error("Chromium has setSinkId, yet the speaker check is not ok");
-  if (await page.getByTestId("device-failure").count()) throw new Error("a failure shown with the permission granted");
-  await page.getByRole("button", { name: "Test speaker" }).click().catch(() => undefined);
+  if (await page.getByTestId("device-failure").count())
+    throw new Error("a failure shown with the permission granted");
+  await page
+    .getByRole("button", { name: "Test speaker" })
+    .click()
+    .catch(() => undefined);
   await check(page, "/support/technical (working)");
   expectClean(problems);
   await context.close();
