@@ -65,8 +65,11 @@ unit:
 integration: web chromium
 	DERMA_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 15m $(SLOW_PKGS)
 
-bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 20m ./integration/ | tee bench.out
+# BenchmarkConsultationsInFlight runs its workflows on a separate `derma
+# worker` (DERMA_BIN) and puts BENCH_INFLIGHT (default 1000) in flight;
+# BENCH_INFLIGHT=10000 is the issue's figure (about ten more minutes).
+bench: deps build
+	DERMA_BIN=$(CURDIR)/$(BIN) $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 45m ./integration/ | tee bench.out
 	MESSAGE_BENCH_ROUNDS=25 $(GO) test -run '^TestWebMessagesInBrowser$$' -count 1 -v ./integration/ | grep -E 'LATENCY|delivery|^(ok|FAIL|---)' | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3s -count 1 ./search/... | tee -a bench.out
 	$(GO) test -run '^$$' -bench . -benchtime 3x -count 1 ./media/ | tee -a bench.out
