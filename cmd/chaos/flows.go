@@ -49,6 +49,8 @@ type doctor struct {
 	c     *client
 	// session serialises the doctor's sessions: one patient at a time.
 	session sync.Mutex
+	// booking serialises picking a free slot and booking it.
+	booking sync.Mutex
 	slots   []time.Time
 }
 
@@ -139,9 +141,40 @@ func (d *driver) until(ctx context.Context, c *consult, step string, want []stri
 	}
 }
 
+// firstFreeSlot is the doctor's first free slot of the type from now.
+func (d *driver) firstFreeSlot(ctx context.Context, doc *doctor, typ string) (time.Time, error) {
+	r, err := d.guestClient().expect(ctx, "GET", "/v1/doctors/"+doc.id+"/slots?type="+typ+"&from="+
+		url.QueryEscape(time.Now().UTC().Format(time.RFC3339)), nil, http.StatusOK)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var page struct {
+		Items []struct {
+			Start time.Time `json:"start"`
+		} `json:"items"`
+	}
+	if err := r.decode(&page); err != nil {
+		return time.Time{}, err
+	}
+	if len(page.Items) == 0 {
+		return time.Time{}, fmt.Errorf("doctor %d has no free %s slot", doc.index, typ)
+	}
+	return page.Items[0].Start, nil
+}
+
 // create books the consultation with an Idempotency-Key, sent again with
-// the same key until it is answered.
+// the same key (and the same body) until it is answered. A video or
+// in-person booking takes the doctor's first free slot, picked once.
 func (d *driver) create(ctx context.Context, c *consult) error {
+	if (c.kind == kindVideo || c.kind == kindInPerson) && c.slot.IsZero() {
+		c.doctor.booking.Lock()
+		defer c.doctor.booking.Unlock()
+		slot, err := d.firstFreeSlot(ctx, c.doctor, c.kind)
+		if err != nil {
+			return err
+		}
+		c.slot = slot
+	}
 	body := map[string]any{"type": c.kind, "doctor_id": c.doctor.id}
 	switch c.kind {
 	case kindEmailAdvice:

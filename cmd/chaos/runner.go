@@ -116,7 +116,9 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 
 	booked := 3 * r.s.perType // video, in person, cancellation
-	patients := make([]*client, (booked+4)/5)
+	// Three bookings per patient at most: an in-person visit is unpaid until
+	// after it, and MAX_UNPAID_BOOKINGS (3) caps them.
+	patients := make([]*client, (booked+2)/3)
 	for i := range patients {
 		wg.Add(1)
 		go func() {
@@ -145,10 +147,13 @@ func (r *runner) setup(ctx context.Context) error {
 			switch kind {
 			case kindEmailAdvice, kindWalkIn:
 				c.guest = fmt.Sprintf("chaos-%s-%d-%d@example.test", kind, i, time.Now().UnixNano())
-			default:
+			case kindCancellation:
 				c.patient = patients[p%len(patients)]
 				p++
 				c.slot = d.slots[i%perDoctor[kind]]
+			default:
+				c.patient = patients[p%len(patients)]
+				p++
 			}
 			r.consults = append(r.consults, c)
 		}
@@ -210,19 +215,16 @@ func (r *runner) setupDoctor(ctx context.Context, base, kind string, d *doctor) 
 		if err = fee("video", feeVideo, 5); err != nil {
 			break
 		}
-		from := time.Now()
+		// A slot within minutes is picked when the booking is made; a
+		// cancellation's slot is 30 h ahead.
 		if kind == kindCancellation {
-			from = from.Add(30 * time.Hour)
+			err = slotsFrom("video", time.Now().Add(30*time.Hour), perDoctor[kind])
 		}
-		err = slotsFrom("video", from, perDoctor[kind])
 	case kindInPerson:
 		if _, err = c.expect(ctx, "PUT", "/v1/doctor/availability", map[string]any{"rules": allDay("in_person")}, http.StatusOK); err != nil {
 			break
 		}
-		if err = fee("in_person", feeInPerson, 5); err != nil {
-			break
-		}
-		err = slotsFrom("in_person", time.Now(), perDoctor[kind])
+		err = fee("in_person", feeInPerson, 5)
 	case kindWalkIn:
 		if _, err = c.expect(ctx, "PUT", "/v1/doctor/walk-in/hours", map[string]any{"rules": allDay("")}, http.StatusOK); err != nil {
 			break
