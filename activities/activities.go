@@ -15,6 +15,7 @@ import (
 	"derma2go/mail"
 	"derma2go/payments"
 	"derma2go/payouts"
+	"derma2go/privacy"
 	"derma2go/secure"
 	"derma2go/waitlist"
 )
@@ -40,6 +41,8 @@ type Activities struct {
 	Temporal client.Client
 	// Waitlist is the offer chains' timing.
 	Waitlist waitlist.Config
+	// Retention are the retention periods of the retention activities.
+	Retention privacy.Retention
 }
 
 // paymentsOf is the client of the account a stored payment was made on.

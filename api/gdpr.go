@@ -82,8 +82,6 @@ type ErasedView struct {
 
 type erasureRequest struct {
 	Password string `json:"password" validate:"required,max=128"`
-	// Code is the second factor (a TOTP or a recovery code), when enrolled.
-	Code string `json:"code" validate:"max=32"`
 }
 
 func (s *Server) retention() privacy.Retention {
@@ -155,9 +153,6 @@ func (s *Server) erase(c *gin.Context) {
 		fail(c, localProblem(c, lang, http.StatusForbidden, "password-incorrect", textErasurePassword))
 		return
 	}
-	if !s.erasureSecondFactor(c, u.ID, req.Code, lang) {
-		return
-	}
 	who, err := accounts.Decrypt(s.Fields, u)
 	if err != nil {
 		fail(c, err)
@@ -198,9 +193,4 @@ func (s *Server) mailErasure(c *gin.Context, lang string, who accounts.Decrypted
 	if err != nil {
 		logger(c).ErrorContext(ctx, "erasure mail not sent", "err", err)
 	}
-}
-
-// erasureSecondFactor checks the second factor of an enrolled account.
-func (s *Server) erasureSecondFactor(_ *gin.Context, _ uuid.UUID, _ string, _ string) bool {
-	return true
 }

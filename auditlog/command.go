@@ -27,6 +27,10 @@ func Command(ctx context.Context, out io.Writer, url string) error {
 		return err
 	}
 	for _, c := range rep.Chains {
+		if c.Pruned > 0 {
+			fmt.Fprintf(out, "chain %2d: %d rows, head %s (links 1-%d removed after their retention)\n", c.Shard, c.Rows, c.Head, c.Pruned)
+			continue
+		}
 		fmt.Fprintf(out, "chain %2d: %d rows, head %s\n", c.Shard, c.Rows, c.Head)
 	}
 	if rep.OK() {

@@ -42,6 +42,9 @@ func (b Break) String() string {
 type Chain struct {
 	Shard int16
 	Rows  int64
+	// Pruned is the number of links removed from the chain's start after
+	// their retention (the chain is checked from there).
+	Pruned int64
 	// Head is the hash of the last row (the genesis hash of an empty chain),
 	// as the heads table records it.
 	Head string
@@ -70,6 +73,7 @@ func (r Report) Rows() int64 {
 type Querier interface {
 	ListAuditChainHeads(ctx context.Context) ([]db.AuditChainHead, error)
 	ListAuditChainRows(ctx context.Context, arg db.ListAuditChainRowsParams) ([]db.AuditEvent, error)
+	ListAuditChainAnchors(ctx context.Context) ([]db.ListAuditChainAnchorsRow, error)
 }
 
 const page = 2000
@@ -84,12 +88,20 @@ func Verify(ctx context.Context, q Querier) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("auditlog: heads: %w", err)
 	}
+	anchors, err := q.ListAuditChainAnchors(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("auditlog: anchors: %w", err)
+	}
+	start := map[int16]db.ListAuditChainAnchorsRow{}
+	for _, a := range anchors {
+		start[a.Shard] = a
+	}
 	var rep Report
 	if len(heads) != Shards {
 		rep.Breaks = append(rep.Breaks, Break{Shard: -1, Reason: fmt.Sprintf("%d chain heads, want %d", len(heads), Shards)})
 	}
 	for _, h := range heads {
-		c, brk, err := verifyChain(ctx, q, h)
+		c, brk, err := verifyChain(ctx, q, h, start[h.Shard])
 		if err != nil {
 			return Report{}, err
 		}
@@ -101,10 +113,17 @@ func Verify(ctx context.Context, q Querier) (Report, error) {
 	return rep, nil
 }
 
-func verifyChain(ctx context.Context, q Querier, head db.AuditChainHead) (Chain, *Break, error) {
+// verifyChain walks one chain from its start: the genesis hash, or the
+// anchor where the retention schedule removed the rows before (audit_prune
+// records the link number and hash of the last removed row).
+func verifyChain(ctx context.Context, q Querier, head db.AuditChainHead, anchor db.ListAuditChainAnchorsRow) (Chain, *Break, error) {
 	c := Chain{Shard: head.Shard, Head: hex.EncodeToString(head.RowHash)}
 	prev := Genesis(head.Shard)
 	var seq int64
+	if anchor.Seq > 0 {
+		prev, seq = anchor.RowHash, anchor.Seq
+		c.Pruned = anchor.Seq
+	}
 	for {
 		rows, err := q.ListAuditChainRows(ctx, db.ListAuditChainRowsParams{Shard: head.Shard, AfterSeq: seq, MaxRows: page})
 		if err != nil {

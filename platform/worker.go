@@ -3,6 +3,7 @@ package platform
 import (
 	"context"
 	"fmt"
+	"time"
 
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -12,23 +13,38 @@ import (
 )
 
 // Worker is a running Temporal worker of the consultation task queue.
-type Worker struct{ w sdkworker.Worker }
+type Worker struct {
+	w sdkworker.Worker
+	p *Platform
+}
 
 // NewWorker builds the worker with every workflow and activity registered.
 func (p *Platform) NewWorker() (*Worker, error) {
 	acts := &activities.Activities{
 		Store: p.Store, Fields: p.Fields, Links: p.Links, Mail: p.Mail, Payments: p.Payments, Payouts: p.Payouts,
 		PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, MailFrom: p.Config.MailFrom, Logger: p.Logger,
-		Temporal: p.Temporal,
-		Waitlist: waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
+		Temporal:  p.Temporal,
+		Waitlist:  waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
+		Retention: p.Retention(),
 	}
-	return &Worker{w: worker.New(p.Temporal, acts)}, nil
+	return &Worker{w: worker.New(p.Temporal, acts), p: p}, nil
 }
 
-// Start starts polling without blocking.
+// Start starts polling without blocking, and creates (or updates) the
+// retention schedules; a schedule that cannot be made is logged, the
+// worker runs all the same.
 func (w *Worker) Start() error {
 	if err := w.w.Start(); err != nil {
 		return fmt.Errorf("platform: worker start: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	every := w.p.Config.Retention.Interval
+	if every <= 0 {
+		every = time.Hour
+	}
+	if err := EnsureRetentionSchedules(ctx, w.p.Temporal, every); err != nil {
+		w.p.Logger.Error("retention schedules not created", "err", err)
 	}
 	return nil
 }

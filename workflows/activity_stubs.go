@@ -51,6 +51,11 @@ var ActivityStubs = []ActivityStub{
 	stubWithResult[WaitlistHoldRef, WaitlistHoldStatusResult](ActivityWaitlistHoldStatus),
 	stub[ReleaseWaitlistHoldInput](ActivityReleaseWaitlistHold),
 	stubWithResult[OfferFreedSlotInput, OfferFreedSlotResult](ActivityOfferFreedSlot),
+	stubWithResult[RetentionInput, RetentionResult](ActivityRetainTokens),
+	stubWithResult[RetentionInput, RetentionResult](ActivityRetainOutbox),
+	stubWithResult[RetentionInput, RetentionResult](ActivityRetainAbandoned),
+	stubWithResult[RetentionInput, RetentionResult](ActivityRetainErasedRecords),
+	stubWithResult[RetentionInput, RetentionResult](ActivityRetainAudit),
 }
 
 // errTypeActivityContract marks a call that breaks its ActivityStub.

@@ -197,6 +197,7 @@ func Register(r worker.WorkflowRegistry) {
 	r.RegisterWorkflowWithOptions(WalkInQueueWorkflow, workflow.RegisterOptions{Name: WalkInQueueWorkflowType})
 	r.RegisterWorkflowWithOptions(IntegrationHealthWorkflow, workflow.RegisterOptions{Name: IntegrationHealthWorkflowType})
 	r.RegisterWorkflowWithOptions(WaitlistOfferWorkflow, workflow.RegisterOptions{Name: WaitlistOfferWorkflowType})
+	r.RegisterWorkflowWithOptions(RetentionWorkflow, workflow.RegisterOptions{Name: RetentionWorkflowType})
 }
 
 // ConsultationType is one of the four kinds of consultation (domain).
