@@ -44,6 +44,12 @@ type principal struct {
 	// hasPIN and pinUnlockedUntil gate the medical parts of the portal.
 	hasPIN           bool
 	pinUnlockedUntil *time.Time
+	// sessionID names the session in the list of sessions.
+	sessionID uuid.UUID
+	// totpEnabled: the account has two-factor sign-in on; secondFactorAt:
+	// when the second factor was given in this session (nil: not yet).
+	totpEnabled    bool
+	secondFactorAt *time.Time
 }
 
 func currentPrincipal(c *gin.Context) *principal {
@@ -71,19 +77,17 @@ func (s *Server) authenticate() gin.HandlerFunc {
 			fail(c, errUnauthorized("Use Authorization: Bearer <token>."))
 			return
 		}
-		hash := secure.HashToken(token)
-		row, err := s.Store.GetActiveAuthToken(c, hash)
+		p, err := s.loadSession(c, secure.HashToken(token))
 		if errors.Is(db.Translate(err), db.ErrNotFound) {
 			c.Header("WWW-Authenticate", `Bearer error="invalid_token"`)
-			fail(c, errUnauthorized("The token is unknown, expired or revoked. Log in again."))
+			fail(c, errUnauthorized("The token is unknown, expired, idle too long or revoked. Log in again."))
 			return
 		}
 		if err != nil {
 			fail(c, fmt.Errorf("authenticate: %w", err))
 			return
 		}
-		c.Set(ctxPrincipal, &principal{UserID: row.UserID, Role: row.Role, Language: row.Language, tokenHash: hash,
-			hasPIN: row.HasPin, pinUnlockedUntil: row.PinUnlockedUntil})
+		c.Set(ctxPrincipal, p)
 		c.Next()
 	}
 }
@@ -128,6 +132,11 @@ type UserView struct {
 	// EmailVerified tells whether the address is confirmed (needed to book).
 	EmailVerified bool      `json:"email_verified"`
 	CreatedAt     time.Time `json:"created_at"`
+	// TwoFactorEnabled: sign-in asks for an authenticator code.
+	TwoFactorEnabled bool `json:"two_factor_enabled"`
+	// SecondFactor is the state of this session's second factor (see
+	// secondFactorState).
+	SecondFactor string `json:"second_factor"`
 }
 
 type sessionView struct {
@@ -254,7 +263,8 @@ func (s *Server) openSession(c *gin.Context, q *db.Queries, u db.User) (sessionV
 		return sessionView{}, err
 	}
 	expires := s.Now().Add(tokenLifetime).UTC().Truncate(time.Second)
-	if err := q.CreateAuthToken(c, db.CreateAuthTokenParams{TokenHash: hash, UserID: u.ID, ExpiresAt: expires}); err != nil {
+	if _, err := q.CreateSession(c, db.CreateSessionParams{TokenHash: hash, UserID: u.ID, ExpiresAt: expires,
+		ClientIp: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 256)}); err != nil {
 		return sessionView{}, err
 	}
 	view, err := s.userView(u)
@@ -270,7 +280,8 @@ func (s *Server) userView(u db.User) (UserView, error) {
 		return UserView{}, err
 	}
 	return UserView{ID: u.ID, Role: u.Role, Email: d.Email, Name: d.Name, Language: u.Language,
-		HasPIN: u.PinHash.Valid, EmailVerified: u.EmailVerifiedAt != nil, CreatedAt: u.CreatedAt.UTC()}, nil
+		HasPIN: u.PinHash.Valid, EmailVerified: u.EmailVerifiedAt != nil, CreatedAt: u.CreatedAt.UTC(),
+		TwoFactorEnabled: u.TotpEnabledAt != nil, SecondFactor: secondFactorState(u.Role, u.TotpEnabledAt != nil, false)}, nil
 }
 
 type loginRequest struct {
@@ -474,6 +485,7 @@ func (s *Server) me(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	view.SecondFactor = secondFactorState(p.Role, p.totpEnabled, p.secondFactorAt != nil)
 	c.JSON(http.StatusOK, view)
 }
 

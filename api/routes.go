@@ -82,8 +82,17 @@ type routeSpec struct {
 	// (decodeJSON), nil for a route without a JSON body. FuzzRequestBodies
 	// decodes fuzzed bodies into it, and TestEveryDecodedTypeIsARouteBody
 	// checks that every type the package decodes is declared here.
-	body    any
-	handler gin.HandlerFunc
+	body any
+	// beforeSecondFactor: a session that still owes the second factor may
+	// call the route (the steps that lead to it). Every other route that
+	// needs a login or is audited refuses such a session (secondFactorGate).
+	beforeSecondFactor bool
+	handler            gin.HandlerFunc
+}
+
+// needsSecondFactor reports whether a pending session is refused here.
+func (r routeSpec) needsSecondFactor() bool {
+	return !r.beforeSecondFactor && (r.roles != nil || r.audit.audited())
 }
 
 var (
@@ -119,10 +128,17 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), body: registerRequest{}, handler: s.register},
 		{method: "POST", path: "/v1/auth/login", body: loginRequest{}, handler: s.login},
 		{method: "POST", path: "/v1/auth/email/verify", scope: scopeSelf, audit: audit("user", actionUpdate), body: verifyRequest{}, handler: s.verifyEmail},
-		{method: "POST", path: "/v1/auth/logout", roles: anyUser, handler: s.logout},
+		{method: "POST", path: "/v1/auth/logout", roles: anyUser, beforeSecondFactor: true, handler: s.logout},
+		{method: "POST", path: "/v1/auth/second-factor", roles: anyUser, scope: scopeSelf, audit: audit("second_factor", actionUpdate), body: secondFactorRequest{}, beforeSecondFactor: true, handler: s.giveSecondFactor},
 		{method: "POST", path: "/v1/auth/password/forgot", body: forgotRequest{}, handler: s.forgotPassword},
 		{method: "POST", path: "/v1/auth/password/reset", audit: audit("user", actionUpdate), body: resetRequest{}, handler: s.resetPassword},
-		{method: "GET", path: "/v1/me", roles: anyUser, scope: scopeSelf, audit: audit("user", actionRead), handler: s.me},
+		{method: "GET", path: "/v1/me", roles: anyUser, scope: scopeSelf, audit: audit("user", actionRead), beforeSecondFactor: true, handler: s.me},
+		{method: "POST", path: "/v1/me/second-factor", roles: anyUser, scope: scopeSelf, audit: audit("second_factor", actionCreate), body: enrolRequest{}, beforeSecondFactor: true, handler: s.enrolSecondFactor},
+		{method: "POST", path: "/v1/me/second-factor/confirm", roles: anyUser, scope: scopeSelf, audit: audit("second_factor", actionUpdate), body: confirmSecondFactorRequest{}, beforeSecondFactor: true, handler: s.confirmSecondFactor},
+		{method: "DELETE", path: "/v1/me/second-factor", roles: anyUser, scope: scopeSelf, audit: audit("second_factor", actionDelete), body: disableSecondFactorRequest{}, handler: s.disableSecondFactor},
+		{method: "POST", path: "/v1/me/second-factor/recovery-codes", roles: anyUser, scope: scopeSelf, audit: audit("second_factor", actionCreate), body: enrolRequest{}, handler: s.newRecoveryCodes},
+		{method: "GET", path: "/v1/me/sessions", roles: anyUser, scope: scopeSelf, audit: audit("session", actionRead), handler: s.listSessions},
+		{method: "DELETE", path: "/v1/me/sessions/:id", roles: anyUser, scope: scopeSelf, audit: audit("session", actionDelete), handler: s.revokeSession},
 		{method: "GET", path: "/v1/me/access-log", roles: anyUser, scope: scopeSelf, audit: audit("audit_log", actionRead), handler: s.accessLog},
 		{method: "PUT", path: "/v1/me/pin", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: setPINRequest{}, handler: s.setPIN},
 		{method: "POST", path: "/v1/me/pin/unlock", roles: anyUser, scope: scopeSelf, audit: audit("user", actionUpdate), body: unlockRequest{}, handler: s.unlockPIN},
@@ -267,7 +283,8 @@ func (s *Server) routeTable() []routeSpec {
 // chain is the handler chain of a route (after the engine's middleware,
 // which caps every body at maxJSONBody and sets the handler deadline), in
 // this order: open the audit entry (so refusals are written too), find the
-// object and name its patient, authenticate, check the role, check access
+// object and name its patient, authenticate, refuse a session that owes
+// the second factor, check the role, check access
 // to the object, check the PIN, raise the body cap and deadline where the
 // route declares it, run the handler.
 func (s *Server) chain(r routeSpec) []gin.HandlerFunc {
@@ -279,7 +296,7 @@ func (s *Server) chain(r routeSpec) []gin.HandlerFunc {
 		hs = append(hs, s.findSubject(r.scope))
 	}
 	if strings.HasPrefix(r.path, "/v1/") {
-		hs = append(hs, s.authenticate())
+		hs = append(hs, s.authenticate(), s.secondFactorGate(r))
 	}
 	if r.roles != nil {
 		hs = append(hs, requireRole(r.roles...))
@@ -322,6 +339,9 @@ type RouteInfo struct {
 	AuditObject, AuditAction string
 	// PIN: a logged-in patient must have unlocked the PIN.
 	PIN bool
+	// SecondFactor: a session that still owes the second factor (every
+	// doctor's and admin's until given) is refused.
+	SecondFactor bool
 }
 
 // Routes lists every route of the API as routeTable declares it.
@@ -333,7 +353,7 @@ func Routes() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range s.routeTable() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],
-			AuditObject: r.audit.object, AuditAction: r.audit.action, PIN: r.pin})
+			AuditObject: r.audit.object, AuditAction: r.audit.action, PIN: r.pin, SecondFactor: r.needsSecondFactor()})
 	}
 	return out
 }

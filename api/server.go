@@ -90,6 +90,10 @@ type Deps struct {
 	// Retention are the retention periods an erasure tells the patient
 	// (zero RecordYears: 20).
 	Retention privacy.Retention
+	// PatientIdle and StaffIdle end a session unused for that long: a
+	// patient's (0: DefaultPatientIdle) and a doctor's or admin's (0:
+	// DefaultStaffIdle).
+	PatientIdle, StaffIdle time.Duration
 }
 
 // Server holds the API's dependencies and limiters.
@@ -130,6 +134,12 @@ func New(d Deps) http.Handler {
 	}
 	if d.MaxUnpaidBookings <= 0 {
 		d.MaxUnpaidBookings = 3
+	}
+	if d.PatientIdle <= 0 {
+		d.PatientIdle = DefaultPatientIdle
+	}
+	if d.StaffIdle <= 0 {
+		d.StaffIdle = DefaultStaffIdle
 	}
 	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes),
 		care:     &care.Service{Store: care.PG{DB: d.Store}, Engine: d.Engine, Fields: d.Fields},

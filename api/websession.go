@@ -86,8 +86,7 @@ func (s *Server) authenticateCookie(c *gin.Context) bool {
 		s.clearSessionCookies(c)
 		return true
 	}
-	hash := secure.HashToken(token)
-	row, err := s.Store.GetActiveAuthToken(c, hash)
+	p, err := s.loadSession(c, secure.HashToken(token))
 	if errors.Is(db.Translate(err), db.ErrNotFound) {
 		s.clearSessionCookies(c)
 		return true
@@ -104,8 +103,7 @@ func (s *Server) authenticateCookie(c *gin.Context) bool {
 			return false
 		}
 	}
-	c.Set(ctxPrincipal, &principal{UserID: row.UserID, Role: row.Role, Language: row.Language, tokenHash: hash,
-		hasPIN: row.HasPin, pinUnlockedUntil: row.PinUnlockedUntil})
+	c.Set(ctxPrincipal, p)
 	return true
 }
 

@@ -200,7 +200,7 @@ func TestVerifierFindsAnAlteredRow(t *testing.T) {
 	for _, change := range []string{
 		"UPDATE audit_events SET object_id = 'someone-else' WHERE id = $1",
 		"UPDATE audit_events SET occurred_at = occurred_at - interval '1 day' WHERE id = $1",
-		"UPDATE audit_events SET actor_id = NULL WHERE id = $1",
+		"UPDATE audit_events SET actor_id = gen_random_uuid() WHERE id = $1",
 		"UPDATE audit_events SET outcome = 403 WHERE id = $1",
 	} {
 		t.Run(strings.Fields(change)[3], func(t *testing.T) {

@@ -86,6 +86,10 @@ type Config struct {
 	// Connect configures Mollie Connect payouts; it is on when the
 	// platform's OAuth app credentials are set.
 	Connect Connect
+	// SessionIdlePatient ends a patient's session unused for that long (SESSION_IDLE_PATIENT).
+	SessionIdlePatient time.Duration
+	// SessionIdleStaff ends a doctor's or admin's session unused for that long (SESSION_IDLE_STAFF).
+	SessionIdleStaff time.Duration
 	// Retention are the retention periods of personal data and how often
 	// the retention schedules run (RETENTION_*).
 	Retention Retention
@@ -253,6 +257,8 @@ func Parse(lookup Lookup) (Config, error) {
 			Abandoned:   r.duration("RETENTION_ABANDONED", 30*24*time.Hour),
 			Interval:    r.duration("RETENTION_INTERVAL", time.Hour),
 		},
+		SessionIdlePatient: r.duration("SESSION_IDLE_PATIENT", 7*24*time.Hour),
+		SessionIdleStaff:   r.duration("SESSION_IDLE_STAFF", 30*time.Minute),
 	}
 	return c, r.err
 }

@@ -31,6 +31,12 @@ const (
 	doctorPassword  = "doctor-demo-2026"
 )
 
+// DemoTOTPSecret is the authenticator secret of every demo doctor and the
+// demo admin, who sign in with a second factor like real ones. It is public
+// by design, like the demo passwords: add it to an authenticator app, or
+// print the current code with `derma totp`.
+const DemoTOTPSecret = "DERMATWOGODEMOAUTHENTICATORCODES"
+
 // City is a Dutch city with its centre's coordinates.
 type City struct {
 	Name     string
@@ -123,6 +129,11 @@ func Seed(ctx context.Context, store *db.Store, f *secure.Fields) ([]Login, erro
 			if err := q.MarkEmailVerified(ctx, p.ID); err != nil {
 				return err
 			}
+			if l.Role == accounts.RoleAdmin {
+				if err := accounts.ActivateTOTP(ctx, q, f, p.ID, DemoTOTPSecret, 0); err != nil {
+					return err
+				}
+			}
 		}
 		for i := range DoctorCount {
 			if err := createDoctor(ctx, q, f, rng, i, DoctorEmail(i), hashes[doctorPassword]); err != nil {
@@ -174,6 +185,9 @@ func createDoctor(ctx context.Context, q *db.Queries, f *secure.Fields, rng *ran
 		return err
 	}
 	if err := q.MarkEmailVerified(ctx, u.ID); err != nil {
+		return err
+	}
+	if err := accounts.ActivateTOTP(ctx, q, f, u.ID, DemoTOTPSecret, 0); err != nil {
 		return err
 	}
 	langs := []string{"nl"}
@@ -264,4 +278,6 @@ func PrintLogins(w io.Writer, logins []Login) {
 	for _, l := range logins {
 		fmt.Fprintf(w, "  %-8s %-26s %-18s %s\n", l.Role, l.Email, l.Password, l.Name)
 	}
+	fmt.Fprintf(w, "  Doctors and the admin then give an authenticator code: add the secret %s\n"+
+		"  to an authenticator app, or print the current code with `derma totp`.\n", DemoTOTPSecret)
 }

@@ -21,6 +21,8 @@ type session struct {
 		Email string `json:"email"`
 		Name  string `json:"name"`
 		Role  string `json:"role"`
+		// SecondFactor is the session's second factor (see giveSecondFactor).
+		SecondFactor string `json:"second_factor"`
 	} `json:"user"`
 }
 

@@ -35,6 +35,8 @@ type adviceCase struct {
 
 // sessions caches logins per email: the tests log in as the same demo
 // accounts many times, and the login rate limit (per IP) would refuse them.
+// Doctors and admins give the second factor once per session (see
+// giveSecondFactor); a cached session that died is opened again.
 var (
 	sessionsMu sync.Mutex
 	sessions   = map[string]session{}
@@ -45,9 +47,13 @@ func loginAs(t *testing.T, email, password string) (*apiClient, session) {
 	sessionsMu.Lock()
 	defer sessionsMu.Unlock()
 	s, ok := sessions[email]
+	if ok && (&apiClient{t: t, token: s.Token}).do("GET", "/v1/me", nil).Status != http.StatusOK {
+		ok = false // revoked, or idle past the role's limit
+	}
 	if !ok {
 		newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).
 			expect(t, http.StatusOK).decode(t, &s)
+		giveSecondFactor(t, &apiClient{t: t, token: s.Token}, email, password, &s)
 		if s.User.Role == "patient" {
 			c := &apiClient{t: t, token: s.Token}
 			c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password}).expect(t, http.StatusNoContent)

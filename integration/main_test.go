@@ -68,6 +68,12 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "search index:", err)
 		return 1
 	}
+	// The browser scripts give the demo doctors' and admin's second factor
+	// with this secret (web/e2e/helpers.mjs login).
+	if err := os.Setenv("E2E_TOTP_SECRET", demodata.DemoTOTPSecret); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	fmt.Fprintf(os.Stderr, "integration: stack up in %s\n", time.Since(started).Round(time.Millisecond))
 	code := m.Run()
 	// The guard behind "every link in an email opens a page": whatever the

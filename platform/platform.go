@@ -163,6 +163,7 @@ func (p *Platform) APIHandler() http.Handler {
 		Payments: p.Payments, Payouts: p.Payouts, PublicURL: p.Config.PublicURL, SupportEmail: p.Config.SupportEmail, Search: p.Search, Conditions: p.Conditions,
 		PaymentHold: p.Config.PaymentHold, PhotoDecodes: p.Config.PhotoDecodes, HandlerTimeout: p.Config.HTTP.Handler,
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
+		PatientIdle: p.Config.SessionIdlePatient, StaffIdle: p.Config.SessionIdleStaff,
 		Engine: engine, Video: p.video,
 		Waitlist:  waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
 		Live:      p.Live,

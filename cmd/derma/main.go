@@ -9,6 +9,7 @@
 //	derma reindex   rebuild the search index from PostgreSQL
 //	derma audit verify  check the audit log's hash chains
 //	derma probe URL exit 0 when URL answers 2xx (container health checks)
+//	derma totp      the current authenticator code of the demo accounts
 //	derma help      this text
 package main
 
@@ -20,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,6 +56,9 @@ Commands:
             and names the first broken link when a row was changed or deleted
   probe URL exit 0 when URL answers 2xx within 3 s (health checks in images
             without a shell, e.g. derma probe http://127.0.0.1:8080/readyz)
+  totp [secret]
+            print the current authenticator (TOTP) code of secret, by default
+            of the demo doctors and admin that derma dev seeds
   help      show this text (derma <command> --help: that command's help)
 
 Environment variables are listed in the README (Configuration).
@@ -116,6 +121,12 @@ rewritten as a whole) and, on a broken chain, the first broken link of each
 chain, and exits with status 1. Needs DATABASE_URL (the application's role
 may read the log).
 `,
+	"totp": `Usage: derma totp [secret]
+
+Prints the current six-digit authenticator code (RFC 6238, 30-second steps)
+of secret (base32), by default of demodata.DemoTOTPSecret: the public secret
+of the demo doctors and the demo admin, who sign in with a second factor.
+`,
 	"reindex": `Usage: derma reindex
 
 Rebuilds the search index from PostgreSQL into a new index and swaps it in;
@@ -148,6 +159,9 @@ func run(ctx context.Context, out io.Writer, args []string) error {
 	}
 	if args[0] == "probe" {
 		return probe(ctx, args[1:])
+	}
+	if args[0] == "totp" && (len(args) == 1 || !isHelp(args[1])) {
+		return runTOTP(out, args[1:])
 	}
 	if help, ok := commandHelp[args[0]]; ok && len(args) > 1 {
 		if isHelp(args[1]) {
@@ -245,6 +259,25 @@ func runWorker(ctx context.Context) error {
 
 // runMigrate applies the migrations as the schema's owner role
 // (MIGRATE_DATABASE_URL), or through DATABASE_URL when that is unset.
+func runTOTP(out io.Writer, args []string) error {
+	secret := demodata.DemoTOTPSecret
+	switch len(args) {
+	case 0:
+	case 1:
+		secret = strings.ToUpper(strings.ReplaceAll(args[0], " ", ""))
+	default:
+		return fmt.Errorf("totp takes at most one secret (got %q)", args)
+	}
+	now := time.Now()
+	code, err := secure.TOTPCode(secret, now)
+	if err != nil {
+		return err
+	}
+	left := secure.TOTPPeriod - time.Duration(now.Unix()%int64(secure.TOTPPeriod/time.Second))*time.Second
+	fmt.Fprintf(out, "%s (valid for %d s more)\n", code, int(left.Seconds()))
+	return nil
+}
+
 func runAuditVerify(ctx context.Context, out io.Writer) error {
 	url := os.Getenv("DATABASE_URL")
 	if url == "" {

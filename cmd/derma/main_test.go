@@ -14,7 +14,7 @@ import (
 func TestCommandHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"dev", "--help"}, {"dev", "-h"}, {"api", "--help"}, {"worker", "-h"}, {"migrate", "--help"},
-		{"seed", "-h"}, {"reindex", "--help"}, {"infra", "--help"}, {"help", "dev"},
+		{"seed", "-h"}, {"reindex", "--help"}, {"infra", "--help"}, {"audit", "--help"}, {"totp", "--help"}, {"help", "dev"},
 	} {
 		var out bytes.Buffer
 		ctx, cancel := context.WithCancel(context.Background())

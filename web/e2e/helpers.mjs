@@ -1,6 +1,7 @@
 // Helpers for the browser scripts: Debian's Chromium through playwright-core,
 // steps that report and go on, mail links from the SMTP sink, axe-core and
 // a keyboard walk. Each script imports what it needs.
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
@@ -186,3 +187,68 @@ export async function keyboardWalk(page, label, max = 250) {
   if (missed.length) throw new Error(`${label}: not reachable by keyboard: ${missed.join(" | ")}`);
   return reached.size;
 }
+
+/** totp is the RFC 6238 code (SHA-1, six digits, 30 s) of a base32 secret at step. */
+export function totp(secret, step) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secret.replace(/=+$/, "").toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.alloc(Math.floor(bits.length / 8));
+  for (let i = 0; i < key.length; i++) key[i] = Number.parseInt(bits.slice(i * 8, i * 8 + 8), 2);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const off = mac[mac.length - 1] & 0xf;
+  const bin = ((mac[off] & 0x7f) << 24) | (mac[off + 1] << 16) | (mac[off + 2] << 8) | mac[off + 3];
+  return String(bin % 1e6).padStart(6, "0");
+}
+
+/**
+ * login signs in on the web client's login page and, for doctors and
+ * admins, gives the second step with the current authenticator code of the
+ * demo secret (E2E_TOTP_SECRET). A code is good once: when another login of
+ * the account used this step's code, it waits for the next step. Every
+ * browser script logs in through here.
+ */
+export async function login(page, base, email, password, next, button = "Inloggen") {
+  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.getByRole("button", { name: button }).click();
+  await secondStep(page, next.split("?")[0], email);
+}
+
+/**
+ * secondStep waits after the password for the page at path, giving the
+ * authenticator code on the way when the login page asks for it.
+ */
+export async function secondStep(page, path, email = "") {
+  const code = page.locator("#second-factor-code");
+  await Promise.race([
+    page.waitForURL((u) => u.pathname === path, { timeout: 20000 }),
+    code.waitFor({ timeout: 20000 }),
+  ]);
+  if (new URL(page.url()).pathname === path && !(await code.count())) return;
+  const secret = env("E2E_TOTP_SECRET");
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let step = Math.floor(Date.now() / 30000);
+    if (step <= (usedSteps.get(secret) ?? -1)) {
+      await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 100));
+      step = Math.floor(Date.now() / 30000);
+    }
+    usedSteps.set(secret, step);
+    await code.fill(totp(secret, step));
+    await page.locator("form button[type=submit]").click();
+    try {
+      await page.waitForURL((u) => u.pathname === path, { timeout: 8000 });
+      return;
+    } catch {
+      // refused (the step's code was used by another login): next step
+    }
+  }
+  throw new Error(`second step of ${email} refused three times`);
+}
+
+const usedSteps = new Map();

@@ -15,6 +15,7 @@ import {
   launch,
   open as openIn,
   phone,
+  login as signIn,
   steps,
 } from "./helpers.mjs";
 
@@ -40,13 +41,7 @@ async function shot(page, name, full = false) {
   if (shots) writeFileSync(join(shots, `${name}.png`), buf);
 }
 
-async function login(page, email, password, next) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === next.split("?")[0], { timeout: 15000 });
-}
+const login = (page, email, password, next) => signIn(page, base, email, password, next);
 
 /** unlock answers the PIN gate where the page shows one. */
 async function unlock(page, pin) {

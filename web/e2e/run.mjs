@@ -6,6 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { secondStep } from "./helpers.mjs";
 
 const env = (k) => {
   const v = process.env[k];
@@ -123,7 +124,7 @@ await step("doctor follows the dashboard link through the login page and answers
   await page.fill("#email", env("E2E_DOCTOR_EMAIL"));
   await page.fill("#password", env("E2E_DOCTOR_PASSWORD"));
   await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === new URL(link).pathname, { timeout: 15000 });
+  await secondStep(page, new URL(link).pathname, env("E2E_DOCTOR_EMAIL"));
   await expectText(page, "left elbow");
   const img = page.locator(".photos img").first();
   await img.waitFor({ timeout: 15000 });

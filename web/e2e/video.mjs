@@ -9,6 +9,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { login as signIn } from "./helpers.mjs";
 
 const env = (k) => {
   const v = process.env[k];
@@ -88,13 +89,7 @@ async function open(browser, viewport, who) {
   return { context, page, problems };
 }
 
-async function login(page, next, email, password) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === next, { timeout: 15000 });
-}
+const login = (page, next, email, password) => signIn(page, base, email, password, next);
 
 const shot = (page, name) => page.screenshot({ path: join(out, `video-${name}.png`), fullPage: true });
 

@@ -14,6 +14,7 @@ import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
 import { PortalPage } from "./pages/portal";
 import { AccessLogPage, AccountPage, FavouritesPage } from "./pages/portalAccount";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
+import { pendingSecondFactor, SecurityPage } from "./pages/secondFactor";
 import { navigate, useRoute } from "./router";
 import { SessionContext } from "./session";
 
@@ -150,6 +151,13 @@ export function App() {
     [lang, setLang, adopt],
   );
   const session = useMemo(() => ({ user, refresh }), [user, refresh]);
+  // A session that still owes the second factor reaches nothing else: the
+  // login page asks for it and returns here.
+  useEffect(() => {
+    if (pendingSecondFactor(user) && route.name !== "login") {
+      navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, true);
+    }
+  }, [user, route.name]);
   const t = i18n.t;
 
   const logout = async () => {
@@ -273,6 +281,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <WaitlistPage />;
     case "waitlistOffer":
       return <WaitlistOfferPage key={id} id={id} />;
+    case "security":
+      return <SecurityPage />;
     case "doctorAvailability":
       return <AvailabilityPage />;
     case "doctorFees":

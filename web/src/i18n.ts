@@ -5,6 +5,7 @@ import * as helpText from "./i18n/help";
 import * as messagesText from "./i18n/messages";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
+import * as privacyText from "./i18n/privacy";
 import * as publicText from "./i18n/public";
 import * as questionnaireText from "./i18n/questionnaire";
 import * as recordText from "./i18n/record";
@@ -338,6 +339,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...waitlistText.nl,
     ...gapsText.nl,
     ...helpText.nl,
+    ...privacyText.nl,
   },
   en: {
     ...en,
@@ -353,6 +355,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...waitlistText.en,
     ...gapsText.en,
     ...helpText.en,
+    ...privacyText.en,
   },
 };
 

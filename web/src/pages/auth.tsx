@@ -5,13 +5,14 @@ import { useI18n } from "../i18n";
 import { navigate, safeNext } from "../router";
 import { useSession } from "../session";
 import { OutcomeNotice, useAction } from "./portalParts";
+import { pendingSecondFactor, SecondFactorStep } from "./secondFactor";
 
 /** Where each role starts after logging in without a page to return to. */
 const startPage = { patient: "/consultations", doctor: "/doctor", admin: "/admin" } as const;
 
 export function LoginPage({ next }: { next: string | null }) {
   const { t } = useI18n();
-  const { refresh } = useSession();
+  const { refresh, user } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const { busy, outcome, run } = useAction();
@@ -22,8 +23,21 @@ export function LoginPage({ next }: { next: string | null }) {
     const res = await run(() => api.POST("/v1/auth/login", { body: { email, password } }));
     if (!res?.data) return;
     await refresh();
-    navigate(next ? target : startPage[res.data.user.role], true);
+    if (!pendingSecondFactor(res.data.user)) navigate(next ? target : startPage[res.data.user.role], true);
   };
+  // Doctors and admins (and patients who turned it on) give the second
+  // factor before anything else: the same page shows that step.
+  if (user && pendingSecondFactor(user)) {
+    return (
+      <SecondFactorStep
+        user={user}
+        password={password}
+        onDone={() => {
+          void refresh().then(() => navigate(next ? target : startPage[user.role], true));
+        }}
+      />
+    );
+  }
   return (
     <section className="card narrow">
       <h1>{t("loginTitle")}</h1>

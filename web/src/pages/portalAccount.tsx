@@ -27,6 +27,9 @@ export function AccountPage() {
             <LanguageForm current={user.language} />
             <PasswordForm />
             <PinForm hasPin={user.has_pin} />
+            <p>
+              <Link href="/account/security">{t("prvSecurityLink")}</Link>
+            </p>
           </section>
         </>
       )}
