@@ -7,7 +7,7 @@
 // which the patient's page shows at once. It also times, over N messages,
 // how long a message takes from the click on Send to the other open page.
 import { mkdirSync } from "node:fs";
-import { env, expectClean, launch, open, phone, steps } from "./helpers.mjs";
+import { env, expectClean, launch, open, phone, login as signIn, steps } from "./helpers.mjs";
 
 const base = env("E2E_BASE_URL");
 const out = env("E2E_OUT_DIR");
@@ -19,13 +19,7 @@ const rounds = Number(process.env.E2E_LATENCY_ROUNDS || "10");
 const budget = Number(process.env.E2E_LATENCY_BUDGET_MS || "0");
 mkdirSync(out, { recursive: true });
 
-async function login(page, email, password, next) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname !== "/login", { timeout: 15000 });
-}
+const login = (page, email, password, next) => signIn(page, base, email, password, next);
 
 async function send(page, text) {
   await page.fill("#msg-text", text);

@@ -16,6 +16,7 @@ import {
   launch,
   open as openIn,
   phone,
+  login as signIn,
   steps,
 } from "./helpers.mjs";
 
@@ -29,13 +30,7 @@ const open = (viewport) => openIn(browser, viewport);
 const patientID = env("E2E_PATIENT_ID");
 const noteText = env("E2E_NOTE_TEXT");
 
-async function login(page, email, password, next) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === next.split("?")[0], { timeout: 15000 });
-}
+const login = (page, email, password, next) => signIn(page, base, email, password, next);
 
 /** download clicks the link and saves what the browser received as name. */
 async function download(page, testId, name) {

@@ -19,6 +19,7 @@ import {
   launch,
   open as openIn,
   phone,
+  login as signIn,
   steps,
 } from "./helpers.mjs";
 
@@ -36,13 +37,7 @@ async function check(page, label, max = 300) {
   await keyboardWalk(page, label, max);
 }
 
-async function login(page, email, password, next) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === next.split("?")[0], { timeout: 15000 });
-}
+const login = (page, email, password, next) => signIn(page, base, email, password, next);
 
 const admin = { email: env("E2E_ADMIN_EMAIL"), password: env("E2E_ADMIN_PASSWORD") };
 const doctor = { email: env("E2E_DOCTOR_EMAIL"), password: env("E2E_DOCTOR_PASSWORD") };
