@@ -18,6 +18,7 @@ import {
   launch,
   open as openIn,
   phone,
+  login as signIn,
   steps,
 } from "./helpers.mjs";
 
@@ -29,13 +30,7 @@ const browser = await launch();
 const { step, failures } = steps();
 const open = (viewport) => openIn(browser, viewport);
 
-async function login(page, email, password, next) {
-  await page.goto(`${base}/login?next=${encodeURIComponent(next)}`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
-  await page.waitForURL((u) => u.pathname === next.split("?")[0], { timeout: 15000 });
-}
+const login = (page, email, password, next) => signIn(page, base, email, password, next);
 
 const doctor = { email: env("E2E_DOCTOR_EMAIL"), password: env("E2E_DOCTOR_PASSWORD") };
 const consultation = env("E2E_CONSULTATION");

@@ -2998,7 +2998,7 @@ export interface paths {
         put?: never;
         /**
          * Erase my account (GDPR art. 17); the medical record stays for the WGBO retention
-         * @description Confirmed with the password (and the second factor when enrolled). Sessions, links, recovery codes, favourites, comments, reviews (the doctor's rating loses them), message settings, waitlist entries and offers and contact messages are deleted; the account loses its address, password, PIN and second factor and can no longer log in. The medical record (consultations with intake, photos, questionnaire answers, advice, prescriptions, chat, messages, notes, diagnoses, invoices and payments) stays with the patient's id, name and birth date until `record_kept_until` (20 years after its last entry), when the retention schedule removes it; an account without a record goes completely at once. Refused (409) while a consultation is still running: finish or cancel it first. A confirmation goes to the removed address.
+         * @description Confirmed with the password. Sessions, links, recovery codes, favourites, comments, reviews (the doctor's rating loses them), message settings, waitlist entries and offers and contact messages are deleted; the account loses its address, password, PIN and second factor and can no longer log in. The medical record (consultations with intake, photos, questionnaire answers, advice, prescriptions, chat, messages, notes, diagnoses, invoices and payments) stays with the patient's id, name and birth date until `record_kept_until` (20 years after its last entry), when the retention schedule removes it; an account without a record goes completely at once. Refused (409) while a consultation is still running: finish or cancel it first. A confirmation goes to the removed address.
          */
         post: {
             parameters: {
@@ -3011,8 +3011,6 @@ export interface paths {
                 content: {
                     "application/json": {
                         password: string;
-                        /** @description The second factor (TOTP or recovery code), when enrolled. */
-                        code?: string;
                     };
                 };
             };
