@@ -32,7 +32,7 @@ func (s *Server) findSubject(sc scope) gin.HandlerFunc {
 			err = s.findConsultation(c, c.Param("id"))
 		case scopeDoctorInvoice:
 			err = s.findInvoice(c)
-		case scopeDoctorPatient:
+		case scopeDoctorPatient, scopeAdminPatient:
 			err = s.findRecordPatient(c)
 		case scopeThread:
 			err = s.findThread(c)
@@ -87,6 +87,14 @@ func (s *Server) authorize(sc scope) gin.HandlerFunc {
 		}
 		if sc == scopeDoctorPatient {
 			s.authorizeRecordPatient(c)
+			return
+		}
+		if sc == scopeAdminPatient {
+			if _, ok := c.Get(ctxRecordPatient); !ok || currentPrincipal(c) == nil || currentPrincipal(c).Role != RoleAdmin {
+				fail(c, errNotFound(subjectName(sc)))
+				return
+			}
+			c.Next()
 			return
 		}
 		v, ok := c.Get(ctxSubject)
@@ -178,7 +186,7 @@ func subjectName(sc scope) string {
 	switch sc {
 	case scopeDoctorInvoice:
 		return "This invoice"
-	case scopeDoctorPatient:
+	case scopeDoctorPatient, scopeAdminPatient:
 		return "This patient"
 	}
 	if sc == scopeThread {

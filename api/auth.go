@@ -489,38 +489,3 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, view)
 }
 
-// AccessLogEntry is one access to the caller's data, as the caller sees it.
-type AccessLogEntry struct {
-	At         time.Time `json:"at"`
-	ActorRole  string    `json:"actor_role"`
-	ActorID    *string   `json:"actor_id"`
-	ObjectType string    `json:"object_type"`
-	ObjectID   string    `json:"object_id"`
-	Action     string    `json:"action"`
-	Outcome    int       `json:"outcome"`
-	ClientIP   string    `json:"client_ip"`
-}
-
-// accessLog lists who accessed the caller's data (NEN 7513 inspection right).
-func (s *Server) accessLog(c *gin.Context) {
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	rows, err := s.Store.ListAuditEventsForPatient(c, db.ListAuditEventsForPatientParams{
-		PatientID: uuid.NullUUID{UUID: p.UserID, Valid: true}, Limit: 500,
-	})
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	out := make([]AccessLogEntry, 0, len(rows))
-	for _, r := range rows {
-		e := AccessLogEntry{At: r.OccurredAt.UTC(), ActorRole: r.ActorRole, ObjectType: r.ObjectType,
-			ObjectID: r.ObjectID, Action: r.Action, Outcome: int(r.Outcome), ClientIP: r.ClientIp}
-		if r.ActorID.Valid {
-			id := r.ActorID.UUID.String()
-			e.ActorID = &id
-		}
-		out = append(out, e)
-	}
-	c.JSON(http.StatusOK, gin.H{"items": out})
-}

@@ -369,7 +369,7 @@ func reviewView(lang string, r *db.GetConditionReviewRow) ContentReviewView {
 var dutchMonths = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
 	"september", "oktober", "november", "december"}
 
-// amsterdam is the zone review dates are shown in.
+// amsterdam is the zone review dates are shown in and access views count days in.
 var amsterdam = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Amsterdam")
 	if err != nil {

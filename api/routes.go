@@ -48,6 +48,10 @@ const (
 	// scopeThread: the message thread of the path (:threadId), reached by
 	// its patient or its doctor (both logged in); anyone else gets 404.
 	scopeThread
+	// scopeAdminPatient: the patient of the path (:patientId), reached by an
+	// admin (whose access is logged under that patient); an id that is not a
+	// patient's gets 404.
+	scopeAdminPatient
 )
 
 // auditSpec is what an audited route writes: the kind of object and the
@@ -238,6 +242,7 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/confirm", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateConfirmCancellation, nil)},
 		{method: "POST", path: "/v1/doctor/consultations/:id/cancellation/reject", roles: doctors, scope: scopeDoctorConsultation, audit: consultationUpdate, handler: s.update(workflows.UpdateRejectCancellation, nil)},
 		{method: "GET", path: "/v1/doctor/patients", roles: doctors, audit: audit("patient", actionSearch), handler: s.doctorPatients},
+		{method: "GET", path: "/v1/doctor/patients/:patientId/access-log", roles: doctors, scope: scopeDoctorPatient, audit: audit("audit_log", actionRead), handler: s.patientAccessLog},
 		{method: "GET", path: "/v1/doctor/patients/:patientId/record", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionRead), handler: s.getRecord},
 		{method: "GET", path: "/v1/doctor/patients/:patientId/record/pdf", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionExport), handler: s.recordPDF},
 		{method: "GET", path: "/v1/doctor/patients/:patientId/record/fhir", roles: doctors, scope: scopeDoctorPatient, audit: audit("record", actionExport), handler: s.recordFHIR},
@@ -275,6 +280,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/admin/comments", roles: admins, handler: s.listModerationComments},
 		{method: "POST", path: "/v1/admin/comments/:id/approve", roles: admins, handler: s.moderateComment(commentApproved)},
 		{method: "POST", path: "/v1/admin/comments/:id/reject", roles: admins, handler: s.moderateComment(commentRejected)},
+		{method: "GET", path: "/v1/admin/access-log", roles: admins, audit: audit("audit_log", actionSearch), handler: s.searchAuditLog},
+		{method: "GET", path: "/v1/admin/patients/:patientId/access-log", roles: admins, scope: scopeAdminPatient, audit: audit("audit_log", actionRead), handler: s.patientAccessLog},
 		{method: "GET", path: "/v1/admin/contact", roles: admins, audit: audit("contact_message", actionSearch), handler: s.listContactMessages},
 		{method: "PATCH", path: "/v1/admin/contact/:id", roles: admins, audit: audit("contact_message", actionUpdate), body: contactStatusRequest{}, handler: s.setContactStatus},
 	}
@@ -318,8 +325,12 @@ func (s *Server) chain(r routeSpec) []gin.HandlerFunc {
 
 // mount adds every route of the table to the engine.
 func (s *Server) mount(e *gin.Engine) {
+	s.auditObjects = map[string]bool{}
 	for _, r := range s.routeTable() {
 		e.Handle(r.method, r.path, s.chain(r)...)
+		if r.audit.audited() {
+			s.auditObjects[r.audit.object] = true
+		}
 	}
 }
 
@@ -332,7 +343,7 @@ type RouteInfo struct {
 	// Roles that may call it; empty means anyone (the scope decides).
 	Roles []string
 	// Scope is none, self, consultation, doctor-consultation, doctor-invoice,
-	// consultation-participant, doctor-patient or thread.
+	// consultation-participant, doctor-patient, thread or admin-patient.
 	Scope string
 	// AuditObject and AuditAction are what an access writes to the audit
 	// log; an empty AuditObject means the route touches no patient data.
@@ -349,7 +360,8 @@ func Routes() []RouteInfo {
 	s := &Server{Deps: Deps{Registry: prometheus.NewRegistry()}}
 	names := map[scope]string{scopeNone: "none", scopeSelf: "self", scopeConsultation: "consultation",
 		scopeDoctorConsultation: "doctor-consultation", scopeDoctorInvoice: "doctor-invoice",
-		scopeConsultationParticipant: "consultation-participant", scopeDoctorPatient: "doctor-patient", scopeThread: "thread"}
+		scopeConsultationParticipant: "consultation-participant", scopeDoctorPatient: "doctor-patient", scopeThread: "thread",
+		scopeAdminPatient: "admin-patient"}
 	var out []RouteInfo
 	for _, r := range s.routeTable() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Roles: r.roles, Scope: names[r.scope],

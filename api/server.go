@@ -106,6 +106,8 @@ type Server struct {
 	jobSlots chan struct{}
 	// streams counts the open event streams per caller.
 	streams streamSlots
+	// auditObjects are the object types the routes write to the audit log.
+	auditObjects map[string]bool
 }
 
 // defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.

@@ -279,6 +279,20 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor"},
 				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", refused: true},
 			}
+		case r.Scope == "admin-patient":
+			admin, as := loginAs(t, "admin@derma2go.test", "admin-demo-2026")
+			calls = []auditCall{
+				{name: "admin", client: admin, actorID: as.User.ID, actorRole: "admin", patientID: a.patientID},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", patientID: a.patientID, refused: true},
+				{name: "patient", client: a.patient, actorID: a.patientID, actorRole: "patient", patientID: a.patientID, refused: true},
+			}
+		case r.Path == "/v1/admin/access-log":
+			// A search for the case's patient names that patient, once.
+			admin, as := loginAs(t, "admin@derma2go.test", "admin-demo-2026")
+			calls = []auditCall{
+				{name: "admin", client: admin, actorID: as.User.ID, actorRole: "admin", patientID: a.patientID, query: "?patient=" + a.patientID},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", refused: true},
+			}
 		case strings.HasPrefix(r.Path, "/v1/admin/contact"):
 			// The patient's own message of the contact form, the newest one.
 			if contactID == "" {
@@ -322,20 +336,11 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 	}
 
 	// The patient's access log names the doctor who read the photo.
-	var log struct {
-		Items []struct {
-			ActorRole  string  `json:"actor_role"`
-			ActorID    *string `json:"actor_id"`
-			ObjectType string  `json:"object_type"`
-			ObjectID   string  `json:"object_id"`
-			Action     string  `json:"action"`
-			Outcome    int     `json:"outcome"`
-		} `json:"items"`
-	}
+	var log accessView
 	a.patient.do("GET", "/v1/me/access-log", nil).expect(t, http.StatusOK).decode(t, &log)
 	var sawPhotoRead, sawInbox bool
 	for _, e := range log.Items {
-		byDoctor := e.ActorRole == "doctor" && e.ActorID != nil && *e.ActorID == a.doctorID
+		byDoctor := e.Actor.Role == "doctor" && e.Actor.ID != nil && *e.Actor.ID == a.doctorID
 		if byDoctor && e.ObjectType == "photo" && e.Action == "read" && e.ObjectID == a.photoID && e.Outcome == http.StatusOK {
 			sawPhotoRead = true
 		}

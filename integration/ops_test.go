@@ -85,12 +85,13 @@ func TestAuditLogRecordsAccessAndIsAppendOnly(t *testing.T) {
 	c.do("GET", "/v1/me", nil).expect(t, http.StatusOK)
 	var log struct {
 		Items []struct {
-			ActorRole  string  `json:"actor_role"`
-			ActorID    *string `json:"actor_id"`
-			ObjectType string  `json:"object_type"`
-			Action     string  `json:"action"`
-			Outcome    int     `json:"outcome"`
-			ClientIP   string  `json:"client_ip"`
+			Actor struct {
+				ID *string `json:"id"`
+			} `json:"actor"`
+			ObjectType string `json:"object_type"`
+			Action     string `json:"action"`
+			Outcome    int    `json:"outcome"`
+			ClientIP   string `json:"client_ip"`
 		} `json:"items"`
 	}
 	c.do("GET", "/v1/me/access-log", nil).expect(t, http.StatusOK).decode(t, &log)
@@ -99,7 +100,7 @@ func TestAuditLogRecordsAccessAndIsAppendOnly(t *testing.T) {
 		if e.ObjectType == "user" && e.Action == "create" && e.Outcome == http.StatusAccepted {
 			sawCreate = true
 		}
-		if e.ObjectType == "user" && e.Action == "read" && e.ActorID != nil && *e.ActorID == reg.User.ID && e.ClientIP != "" {
+		if e.ObjectType == "user" && e.Action == "read" && e.Actor.ID != nil && *e.Actor.ID == reg.User.ID && e.ClientIP != "" {
 			sawRead = true
 		}
 	}

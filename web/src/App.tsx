@@ -12,7 +12,7 @@ import {
 import { ConsultationPage } from "./pages/consultation";
 import { NotFoundPage, PaymentReturnPage, ReviewPage } from "./pages/misc";
 import { PortalPage } from "./pages/portal";
-import { AccessLogPage, AccountPage, FavouritesPage } from "./pages/portalAccount";
+import { AccountPage, FavouritesPage } from "./pages/portalAccount";
 import { DoctorProfilePage, DoctorSearchPage, PublicHomePage } from "./pages/public";
 import { pendingSecondFactor, SecurityPage } from "./pages/secondFactor";
 import { navigate, useRoute } from "./router";
@@ -64,6 +64,16 @@ const QuestionnairePage = lazy(() =>
 );
 const QuestionnairesPage = lazy(() =>
   import("./pages/dashboardQuestionnaires").then((m) => ({ default: m.QuestionnairesPage })),
+);
+const AccessLogPage = lazy(() => import("./pages/accessLog").then((m) => ({ default: m.AccessLogPage })));
+const DoctorPatientAccessLogPage = lazy(() =>
+  import("./pages/accessLog").then((m) => ({ default: m.DoctorPatientAccessLogPage })),
+);
+const AdminPatientAccessLogPage = lazy(() =>
+  import("./pages/accessLog").then((m) => ({ default: m.AdminPatientAccessLogPage })),
+);
+const AdminAccessSearchPage = lazy(() =>
+  import("./pages/accessLog").then((m) => ({ default: m.AdminAccessSearchPage })),
 );
 const AdminPage = lazy(() => import("./pages/admin").then((m) => ({ default: m.AdminPage })));
 const ContactPage = lazy(() => import("./pages/contact").then((m) => ({ default: m.ContactPage })));
@@ -313,6 +323,12 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <ContactPage doctorId={query.get("doctor") ?? ""} />;
     case "adminContact":
       return <AdminContactPage />;
+    case "adminAccessLog":
+      return <AdminAccessSearchPage />;
+    case "adminPatientAccessLog":
+      return <AdminPatientAccessLogPage key={id} id={id} />;
+    case "doctorPatientAccessLog":
+      return <DoctorPatientAccessLogPage key={id} id={id} />;
     case "messages":
       return <MessagesPage />;
     case "messageThread":

@@ -1,4 +1,5 @@
 import { createContext, useContext } from "react";
+import * as accessLogText from "./i18n/accessLog";
 import * as contactText from "./i18n/contact";
 import * as gapsText from "./i18n/gaps";
 import * as helpText from "./i18n/help";
@@ -340,6 +341,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...gapsText.nl,
     ...helpText.nl,
     ...privacyText.nl,
+    ...accessLogText.nl,
   },
   en: {
     ...en,
@@ -356,6 +358,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...gapsText.en,
     ...helpText.en,
     ...privacyText.en,
+    ...accessLogText.en,
   },
 };
 

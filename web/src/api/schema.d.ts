@@ -833,27 +833,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who accessed my data (NEN 7513) */
+        /**
+         * Who accessed my data (NEN 7513)
+         * @description Every access to the caller's data, newest first (at most 500 lines): who (person, role, organisation, on whose behalf), which data, what action, when and the outcome. Identical accesses of one day (Netherlands time) are one line with a count.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The first day of the period (Netherlands time); without it the log's beginning. */
+                    from?: components["parameters"]["AccessFrom"];
+                    /** @description The last day of the period, included; without it today. */
+                    to?: components["parameters"]["AccessTo"];
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
             requestBody?: never;
             responses: {
-                /** @description Accesses, newest first (at most 500). */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["AccessLogEntry"][];
-                        };
-                    };
-                };
+                200: components["responses"]["AccessView"];
+                400: components["responses"]["Problem"];
                 401: components["responses"]["Problem"];
                 403: components["responses"]["Problem"];
             };
@@ -2250,6 +2249,50 @@ export interface paths {
                 };
                 401: components["responses"]["Problem"];
                 403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/patients/{patientId}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who accessed the data of a patient the doctor treats (NEN 7513)
+         * @description The same view the patient has of their own data; another doctor's patient is 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The first day of the period (Netherlands time); without it the log's beginning. */
+                    from?: components["parameters"]["AccessFrom"];
+                    /** @description The last day of the period, included; without it today. */
+                    to?: components["parameters"]["AccessTo"];
+                };
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["AccessView"];
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
             };
         };
         put?: never;
@@ -4223,6 +4266,102 @@ export interface paths {
                 503: components["responses"]["Problem"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the audit log (NEN 7513); the search is itself logged for every patient it shows */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the person who acted: a user id or an email address */
+                    actor?: string;
+                    /** @description whose data: a user id or an email address */
+                    patient?: string;
+                    /** @description a kind of data some route logs, e.g. record, intake, photo */
+                    object_type?: string;
+                    action?: "create" | "read" | "update" | "delete" | "export" | "search";
+                    /** @description The first day of the period (Netherlands time); without it the log's beginning. */
+                    from?: components["parameters"]["AccessFrom"];
+                    /** @description The last day of the period, included; without it today. */
+                    to?: components["parameters"]["AccessTo"];
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description At most 200 rows, newest first; `more` says whether a next page exists. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AuditRecord"][];
+                            more: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/patients/{patientId}/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                patientId: components["parameters"]["PatientID"];
+            };
+            cookie?: never;
+        };
+        /** Who accessed a patient's data (NEN 7513), as the patient sees it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The first day of the period (Netherlands time); without it the log's beginning. */
+                    from?: components["parameters"]["AccessFrom"];
+                    /** @description The last day of the period, included; without it today. */
+                    to?: components["parameters"]["AccessTo"];
+                };
+                header?: never;
+                path: {
+                    patientId: components["parameters"]["PatientID"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["AccessView"];
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                404: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7256,16 +7395,52 @@ export interface components {
             /** @description the second factor was given in it */
             second_factor: boolean;
         };
-        AccessLogEntry: {
+        /** @description Who acted. `id` and `name` are null for guests, anonymous callers and the system. */
+        AccessActor: {
+            id: string | null;
+            /** @description patient, doctor, admin, guest, anonymous or system */
+            role: string;
+            name: string | null;
+            /** @description a doctor's practice (name, city); Derma2Go for admins and the system */
+            organisation: string;
+        };
+        AccessLine: {
+            /**
+             * Format: date
+             * @description the day in the Netherlands
+             */
+            day: string;
+            /**
+             * Format: date-time
+             * @description the last of the merged accesses
+             */
+            at: string;
+            /** Format: date-time */
+            first_at: string;
+            count: number;
+            actor: components["schemas"]["AccessActor"];
+            on_behalf_of: components["schemas"]["AccessActor"] | null;
+            object_type: string;
+            object_id: string;
+            /** @enum {string} */
+            action: "create" | "read" | "update" | "delete" | "export" | "search";
+            /** @description the HTTP status of the access */
+            outcome: number;
+            client_ip: string;
+        };
+        AuditRecord: {
+            id: number;
             /** Format: date-time */
             at: string;
-            actor_role: string;
-            actor_id: string | null;
+            actor: components["schemas"]["AccessActor"];
+            on_behalf_of: components["schemas"]["AccessActor"] | null;
+            patient_id: string | null;
             object_type: string;
             object_id: string;
             /** @enum {string} */
             action: "create" | "read" | "update" | "delete" | "export" | "search";
             outcome: number;
+            route: string;
             client_ip: string;
         };
         Page: {
@@ -8007,6 +8182,17 @@ export interface components {
         };
     };
     responses: {
+        /** @description The accesses, newest first (at most 500 lines), identical ones of a day merged. */
+        AccessView: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    items: components["schemas"]["AccessLine"][];
+                };
+            };
+        };
         /** @description An RFC 9457 problem. */
         Problem: {
             headers: {
@@ -8033,6 +8219,10 @@ export interface components {
         ThreadID: string;
         /** @description A guest's signed access token for this consultation (or header X-Access-Token). */
         Access: string;
+        /** @description The first day of the period (Netherlands time); without it the log's beginning. */
+        AccessFrom: string;
+        /** @description The last day of the period, included; without it today. */
+        AccessTo: string;
     };
     requestBodies: never;
     headers: never;

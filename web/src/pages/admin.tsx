@@ -20,6 +20,9 @@ export function AdminPage() {
           <p>
             <Link href="/admin/contact">{t("ctAdminContactLink")}</Link>
           </p>
+          <p>
+            <Link href="/admin/access-log">{t("alAdminLink")}</Link>
+          </p>
           <Moderation />
           <ConditionReviews as="admin" />
         </>

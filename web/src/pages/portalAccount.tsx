@@ -1,12 +1,12 @@
 // The patient's account pages: settings (language, password, PIN),
-// favourite doctors and who accessed my data.
+// favourite doctors (who accessed my data is in accessLog.tsx).
 import { type FormEvent, useState } from "react";
 import { api } from "../api/client";
 import { Field, Link } from "../components";
-import { formatDateTime, type Lang, languages, useI18n } from "../i18n";
+import { type Lang, languages, useI18n } from "../i18n";
 import { useSession } from "../session";
 import { PortalNav } from "./portal";
-import { OutcomeNotice, RequireLogin, ScrollRegion, Show, useAction, useKept } from "./portalParts";
+import { OutcomeNotice, RequireLogin, Show, useAction, useKept } from "./portalParts";
 import { useLoad } from "./publicParts";
 
 export function AccountPage() {
@@ -241,67 +241,6 @@ function FavouriteList() {
                 </li>
               ))}
             </ul>
-          )
-        }
-      </Show>
-    </section>
-  );
-}
-
-export function AccessLogPage() {
-  return (
-    <RequireLogin>
-      {(user) => (
-        <>
-          {user.role === "patient" ? <PortalNav current="/account/access-log" /> : null}
-          <AccessLog me={user.id} />
-        </>
-      )}
-    </RequireLogin>
-  );
-}
-
-function AccessLog({ me }: { me: string }) {
-  const { t, lang } = useI18n();
-  const [log, retry] = useLoad((signal) => api.GET("/v1/me/access-log", { signal }), []);
-  const label = (prefix: string, v: string) => {
-    const k = `${prefix}${v}`;
-    const s = t(k);
-    return s === k ? v : s;
-  };
-  return (
-    <section className="card">
-      <h1>{t("ptlAccessLog")}</h1>
-      <p className="hint">{t("ptlAccessLogHint")}</p>
-      <Show loaded={log} retry={retry}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p data-testid="empty">{t("ptlNoAccess")}</p>
-          ) : (
-            <ScrollRegion label={t("ptlAccessLog")}>
-              <table className="table" data-testid="access-log">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("ptlWhen")}</th>
-                    <th scope="col">{t("ptlWho")}</th>
-                    <th scope="col">{t("ptlWhat")}</th>
-                    <th scope="col">{t("ptlResult")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((e) => (
-                    <tr key={`${e.at}-${e.object_type}-${e.object_id}-${e.action}`}>
-                      <td>{formatDateTime(e.at, lang)}</td>
-                      <td>{e.actor_id === me ? t("ptlYou") : label("ptlRole_", e.actor_role)}</td>
-                      <td>
-                        {label("ptlAction_", e.action)} · {label("ptlObject_", e.object_type)}
-                      </td>
-                      <td>{e.outcome < 400 ? t("ptlAllowed") : t("ptlRefused")}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
           )
         }
       </Show>

@@ -97,6 +97,9 @@ function DoctorRecord({ id }: { id: string }) {
         {(r) => (
           <>
             <RecordHeader r={r} pdf={`${base}/record/pdf`} fhir={`${base}/record/fhir`} />
+            <p>
+              <Link href={`/doctor/patients/${encodeURIComponent(id)}/access-log`}>{t("alAccessLink")}</Link>
+            </p>
             <NoteForm patientId={id} r={r} onSaved={retry} />
             <DiagnosisForm patientId={id} r={r} onSaved={retry} />
             <Timeline r={r} />
