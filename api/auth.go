@@ -488,4 +488,3 @@ func (s *Server) me(c *gin.Context) {
 	view.SecondFactor = secondFactorState(p.Role, p.totpEnabled, p.secondFactorAt != nil)
 	c.JSON(http.StatusOK, view)
 }
-
