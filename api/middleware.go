@@ -15,6 +15,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"derma2go/web"
 )
 
 const (
@@ -207,8 +209,9 @@ func handlerTimeout(d time.Duration) gin.HandlerFunc {
 }
 
 // apiCSP is the Content-Security-Policy of every API response: nothing may
-// load, and no page may frame it. Pages set their own policy (pageCSP).
-const apiCSP = "default-src 'none'; frame-ancestors 'none'"
+// load. web.SetPolicy adds that no page may frame it; pages and widgets
+// set their own policy through the same function.
+const apiCSP = "default-src 'none'"
 
 // hstsValue makes browsers use HTTPS only for two years.
 const hstsValue = "max-age=63072000; includeSubDomains"
@@ -222,8 +225,7 @@ func securityHeaders(hsts bool) gin.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cache-Control", "no-store")
-		h.Set("Content-Security-Policy", apiCSP)
-		h.Set("X-Frame-Options", "DENY")
+		web.SetPolicy(h, apiCSP, nil)
 		if hsts {
 			h.Set("Strict-Transport-Security", hstsValue)
 		}

@@ -127,6 +127,10 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/payment-return", handler: s.webClient()},
 		{method: "GET", path: "/reset-password", handler: s.webClient()},
 		{method: "GET", path: "/verify-email", handler: s.webClient()},
+		// A doctor's widgets for the practice's own website: web-client pages
+		// that the origins the doctor allowed may frame (widgets.go).
+		{method: "GET", path: "/widgets/:doctorId/booking", handler: s.widgetPage},
+		{method: "GET", path: "/widgets/:doctorId/walk-in", handler: s.widgetPage},
 
 		// Accounts.
 		{method: "POST", path: "/v1/auth/register", scope: scopeSelf, audit: audit("user", actionCreate), body: registerRequest{}, handler: s.register},
@@ -267,6 +271,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctor/questionnaires", roles: doctors, handler: s.listDoctorQuestionnaires},
 		{method: "POST", path: "/v1/doctor/questionnaires", roles: doctors, body: publishQuestionnaireRequest{}, handler: s.publishQuestionnaire},
 		{method: "DELETE", path: "/v1/doctor/questionnaires/:type", roles: doctors, handler: s.withdrawQuestionnaire},
+		{method: "GET", path: "/v1/doctor/widgets", roles: doctors, handler: s.doctorWidgets},
+		{method: "PUT", path: "/v1/doctor/widgets", roles: doctors, audit: audit("widget_settings", actionUpdate), body: widgetSettingsRequest{}, handler: s.putDoctorWidgets},
 		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
 		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, body: feesRequest{}, handler: s.putDoctorFees},
 		{method: "GET", path: "/v1/doctor/payments/connection", roles: doctors, audit: audit("payment_account", actionRead), handler: s.payoutConnection},

@@ -556,3 +556,9 @@ type WalkinStat struct {
 	AvgSeconds float64
 	UpdatedAt  time.Time
 }
+
+type WidgetSetting struct {
+	DoctorID  uuid.UUID
+	Origins   []string
+	UpdatedAt time.Time
+}

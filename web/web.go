@@ -26,11 +26,39 @@ var dist embed.FS
 //go:embed routes.json
 var routesJSON []byte
 
-// ContentSecurityPolicy is the policy of every page: scripts, styles and
-// connections only from this origin, no inline script, never framed.
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
+// pagePolicy is what every page may load: scripts, styles and connections
+// only from this origin, no inline script. SetPolicy adds who may frame it.
+const pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
 	"connect-src 'self'; font-src 'self'; media-src 'self' blob:; object-src 'none'; base-uri 'none'; " +
-	"form-action 'self'; frame-ancestors 'none'"
+	"form-action 'self'"
+
+// ContentSecurityPolicy is the policy of every page but the widgets: as
+// pagePolicy, never framed.
+var ContentSecurityPolicy = pagePolicy + "; " + FrameAncestors(nil)
+
+// FrameAncestors is the CSP directive naming who may frame a response:
+// the origins given (checked by domain.NormalizeWidgetOrigins), or nobody
+// ('none') without any.
+func FrameAncestors(origins []string) string {
+	if len(origins) == 0 {
+		return "frame-ancestors 'none'"
+	}
+	return "frame-ancestors " + strings.Join(origins, " ")
+}
+
+// SetPolicy is the one place that decides whether a response may be
+// framed. It sets the Content-Security-Policy (base, then frame-ancestors)
+// and X-Frame-Options: DENY when no origin may frame it; with origins
+// (the widget pages of a doctor who allowed some) X-Frame-Options is
+// removed, since it cannot name origins and browsers would let DENY win.
+func SetPolicy(h http.Header, base string, frameOrigins []string) {
+	h.Set("Content-Security-Policy", base+"; "+FrameAncestors(frameOrigins))
+	if len(frameOrigins) == 0 {
+		h.Set("X-Frame-Options", "DENY")
+	} else {
+		h.Del("X-Frame-Options")
+	}
+}
 
 // Page is one page of the client: a name and a path pattern whose segments
 // starting with ':' match any one segment.
@@ -139,9 +167,27 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !known {
 		status = http.StatusNotFound
 	}
+	h.page(w, r, status, nil)
+}
+
+// ServeWidget answers a widget page (the client's index.html, whose router
+// shows the widget) that frameOrigins may frame; with none it is as
+// unframeable as every other page.
+func ServeWidget(w http.ResponseWriter, r *http.Request, frameOrigins []string) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	defaultHandler.page(w, r, http.StatusOK, frameOrigins)
+}
+
+var defaultHandler = Handler().(*handler)
+
+// page writes index.html with the page policy.
+func (h *handler) page(w http.ResponseWriter, r *http.Request, status int, frameOrigins []string) {
 	hd := w.Header()
-	hd.Set("Content-Security-Policy", ContentSecurityPolicy)
-	hd.Set("X-Frame-Options", "DENY")
+	SetPolicy(hd, pagePolicy, frameOrigins)
 	hd.Set("Cache-Control", "no-cache")
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	body := h.index

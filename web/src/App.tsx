@@ -95,6 +95,13 @@ const HelpEntryPage = lazy(() => import("./pages/help").then((m) => ({ default: 
 const TechnicalSupportPage = lazy(() =>
   import("./pages/support").then((m) => ({ default: m.TechnicalSupportPage })),
 );
+const BookingWidgetPage = lazy(() =>
+  import("./pages/widgets").then((m) => ({ default: m.BookingWidgetPage })),
+);
+const WalkInWidgetPage = lazy(() => import("./pages/widgets").then((m) => ({ default: m.WalkInWidgetPage })));
+const DoctorWidgetsPage = lazy(() =>
+  import("./pages/dashboardWidgets").then((m) => ({ default: m.DoctorWidgetsPage })),
+);
 
 const MessagesPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.MessagesPage })));
 const ThreadPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.ThreadPage })));
@@ -175,6 +182,20 @@ export function App() {
     setUser(null);
     navigate("/");
   };
+
+  // A widget sits in a frame on a practice's own site: no header, no footer.
+  if (route.name === "widgetBooking" || route.name === "widgetWalkIn")
+    return (
+      <I18nContext.Provider value={i18n}>
+        <SessionContext.Provider value={session}>
+          <main id="main" className="widget-main">
+            <Suspense fallback={<p aria-busy="true">{t("loading")}</p>}>
+              <Page name={route.name} params={route.params} query={route.query} />
+            </Suspense>
+          </main>
+        </SessionContext.Provider>
+      </I18nContext.Provider>
+    );
 
   return (
     <I18nContext.Provider value={i18n}>
@@ -345,6 +366,12 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <HelpEntryPage key={id} id={id} />;
     case "supportTechnical":
       return <TechnicalSupportPage />;
+    case "doctorWidgets":
+      return <DoctorWidgetsPage />;
+    case "widgetBooking":
+      return <BookingWidgetPage key={params.doctorId} doctorId={params.doctorId ?? ""} />;
+    case "widgetWalkIn":
+      return <WalkInWidgetPage key={params.doctorId} doctorId={params.doctorId ?? ""} />;
     default:
       return <NotFoundPage />;
   }

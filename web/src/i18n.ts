@@ -13,6 +13,7 @@ import * as recordText from "./i18n/record";
 import * as videoText from "./i18n/video";
 import * as waitlistText from "./i18n/waitlist";
 import * as walkInText from "./i18n/walkin";
+import * as widgetsText from "./i18n/widgets";
 
 export type Lang = "nl" | "en";
 export const languages: Lang[] = ["nl", "en"];
@@ -334,6 +335,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...contactText.nl,
     ...walkInText.nl,
     ...payoutsText.nl,
+    ...widgetsText.nl,
     ...recordText.nl,
     ...messagesText.nl,
     ...questionnaireText.nl,
@@ -351,6 +353,7 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...contactText.en,
     ...walkInText.en,
     ...payoutsText.en,
+    ...widgetsText.en,
     ...recordText.en,
     ...messagesText.en,
     ...questionnaireText.en,

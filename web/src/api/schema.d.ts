@@ -1057,6 +1057,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/widgets/{doctorId}/booking": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A doctor's booking widget for the practice's own website (web-client page, framable by the doctor's origins)
+         * @description The web client's page that shows the doctor's consultation types with their fees and the
+         *     next free slots; booking continues on Derma2Go's own site in a new tab. Its
+         *     Content-Security-Policy names the origins the doctor allowed (`frame-ancestors`) and it
+         *     carries no `X-Frame-Options`; a doctor with no allowed origin (or an unknown id) gets
+         *     `frame-ancestors 'none'` and `X-Frame-Options: DENY`, like every other response.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The embedding page's language. */
+                    lang?: "nl" | "en";
+                    /** @description The embedding page's origin, set by the loader script: the widget posts its height only to it. */
+                    parent?: string;
+                };
+                header?: never;
+                path: {
+                    doctorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The web client's page (index.html). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/widgets/{doctorId}/walk-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A doctor's walk-in widget (open or closed, queue length, estimated wait, join), framable by the doctor's origins
+         * @description As the booking widget; joining continues on Derma2Go's own site in a new tab.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    lang?: "nl" | "en";
+                    parent?: string;
+                };
+                header?: never;
+                path: {
+                    doctorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The web client's page (index.html). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify-email": {
         parameters: {
             query?: never;
@@ -3557,6 +3651,84 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/widgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The websites (origins) that may embed my booking and walk-in widgets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The allowed origins. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WidgetSettings"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        /**
+         * Replace the websites that may embed my widgets (audited)
+         * @description Each origin is `https://host[:port]` (a DNS name or an IP address, nothing after the
+         *     port; a trailing `/` is dropped); `http://` only for localhost or a loopback address while
+         *     the platform itself is not on https (development). Stored normalised (lower case, no
+         *     default port); at most 10, no duplicates. An empty list makes the widgets unframeable. A
+         *     refused origin answers 400 `invalid-origin` in the caller's language, naming it in
+         *     `errors[].field` (`origins[i]`).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        origins: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The origins now, normalised. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WidgetSettings"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -7808,6 +7980,10 @@ export interface components {
             organization_name?: string;
             /** Format: date-time */
             connected_at?: string;
+        };
+        WidgetSettings: {
+            /** @description The origins (scheme://host[:port]) whose pages may frame the doctor's widgets. */
+            origins: string[];
         };
         Fees: {
             fees: components["schemas"]["Fee"][];

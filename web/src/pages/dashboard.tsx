@@ -40,6 +40,7 @@ const sections: [string, string][] = [
   ["/doctor/reviews", "dshReviews"],
   ["/doctor/conditions", "dshConditions"],
   ["/doctor/questionnaires", "qnrTitle"],
+  ["/doctor/widgets", "wdgTitle"],
 ];
 
 /** DashboardNav links the parts of the dashboard. */

@@ -17,7 +17,7 @@ import { Avatar, type Failure, failureOf, Loading, ProblemNotice, useLoad } from
 const refreshEveryMs = 15000;
 
 /** useWalkIn loads a doctor's walk-in clinic and re-reads it every refreshEveryMs. */
-function useWalkIn(doctorId: string) {
+export function useWalkIn(doctorId: string) {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const id = setInterval(() => setTick((n) => n + 1), refreshEveryMs);
@@ -36,7 +36,7 @@ function useWalkIn(doctorId: string) {
 }
 
 /** WalkInFacts is the state of the clinic: open or closed, queue, wait, fee. */
-function WalkInFacts({ w }: { w: WalkIn }) {
+export function WalkInFacts({ w }: { w: WalkIn }) {
   const { t, lang } = useI18n();
   return (
     <div className="walkin-facts" data-testid="walkin-state" data-open={w.open ? "yes" : "no"}>
