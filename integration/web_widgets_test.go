@@ -113,7 +113,7 @@ func TestWidgetsInBrowser(t *testing.T) {
 	var v struct {
 		Type      string    `json:"type"`
 		DoctorID  string    `json:"doctor_id"`
-		SlotStart time.Time `json:"slot_start"`
+		SlotStart time.Time `json:"starts_at"`
 	}
 	patient.do("GET", "/v1/consultations/"+result.Booking.ID, nil).expect(t, http.StatusOK).decode(t, &v)
 	slot, err := time.Parse(time.RFC3339, result.Booking.Slot)
