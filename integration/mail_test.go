@@ -69,7 +69,9 @@ func TestFailedSendKeepsTheAddressOutOfTemporal(t *testing.T) {
 		events, all := workflowRecord(t, ac.id)
 		for _, ev := range events {
 			if f := ev.GetActivityTaskFailedEventAttributes().GetFailure(); f != nil {
-				failure += f.GetMessage() + "\n"
+				// Failure texts are sealed like payloads: read through the
+				// codec, as the Temporal UI shows them to an admin.
+				failure += failureConverter().FailureToError(f).Error() + "\n"
 			}
 		}
 		if failure != "" || strings.Contains(all, `"lastFailure"`) || time.Now().After(deadline) {

@@ -29,6 +29,7 @@ import (
 	"derma2go/privacy"
 	"derma2go/search"
 	"derma2go/secure"
+	"derma2go/secure/payloadcodec"
 	"derma2go/video"
 	"derma2go/waitlist"
 )
@@ -45,6 +46,9 @@ type Platform struct {
 	// Payouts picks the Mollie account of each payment (Mollie Connect).
 	Payouts  *payouts.Service
 	Temporal client.Client
+	// Codec seals every Temporal payload with the field keys; the API's
+	// codec endpoint decodes with it for the Temporal UI.
+	Codec *payloadcodec.Codec
 	// Search is the doctor and condition index; Indexer keeps it in step.
 	Search     search.Index
 	Indexer    *indexer.Indexer
@@ -91,11 +95,18 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 			return nil, fmt.Errorf("platform: mollie connect: %w", err)
 		}
 	}
+	// Every payload (inputs, results, signals, queries, memos, failure
+	// texts) is sealed with the field keys before it reaches Temporal; the
+	// worker is built on this client and inherits its converters.
+	p.Codec = payloadcodec.New(p.Fields)
+	dc := payloadcodec.DataConverter(p.Codec)
 	p.Temporal, err = client.DialContext(ctx, client.Options{
-		HostPort:       cfg.TemporalAddress,
-		Namespace:      cfg.TemporalNamespace,
-		Logger:         sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
-		MetricsHandler: NewSDKMetrics(p.Metrics),
+		HostPort:         cfg.TemporalAddress,
+		Namespace:        cfg.TemporalNamespace,
+		Logger:           sdklog.NewStructuredLogger(logger.With("component", "temporal-client")),
+		MetricsHandler:   NewSDKMetrics(p.Metrics),
+		DataConverter:    dc,
+		FailureConverter: payloadcodec.FailureConverter(dc),
 	})
 	if err != nil {
 		p.Store.Close()
@@ -165,9 +176,10 @@ func (p *Platform) APIHandler() http.Handler {
 		Registry: p.Metrics, TrustedProxies: p.Config.TrustedProxies, MaxUnpaidBookings: p.Config.MaxUnpaidBookings,
 		PatientIdle: p.Config.SessionIdlePatient, StaffIdle: p.Config.SessionIdleStaff,
 		Engine: engine, Video: p.video,
-		Waitlist:  waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
-		Live:      p.Live,
-		Retention: p.Retention(),
+		Waitlist:     waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
+		Live:         p.Live,
+		Retention:    p.Retention(),
+		PayloadCodec: p.Codec, TemporalUIOrigin: p.Config.TemporalUIOrigin,
 		Temporal: func(ctx context.Context) error {
 			_, err := p.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
 			return err
