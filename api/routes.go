@@ -91,7 +91,11 @@ type routeSpec struct {
 	// call the route (the steps that lead to it). Every other route that
 	// needs a login or is audited refuses such a session (secondFactorGate).
 	beforeSecondFactor bool
-	handler            gin.HandlerFunc
+	// cors: the route answers the Temporal UI's origin (TEMPORAL_UI_ORIGIN)
+	// with CORS headers, and a cookie session from that origin needs no
+	// CSRF header (temporalUICORS).
+	cors    bool
+	handler gin.HandlerFunc
 }
 
 // needsSecondFactor reports whether a pending session is refused here.
@@ -290,6 +294,11 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/admin/patients/:patientId/access-log", roles: admins, scope: scopeAdminPatient, audit: audit("audit_log", actionRead), handler: s.patientAccessLog},
 		{method: "GET", path: "/v1/admin/contact", roles: admins, audit: audit("contact_message", actionSearch), handler: s.listContactMessages},
 		{method: "PATCH", path: "/v1/admin/contact/:id", roles: admins, audit: audit("contact_message", actionUpdate), body: contactStatusRequest{}, handler: s.setContactStatus},
+		// The Temporal Web UI's payload codec (temporal_codec.go).
+		{method: "POST", path: "/v1/admin/temporal-codec/decode", roles: admins, audit: audit("temporal_payload", actionRead), cors: true, maxBody: maxCodecBody, body: codecRequest{}, handler: s.codecDecode},
+		{method: "POST", path: "/v1/admin/temporal-codec/encode", roles: admins, cors: true, maxBody: maxCodecBody, body: codecRequest{}, handler: s.codecEncode},
+		{method: "OPTIONS", path: "/v1/admin/temporal-codec/decode", cors: true, handler: s.codecPreflight},
+		{method: "OPTIONS", path: "/v1/admin/temporal-codec/encode", cors: true, handler: s.codecPreflight},
 	}
 }
 
@@ -302,6 +311,9 @@ func (s *Server) routeTable() []routeSpec {
 // route declares it, run the handler.
 func (s *Server) chain(r routeSpec) []gin.HandlerFunc {
 	var hs []gin.HandlerFunc
+	if r.cors {
+		hs = append(hs, s.temporalUICORS)
+	}
 	if r.audit.audited() {
 		hs = append(hs, s.audited(r))
 	}

@@ -27,6 +27,7 @@ import (
 	"derma2go/privacy"
 	"derma2go/search"
 	"derma2go/secure"
+	"derma2go/secure/payloadcodec"
 	"derma2go/waitlist"
 )
 
@@ -94,6 +95,12 @@ type Deps struct {
 	// patient's (0: DefaultPatientIdle) and a doctor's or admin's (0:
 	// DefaultStaffIdle).
 	PatientIdle, StaffIdle time.Duration
+	// PayloadCodec opens and seals Temporal payloads for the Temporal UI's
+	// codec endpoint; nil answers it with 503.
+	PayloadCodec *payloadcodec.Codec
+	// TemporalUIOrigin is the only origin the codec endpoint answers with
+	// CORS headers (TEMPORAL_UI_ORIGIN); empty allows none.
+	TemporalUIOrigin string
 }
 
 // Server holds the API's dependencies and limiters.

@@ -83,6 +83,10 @@ type Config struct {
 	MetricsAddr string
 	// MaxUnpaidBookings caps a patient's unpaid future appointments (MAX_UNPAID_BOOKINGS).
 	MaxUnpaidBookings int
+	// TemporalUIOrigin is the origin (scheme://host[:port]) of the Temporal
+	// Web UI, the only origin the payload codec endpoint answers
+	// cross-origin requests from (TEMPORAL_UI_ORIGIN); empty allows none.
+	TemporalUIOrigin string
 	// Connect configures Mollie Connect payouts; it is on when the
 	// platform's OAuth app credentials are set.
 	Connect Connect
@@ -249,6 +253,7 @@ func Parse(lookup Lookup) (Config, error) {
 		TrustedProxies:      r.networks("TRUSTED_PROXIES"),
 		MetricsAddr:         r.str("METRICS_ADDR", ":9090"),
 		MaxUnpaidBookings:   r.positiveInt("MAX_UNPAID_BOOKINGS", 3),
+		TemporalUIOrigin:    r.origin("TEMPORAL_UI_ORIGIN"),
 		Connect:             r.connect(),
 		Retention: Retention{
 			RecordYears: r.positiveInt("RETENTION_RECORD_YEARS", 20),
@@ -419,6 +424,22 @@ func (r *reader) url(name string, required bool, schemes ...string) string {
 	}
 	r.fail(name, "has scheme %q, want one of %s", u.Scheme, strings.Join(schemes, ", "))
 	return ""
+}
+
+// origin reads an optional web origin: http(s)://host[:port] with nothing
+// after it, as browsers send it in the Origin header.
+func (r *reader) origin(name string) string {
+	v, ok := r.raw(name)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(v)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		r.fail(name, "must be an origin, scheme://host[:port] (http or https), got %q", v)
+		return ""
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host)
 }
 
 func (r *reader) hostPort(name, def string) string {

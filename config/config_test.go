@@ -185,3 +185,25 @@ func TestEveryVariableIsInTheReadme(t *testing.T) {
 		}
 	}
 }
+
+func TestParseTemporalUIOrigin(t *testing.T) {
+	env := validEnv()
+	if c, err := parse(env); err != nil || c.TemporalUIOrigin != "" {
+		t.Fatalf("unset: %q, %v", c.TemporalUIOrigin, err)
+	}
+	for in, want := range map[string]string{
+		"https://Temporal.Derma2Go.nl": "https://temporal.derma2go.nl",
+		"http://127.0.0.1:8233/":       "http://127.0.0.1:8233",
+	} {
+		env["TEMPORAL_UI_ORIGIN"] = in
+		if c, err := parse(env); err != nil || c.TemporalUIOrigin != want {
+			t.Errorf("%s: %q, %v; want %q", in, c.TemporalUIOrigin, err, want)
+		}
+	}
+	for _, bad := range []string{"temporal.derma2go.nl", "https://temporal.derma2go.nl/ui", "ftp://x", "https://u:p@x", "*"} {
+		env["TEMPORAL_UI_ORIGIN"] = bad
+		if _, err := parse(env); err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_ORIGIN") {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"time"
 
+	"derma2go/api"
 	"derma2go/config"
 	"derma2go/db"
 	"derma2go/demodata"
@@ -207,6 +208,7 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	temporalOpts.Namespace, temporalOpts.FrontendAddr, temporalOpts.UIAddr = "default", "127.0.0.1:0", uiAddr
 	temporalOpts.SearchAttributes = workflows.SearchAttributeTypes()
 	temporalOpts.Logger = s.logger.With("component", "temporal-server")
+	temporalOpts.CodecEndpoint = s.APIURL + api.TemporalCodecPath
 	if s.Temporal, err = temporalserver.Start(ctx, temporalOpts); err != nil {
 		return nil, err
 	}
@@ -253,6 +255,10 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		"VIDEO_TURN_SECRET":  turnSecret,
 		"METRICS_ADDR":       listeners["metrics"].Addr().String(),
 		"TRUSTED_PROXIES":    opts.TrustedProxies,
+	}
+	if ui := s.Temporal.UIURL(); ui != "" {
+		// The UI decodes payloads through the API's codec endpoint.
+		env["TEMPORAL_UI_ORIGIN"] = ui
 	}
 	if !opts.NoConnect {
 		env["MOLLIE_CLIENT_ID"] = devConnectClientID

@@ -307,6 +307,16 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 			if r.Method == "GET" {
 				calls[0].listed = contactID
 			}
+		case r.Path == "/v1/admin/temporal-codec/decode":
+			// The body (checkAuditCall) is a sealed payload naming the case's
+			// consultation: the decode's row names its patient.
+			admin, as := loginAs(t, "admin@derma2go.test", "admin-demo-2026")
+			calls = []auditCall{
+				{name: "admin", client: admin, actorID: as.User.ID, actorRole: "admin", patientID: a.patientID, listed: "consultation/" + a.id},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", refused: true},
+				{name: "bad token", client: badToken, actorRole: "anonymous", refused: true},
+			}
+			codecConsultation = a.id
 		case r.Path == "/v1/doctor/consultations" || r.Path == "/v1/doctor/invoices":
 			listed := a.id
 			if r.Path == "/v1/doctor/invoices" {
@@ -365,6 +375,8 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 		ct, body = multipartPhoto(t, photoJPEG(t))
 	case r.Path == "/v1/admin/contact/:id":
 		body = []byte(`{"status":"in_progress"}`)
+	case r.Path == "/v1/admin/temporal-codec/decode":
+		body = sealedPayloadsOf(t, `{"ConsultationID":"`+codecConsultation+`","Seq":1}`)
 	case r.Method == "GET" || r.Method == "DELETE":
 		body, ct = nil, ""
 	}

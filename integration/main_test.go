@@ -36,7 +36,7 @@ func runMain(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	started := time.Now()
 	stack, err = devstack.Start(ctx, devstack.Options{
-		Dir: dir, TemporalUIAddr: "-", Logger: testLogger(), ReviewDelay: 2 * time.Second,
+		Dir: dir, Logger: testLogger(), ReviewDelay: 2 * time.Second,
 		// The tests' clients come "through a proxy" on the loopback: each
 		// names its own address in X-Forwarded-For (see newClient), so limits
 		// per source hold between tests as between real clients.

@@ -66,6 +66,10 @@ type Options struct {
 	// UIAddr is the Web UI's address, e.g. "127.0.0.1:8233" (port 0 picks a
 	// free port); "" runs no UI.
 	UIAddr string
+	// CodecEndpoint is the UI's remote payload codec (the API's
+	// /v1/admin/temporal-codec); the UI sends the browser's credentials to
+	// it. "" shows payloads as Temporal stores them.
+	CodecEndpoint string
 	// SearchAttributes are the namespace's custom search attributes. On an
 	// existing file, missing ones are added; one that exists with another
 	// type is an error.
@@ -189,7 +193,7 @@ func Start(ctx context.Context, opts Options) (_ *Server, err error) {
 		return nil, fmt.Errorf("temporalserver: %w", err)
 	}
 	if opts.UIAddr != "" {
-		if s.ui, err = startUI(ctx, uiHost, uiPort, s.frontend, s.namespace); err != nil {
+		if s.ui, err = startUI(ctx, uiHost, uiPort, s.frontend, s.namespace, opts.CodecEndpoint); err != nil {
 			return nil, fmt.Errorf("temporalserver: %w", err)
 		}
 	}

@@ -48,8 +48,9 @@ func reserveUIAddr(addr string) (host string, port int, err error) {
 }
 
 // startUI serves the Web UI on host:port for the frontend at frontendGRPC
-// and waits until it answers.
-func startUI(ctx context.Context, host string, port int, frontendGRPC, namespace string) (*webUI, error) {
+// and waits until it answers. With a codec endpoint the UI decodes payloads
+// there, sending the browser's cookies along (includeCredentials).
+func startUI(ctx context.Context, host string, port int, frontendGRPC, namespace, codecEndpoint string) (*webUI, error) {
 	srv := uiserver.NewServer(server_options.WithConfigProvider(&uiconfig.Config{
 		Host:                host,
 		Port:                port,
@@ -61,6 +62,7 @@ func startUI(ctx context.Context, host string, port int, frontendGRPC, namespace
 		CORS:             uiconfig.CORS{CookieInsecure: true},
 		HideLogs:         true,
 		DisableNewsFetch: true,
+		Codec:            uiconfig.Codec{Endpoint: codecEndpoint, IncludeCredentials: codecEndpoint != ""},
 		// Read-only: nothing may be signalled, updated, started, cancelled,
 		// terminated, reset or paused through the UI. A signal sent there
 		// would reach a workflow without passing the API's checks. The UI

@@ -4639,6 +4639,210 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/admin/temporal-codec/decode": {
+        parameters: {
+            query?: {
+                /** @description Sent by the Temporal UI; ignored. */
+                preserveStorageRefs?: string;
+            };
+            header?: {
+                /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                "X-Namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decode Temporal payloads for the Temporal Web UI (admins; every call audited)
+         * @description The remote codec protocol of the Temporal Web UI and CLI: the payloads of a history, as Temporal's
+         *     `Payloads` JSON, come back opened (encrypted ones, `encoding: binary/encrypted`, decrypted with
+         *     the data key their `encryption-key-id` names; payloads written before encryption unchanged).
+         *     Admins only, with a bearer token or the session cookie; from `TEMPORAL_UI_ORIGIN` the cookie
+         *     needs no X-CSRF-Token and the answer carries CORS headers, from any other origin it carries none.
+         *     Every call writes an audit row (`temporal_payload`, read).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Sent by the Temporal UI; ignored. */
+                    preserveStorageRefs?: string;
+                };
+                header?: {
+                    /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                    "X-Namespace"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description The payloads, decoded, in the order sent. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        /**
+         * CORS preflight of the Temporal UI (decode)
+         * @description Answers 204 with Access-Control-Allow-Origin (and credentials, POST, the headers Content-Type,
+         *     X-Namespace, Authorization) only for the origin `TEMPORAL_UI_ORIGIN`; any other origin gets 403.
+         */
+        options: {
+            parameters: {
+                query?: {
+                    /** @description Sent by the Temporal UI; ignored. */
+                    preserveStorageRefs?: string;
+                };
+                header?: {
+                    /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                    "X-Namespace"?: string;
+                    Origin?: string;
+                    "Access-Control-Request-Method"?: string;
+                    "Access-Control-Request-Headers"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The UI's origin may send the request. */
+                204: {
+                    headers: {
+                        "Access-Control-Allow-Origin"?: string;
+                        "Access-Control-Allow-Credentials"?: string;
+                        "Access-Control-Allow-Methods"?: string;
+                        "Access-Control-Allow-Headers"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/temporal-codec/encode": {
+        parameters: {
+            query?: {
+                /** @description Sent by the Temporal UI; ignored. */
+                preserveStorageRefs?: string;
+            };
+            header?: {
+                /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                "X-Namespace"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Encode Temporal payloads for the Temporal Web UI (admins)
+         * @description The remote codec protocol's encode: the payloads come back sealed with the active data key, as
+         *     the API and workers write them. Same access rules as decode, not audited (nothing is shown).
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Sent by the Temporal UI; ignored. */
+                    preserveStorageRefs?: string;
+                };
+                header?: {
+                    /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                    "X-Namespace"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CodecPayloads"];
+                };
+            };
+            responses: {
+                /** @description The payloads, encoded, in the order sent. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CodecPayloads"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
+                503: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        /**
+         * CORS preflight of the Temporal UI (encode)
+         * @description Answers 204 with Access-Control-Allow-Origin (and credentials, POST, the headers Content-Type,
+         *     X-Namespace, Authorization) only for the origin `TEMPORAL_UI_ORIGIN`; any other origin gets 403.
+         */
+        options: {
+            parameters: {
+                query?: {
+                    /** @description Sent by the Temporal UI; ignored. */
+                    preserveStorageRefs?: string;
+                };
+                header?: {
+                    /** @description The Temporal namespace of the payloads (recorded in the audit row). */
+                    "X-Namespace"?: string;
+                    Origin?: string;
+                    "Access-Control-Request-Method"?: string;
+                    "Access-Control-Request-Headers"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The UI's origin may send the request. */
+                204: {
+                    headers: {
+                        "Access-Control-Allow-Origin"?: string;
+                        "Access-Control-Allow-Credentials"?: string;
+                        "Access-Control-Allow-Methods"?: string;
+                        "Access-Control-Allow-Headers"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/wizard": {
         parameters: {
             query?: never;
@@ -7300,6 +7504,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Temporal's `Payloads` message in protobuf's JSON form (bytes as base64). */
+        CodecPayloads: {
+            payloads?: {
+                metadata?: {
+                    [key: string]: string;
+                };
+                /** Format: byte */
+                data?: string;
+                externalPayloads?: {
+                    sizeBytes?: string;
+                }[];
+            }[];
+        };
         Record: {
             patient: {
                 /** Format: uuid */
