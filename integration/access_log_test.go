@@ -107,9 +107,9 @@ func TestAccessViewsOfNEN7513(t *testing.T) {
 	if !strings.Contains(nl.Detail, "datums") {
 		t.Errorf("a bad date is not explained in Dutch: %q", nl.Detail)
 	}
-	patient.do("PUT", "/v1/me/language", map[string]any{"language": "en"}).expect(t, http.StatusNoContent)
+	patient.do("PUT", "/v1/me/language", map[string]any{"language": "en"}).expect(t, http.StatusOK)
 	en := patient.do("GET", "/v1/me/access-log?from=2026-12-02&to=2026-12-01", nil).expect(t, http.StatusBadRequest).problem(t)
-	patient.do("PUT", "/v1/me/language", map[string]any{"language": "nl"}).expect(t, http.StatusNoContent)
+	patient.do("PUT", "/v1/me/language", map[string]any{"language": "nl"}).expect(t, http.StatusOK)
 	if en.Detail != "The start date is after the end date." {
 		t.Errorf("a reversed period is not explained in English: %q", en.Detail)
 	}
@@ -165,7 +165,7 @@ func TestAccessViewsOfNEN7513(t *testing.T) {
 	}
 	admin.do("GET", "/v1/admin/access-log?object_type=no_such_kind", nil).expect(t, http.StatusBadRequest).problem(t)
 	admin.do("GET", "/v1/admin/access-log?actor=not-an-id", nil).expect(t, http.StatusBadRequest).problem(t)
-	admin.do("GET", "/v1/admin/access-log?offset=-1", nil).expect(t, http.StatusBadRequest).problem(t)
+	admin.raw("GET", "/v1/admin/access-log?offset=-1", "", nil).expect(t, http.StatusBadRequest).problem(t)
 
 	var after accessView
 	patient.do("GET", "/v1/me/access-log", nil).expect(t, http.StatusOK).decode(t, &after)
