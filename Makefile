@@ -63,7 +63,7 @@ unit:
 	$(GO) test -race -count=1 $(UNIT_PKGS)
 
 integration: web chromium
-	DERMA_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 15m $(SLOW_PKGS)
+	DERMA_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 25m $(SLOW_PKGS)
 
 # BenchmarkConsultationsInFlight runs its workflows on a separate `derma
 # worker` (DERMA_BIN) and puts BENCH_INFLIGHT (default 1000) in flight;
