@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,9 +19,11 @@ import (
 	"derma2go/workflows"
 )
 
-// SendEmail renders and sends one email, at most once per dedup key. The key
-// is recorded after the send: a crash between the two may, rarely, send one
-// duplicate; it never loses an email. A reminder whose SendBy has passed is
+// SendEmail renders and sends one email, once per dedup key: the key is
+// claimed in PostgreSQL before the send and marked sent after it (deliver),
+// and the message carries a Message-ID derived from the key. A retry after
+// a send whose outcome is unknown sends it again only for the templates
+// that must arrive (deliveryOf). A reminder whose SendBy has passed is
 // dropped, not sent late. Its errors never carry personal data (see
 // scrubEmailError): they end up in the workflow history.
 func (a *Activities) SendEmail(ctx context.Context, in workflows.SendEmailInput) error {
@@ -40,12 +43,12 @@ func (a *Activities) sendEmail(ctx context.Context, in workflows.SendEmailInput)
 			"template", in.Template, "send_by", appt.SendBy.UTC())
 		return nil, nil
 	}
-	sent, err := a.Store.EmailSent(ctx, in.DedupKey)
-	if err != nil {
-		return nil, fmt.Errorf("send email: %w", err)
-	}
-	if sent {
+	prior, err := a.Store.GetEmailDelivery(ctx, in.DedupKey)
+	switch {
+	case err == nil && prior.State == "sent":
 		return nil, nil
+	case err != nil && !errors.Is(db.Translate(err), db.ErrNotFound):
+		return nil, fmt.Errorf("send email: %w", err)
 	}
 	c, err := a.Store.GetConsultation(ctx, id)
 	if err != nil {
@@ -55,15 +58,9 @@ func (a *Activities) sendEmail(ctx context.Context, in workflows.SendEmailInput)
 	if err != nil {
 		return personal, err
 	}
-	if err := a.Mail.Send(ctx, msg); err != nil {
-		return personal, fmt.Errorf("send email %s: %w", in.Template, err)
-	}
-	if err := a.Store.RecordEmailSent(ctx, db.RecordEmailSentParams{
-		DedupKey: in.DedupKey, ConsultationID: uuid.NullUUID{UUID: id, Valid: true}, Template: string(in.Template),
-	}); err != nil {
-		return personal, fmt.Errorf("send email: record: %w", err)
-	}
-	return personal, nil
+	return personal, a.deliver(ctx, outgoing{
+		key: in.DedupKey, consultation: uuid.NullUUID{UUID: id, Valid: true}, template: string(in.Template), msg: msg,
+	})
 }
 
 // composeEmail builds the message; it also returns the personal data it

@@ -118,10 +118,12 @@ func scrubEmailError(ctx context.Context, tpl workflows.Template, err error, per
 	var delivery *mail.DeliveryError
 	var appErr *temporal.ApplicationError
 	switch {
+	case errors.As(err, &delivery) && !deliveryIsRelays(delivery):
+		typ, nonRetryable = errTypeAddressRefused, !delivery.Temporary
 	case errors.As(err, &delivery) && !delivery.Temporary:
-		typ, nonRetryable = "EmailRejected", true
+		typ, nonRetryable = errTypeRelayRejected, true
 	case errors.As(err, &delivery):
-		typ = "EmailUnavailable"
+		typ = errTypeRelayUnavailable
 	case errors.Is(err, mail.ErrInvalidMessage):
 		typ, nonRetryable = "EmailInvalid", true
 	case errors.As(err, &appErr):

@@ -144,6 +144,7 @@ func TestScrubEmailErrorRemovesPersonalData(t *testing.T) {
 		{"raw go-mail text", fmt.Errorf("send email: %w", goMailLikeError{addr}), nil, "EmailFailed", false},
 		{"names", fmt.Errorf("render for Sanne de Vries of dr. Jansen: %w", errors.New("boom")), []string{"Sanne de Vries", "dr. Jansen"}, "EmailFailed", false},
 		{"permanent refusal", fmt.Errorf("x: %w", permanent), nil, "EmailRejected", true},
+		{"no such mailbox", &mail.DeliveryError{Server: "smtp.test:25", Step: "RCPT TO", Code: 550, Enhanced: "5.1.1"}, nil, "EmailAddressRefused", true},
 		{"temporary", &mail.DeliveryError{Server: "smtp.test:25", Step: "connect", Temporary: true}, nil, "EmailUnavailable", false},
 		{"non-retryable cause", temporal.NewNonRetryableApplicationError("render <"+addr+">", "TemplateError", goMailLikeError{addr}), nil, "TemplateError", true},
 	} {

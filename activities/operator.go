@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"go.temporal.io/sdk/activity"
+
 	"derma2go/mail"
 	"derma2go/workflows"
 )
@@ -31,9 +33,26 @@ func (a *Activities) NotifyOperator(ctx context.Context, in workflows.NotifyOper
 		text = fmt.Sprintf("A call to %s succeeded after %d failures; the incident is closed.\n\nLast error before: %s\n",
 			name, in.Failures, in.LastError)
 	}
-	if err := a.Mail.Send(ctx, mail.Message{To: []string{a.SupportEmail}, Subject: subject, Text: text,
-		Headers: map[string]string{"X-Derma2Go-Alert": in.Integration}}); err != nil {
+	headers := map[string]string{mail.HeaderAlert: in.Integration}
+	if in.Incident > 0 {
+		incident := IncidentID(in.Integration, in.Incident)
+		headers[mail.HeaderIncident] = incident
+		text += "\nIncident: " + incident + "\n"
+	}
+	// One alert per scheduled activity: its workflow run and activity ID
+	// stay the same on every retry.
+	info := activity.GetInfo(ctx)
+	key := "alert/" + info.WorkflowExecution.ID + "/" + info.WorkflowExecution.RunID + "/" + info.ActivityID
+	if err := a.deliver(ctx, outgoing{key: key, template: "operator_alert", msg: mail.Message{
+		To: []string{a.SupportEmail}, Subject: subject, Text: text, Headers: headers,
+	}}); err != nil {
 		return fmt.Errorf("notify operator: %w", err)
 	}
 	return nil
+}
+
+// IncidentID names an integration's n-th incident, e.g. "smtp/3": the
+// value of the mail.HeaderIncident header of its operator mails.
+func IncidentID(integration string, n int) string {
+	return fmt.Sprintf("%s/%d", integration, n)
 }

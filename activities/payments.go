@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgtype"
 	"go.temporal.io/sdk/temporal"
 
 	"derma2go/db"
@@ -20,6 +19,9 @@ import (
 // CreatePayment creates the consultation's Mollie payment once: a retry finds
 // the payment in Postgres, and the idempotency key makes Mollie return the
 // first payment if the activity died between Mollie's answer and the insert.
+// It runs inside the create path's first workflow task (a local activity),
+// so it keeps to few round trips: the consultation, the doctor's account,
+// Mollie, and one statement that stores the payment with its link.
 func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePaymentInput) (workflows.CreatePaymentResult, error) {
 	id, err := parseID(in.ConsultationID)
 	if err != nil {
@@ -56,19 +58,10 @@ func (a *Activities) CreatePayment(ctx context.Context, in workflows.CreatePayme
 	if err != nil {
 		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: %w", err)
 	}
-	err = a.Store.Tx(ctx, func(q *db.Queries) error {
-		if err := q.UpsertPayment(ctx, db.UpsertPaymentParams{
-			ID: p.ID, ConsultationID: id, AmountCents: int32(p.AmountCents), Currency: p.Currency,
-			Status: p.Status, CheckoutUrl: p.CheckoutURL, PaidAt: p.PaidAt,
-		}); err != nil {
-			return err
-		}
-		if err := q.SetPaymentConnection(ctx, db.SetPaymentConnectionParams{
-			ID: p.ID, ConnectionID: acct.ConnectionID, ApplicationFeeCents: int32(p.ApplicationFeeCents),
-		}); err != nil {
-			return err
-		}
-		return q.SetConsultationPayment(ctx, db.SetConsultationPaymentParams{ID: id, PaymentID: pgtype.Text{String: p.ID, Valid: true}})
+	err = a.Store.StoreCreatedPayment(ctx, db.StoreCreatedPaymentParams{
+		ID: p.ID, ConsultationID: id, AmountCents: int32(p.AmountCents), Currency: p.Currency,
+		Status: p.Status, CheckoutUrl: p.CheckoutURL, PaidAt: p.PaidAt,
+		ConnectionID: acct.ConnectionID, ApplicationFeeCents: int32(p.ApplicationFeeCents),
 	})
 	if err != nil {
 		return workflows.CreatePaymentResult{}, fmt.Errorf("create payment: store: %w", err)

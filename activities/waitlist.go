@@ -123,12 +123,10 @@ func (a *Activities) sendWaitlistOffer(ctx context.Context, in workflows.SendWai
 		return nil, err
 	}
 	key := "waitlist-offer/" + id.String() + "/email"
-	sent, err := a.Store.EmailSent(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("send waitlist offer: %w", err)
-	}
-	if sent {
+	if prior, err := a.Store.GetEmailDelivery(ctx, key); err == nil && prior.State == "sent" {
 		return nil, nil
+	} else if err != nil && !errors.Is(db.Translate(err), db.ErrNotFound) {
+		return nil, fmt.Errorf("send waitlist offer: %w", err)
 	}
 	o, err := a.Store.GetWaitlistOffer(ctx, id)
 	if err != nil {
@@ -162,19 +160,10 @@ func (a *Activities) sendWaitlistOffer(ctx context.Context, in workflows.SendWai
 	}
 	msg.To = []string{patient.Email}
 	msg.Headers = map[string]string{"X-Derma2Go-Waitlist-Offer": o.ID.String()}
-	if err := a.Mail.Send(ctx, msg); err != nil {
-		return personal, fmt.Errorf("send email %s: %w", mail.TemplateWaitlistOffer, err)
-	}
-	err = a.Store.Tx(ctx, func(q *db.Queries) error {
-		if err := q.RecordEmailSent(ctx, db.RecordEmailSentParams{DedupKey: key, Template: mail.TemplateWaitlistOffer}); err != nil {
-			return err
-		}
-		return live.PublishWaitlistOffer(ctx, q, o.PatientID, o.DoctorID, o.ID, o.ExpiresAt)
-	})
-	if err != nil {
-		return personal, fmt.Errorf("send waitlist offer: record: %w", err)
-	}
-	return personal, nil
+	return personal, a.deliver(ctx, outgoing{key: key, template: mail.TemplateWaitlistOffer, msg: msg,
+		afterSent: func(q *db.Queries) error {
+			return live.PublishWaitlistOffer(ctx, q, o.PatientID, o.DoctorID, o.ID, o.ExpiresAt)
+		}})
 }
 
 // AnswerWaitlistOffer records an offer's answer. accepted and declined

@@ -30,17 +30,16 @@ const (
 const platformOrganisation = "Derma2Go"
 
 var (
-	textAccessBadDate = localText{"Invalid period",
-		"Geef de periode op als datums (JJJJ-MM-DD).",
+	textAccessBadDate = problemText{"Invalid period",
 		"Give the period as dates (YYYY-MM-DD)."}
-	textAccessBadPeriod = localText{"Invalid period",
-		"De begindatum ligt na de einddatum.",
+
+	textAccessBadPeriod = problemText{"Invalid period",
 		"The start date is after the end date."}
-	textAuditBadFilter = localText{"Invalid filter",
-		"Zoek op een id of e-mailadres, een bekende soort gegevens en een NEN 7513-actie.",
+
+	textAuditBadFilter = problemText{"Invalid filter",
 		"Search by an id or email address, a known kind of data and a NEN 7513 action."}
-	textAuditBadOffset = localText{"Invalid page",
-		"De positie in de lijst moet een getal van 0 of meer zijn.",
+
+	textAuditBadOffset = problemText{"Invalid page",
 		"The position in the list must be a number of 0 or more."}
 )
 

@@ -122,19 +122,7 @@ func (s *Server) writeAudit(c *gin.Context, e *auditEntry) {
 	// client still listening.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 5*time.Second)
 	defer cancel()
-	var err error
-	if len(rows) == 1 {
-		err = s.Store.InsertAuditEvent(ctx, rows[0])
-	} else {
-		err = s.Store.Tx(ctx, func(q *db.Queries) error {
-			for _, ev := range rows {
-				if err := q.InsertAuditEvent(ctx, ev); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
+	err := s.audits.Write(ctx, rows)
 	if err != nil {
 		logger(c).ErrorContext(ctx, "audit write failed", "err", err, "object_type", e.objectType, "action", e.action)
 	}

@@ -168,7 +168,7 @@ func (s *Server) register(c *gin.Context) {
 	}
 	if req.PrivacyVersion != "" && req.PrivacyVersion != privacy.StatementVersion {
 		fail(c, errValidation(FieldProblem{Field: "privacy_version",
-			Reason: "is not the current privacy statement (" + privacy.StatementVersion + "): read it again"}))
+			Reason: fmt.Sprintf("is not the current privacy statement (%s): read it again", privacy.StatementVersion)}))
 		return
 	}
 	if !s.rateLimited(c, registerPerSource, "register-src:"+c.ClientIP()) {

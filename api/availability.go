@@ -206,9 +206,8 @@ type SlotView struct {
 // doctorSlots lists free slots of one type in [from, to): the doctor's
 // rules in their own zone, minus exceptions, bookings, holds and the past.
 func (s *Server) doctorSlots(c *gin.Context) {
-	id, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		fail(c, errNotFound("This doctor"))
+	id, ok := s.shownDoctor(c)
+	if !ok {
 		return
 	}
 	now := s.Now()
@@ -218,6 +217,7 @@ func (s *Server) doctorSlots(c *gin.Context) {
 		fields = append(fields, FieldProblem{Field: "type", Reason: vocabularyReason("slot_type")})
 	}
 	from, to := now, now.Add(7*24*time.Hour)
+	var err error
 	if v := c.Query("from"); v != "" {
 		if from, err = time.Parse(time.RFC3339, v); err != nil {
 			fields = append(fields, FieldProblem{Field: "from", Reason: "must be an RFC 3339 time"})

@@ -409,17 +409,19 @@ func (s *Server) submitIntake(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.care.SubmitIntake(c, row, canonical); err != nil {
+	// Name and date of birth fill only what is missing, so storing them
+	// with the form is as safe to repeat as the form itself; they are in
+	// before the workflow hears of the form and mails the invoice naming
+	// them.
+	var withForm func(context.Context) error
+	if storeIdentity != nil {
+		withForm = func(ctx context.Context) error {
+			return s.Store.Tx(ctx, func(q *db.Queries) error { return storeIdentity(q) })
+		}
+	}
+	if err := s.care.SubmitIntake(c, row, canonical, withForm); err != nil {
 		failCare(c, err)
 		return
-	}
-	// Name and date of birth fill only what is missing, so storing them
-	// after the form is as safe to repeat as the form itself.
-	if storeIdentity != nil {
-		if err := s.Store.Tx(c, func(q *db.Queries) error { return storeIdentity(q) }); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	c.JSON(http.StatusAccepted, gin.H{"status": "submitted"})
 }

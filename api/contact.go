@@ -33,21 +33,17 @@ var (
 // maxContactItems caps the administrators' list.
 const maxContactItems = 200
 
-// localText is a problem text in Dutch and English.
-type localText = walkInText
-
 var (
-	textContactTooMany = localText{"Too many messages",
-		"U heeft de afgelopen tijd al meerdere berichten gestuurd. Probeer het over %d minuten opnieuw; uw eerdere berichten zijn ontvangen.",
+	textContactTooMany = problemText{"Too many messages",
 		"You have sent several messages recently. Try again in %d minutes; your earlier messages have arrived."}
-	textContactDoctorOnlyPractitioner = localText{"Invalid input",
-		"Alleen een klacht over een zorgverlener noemt een arts.",
+
+	textContactDoctorOnlyPractitioner = problemText{"Invalid input",
 		"Only a complaint about a practitioner names a doctor."}
-	textContactNoSuchDoctor = localText{"Invalid input",
-		"Deze arts bestaat niet.",
+
+	textContactNoSuchDoctor = problemText{"Invalid input",
 		"This doctor does not exist."}
-	textContactBlank = localText{"Invalid input",
-		"Vul uw naam en uw bericht in.",
+
+	textContactBlank = problemText{"Invalid input",
 		"Fill in your name and your message."}
 )
 
@@ -107,7 +103,7 @@ func contactReference(id uuid.UUID) string {
 }
 
 // localProblem is a problem response in lang (Content-Language).
-func localProblem(c *gin.Context, lang string, status int, slug string, t localText, args ...any) error {
+func localProblem(c *gin.Context, lang string, status int, slug string, t problemText, args ...any) error {
 	return walkInProblem(c, lang, status, slug, t, args...)
 }
 

@@ -67,7 +67,7 @@ func jsonProblem(err error) error {
 		if field == "" {
 			return errBadRequest("The request body must be a JSON object.")
 		}
-		return errValidation(FieldProblem{Field: field, Reason: "must be of type " + jsonKind(typeErr.Type)})
+		return errValidation(FieldProblem{Field: field, Reason: fmt.Sprintf("must be of type %s", jsonKind(typeErr.Type))})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		quoted := strings.TrimPrefix(err.Error(), "json: unknown field ")
 		name, uerr := strconv.Unquote(quoted)
@@ -137,23 +137,23 @@ func reason(fe validator.FieldError) string {
 		return "must be an email address"
 	case "min":
 		if fe.Kind() == reflect.String {
-			return "must be at least " + fe.Param() + " characters"
+			return fmt.Sprintf("must be at least %s characters", fe.Param())
 		}
-		return "must be at least " + fe.Param()
+		return fmt.Sprintf("must be at least %s", fe.Param())
 	case "max":
 		if fe.Kind() == reflect.String {
-			return "must be at most " + fe.Param() + " characters"
+			return fmt.Sprintf("must be at most %s characters", fe.Param())
 		}
-		return "must be at most " + fe.Param()
+		return fmt.Sprintf("must be at most %s", fe.Param())
 	case "oneof":
-		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+		return fmt.Sprintf("must be one of: %s", strings.ReplaceAll(fe.Param(), " ", ", "))
 	case "uuid", "uuid4":
 		return "must be a UUID"
 	case "gte":
-		return "must be ≥ " + fe.Param()
+		return fmt.Sprintf("must be ≥ %s", fe.Param())
 	case "lte":
-		return "must be ≤ " + fe.Param()
+		return fmt.Sprintf("must be ≤ %s", fe.Param())
 	default:
-		return "is invalid (" + fe.Tag() + ")"
+		return fmt.Sprintf("is invalid (%s)", fe.Tag())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"derma2go/care"
 	"derma2go/db"
 	"derma2go/search"
 )
@@ -230,6 +231,18 @@ func (s *Server) getDoctor(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	// An unlisted doctor (not in the search, not bookable) has no public
+	// profile yet; the doctor sees it at /v1/doctor/profile, admins in
+	// their list.
+	listed, err := care.DoctorListed(c, s.Store.Queries, id, s.Payouts.Enabled())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !listed {
+		fail(c, errNotFound("This doctor"))
+		return
+	}
 	views, err := s.doctorViews(c, []db.Doctor{row})
 	if err != nil {
 		fail(c, err)
@@ -319,4 +332,31 @@ func newProblemFields(status int, fields []FieldProblem) error {
 	p := newProblem(status, "invalid-parameter", "Invalid query parameter", "One or more query parameters are invalid.")
 	p.fields = fields
 	return p
+}
+
+// shownDoctor is the doctor of the route's :id whose public parts of the
+// practice (slots, reviews, walk-in state) may be shown to the caller: to
+// anyone when the doctor is listed, else only to the doctor (the dashboard
+// shows the slots their availability gives before they are listed) and to
+// admins. Otherwise it has answered — the 404 of an unknown doctor — and
+// reports false.
+func (s *Server) shownDoctor(c *gin.Context) (uuid.UUID, bool) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		fail(c, errNotFound("This doctor"))
+		return uuid.Nil, false
+	}
+	if p := currentPrincipal(c); p != nil && (p.UserID == id || p.Role == RoleAdmin) {
+		return id, true
+	}
+	listed, err := care.DoctorListed(c, s.Store.Queries, id, s.Payouts.Enabled())
+	if err != nil {
+		fail(c, err)
+		return uuid.Nil, false
+	}
+	if !listed {
+		fail(c, errNotFound("This doctor"))
+		return uuid.Nil, false
+	}
+	return id, true
 }

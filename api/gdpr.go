@@ -26,11 +26,22 @@ import (
 // one zip file: data.json (every table's rows, decrypted), the medical
 // record as a FHIR R4 Bundle, and the photos and documents. It reads in one
 // repeatable-read snapshot, so the parts agree.
+//
+// A patient who turned two-factor sign-in on gives a fresh code in the
+// header secondFactorHeader (see stepUp).
 func (s *Server) exportMyData(c *gin.Context) {
 	p := currentPrincipal(c)
 	auditSubject(c, p.UserID, p.UserID.String())
+	u, err := s.Store.GetUser(c, p.UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if !s.stepUp(c, p, u, c.GetHeader(secondFactorHeader), "header "+secondFactorHeader) {
+		return
+	}
 	var zip []byte
-	err := pgx.BeginTxFunc(c, s.Store.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	err = pgx.BeginTxFunc(c, s.Store.Pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		r, err := emr.Load(c, s.Store.WithTx(tx), s.Fields, p.UserID, uuid.Nil, s.Now())
 		if err != nil {
 			return err
@@ -65,6 +76,13 @@ type ErasurePlanView struct {
 	RetentionYears int `json:"retention_years"`
 	// Active are the consultations to finish or cancel first.
 	Active []ErasureBlockerView `json:"active_consultations"`
+	// TwoFactor: the erasure (and the export) ask a fresh second-factor code.
+	TwoFactor bool `json:"two_factor"`
+	// PrivacyVersion and PrivacyAcceptedAt are the privacy statement the
+	// patient consented to, and when; null for accounts from before consent
+	// was recorded.
+	PrivacyVersion    *string    `json:"privacy_version"`
+	PrivacyAcceptedAt *time.Time `json:"privacy_accepted_at"`
 }
 
 // ErasureBlockerView is a consultation that blocks the erasure.
@@ -80,8 +98,15 @@ type ErasedView struct {
 	RecordKeptUntil *string `json:"record_kept_until"`
 }
 
+// secondFactorHeader carries the fresh second-factor code of a request
+// without a body (the export).
+const secondFactorHeader = "X-Second-Factor-Code"
+
 type erasureRequest struct {
 	Password string `json:"password" validate:"required,max=128"`
+	// Code is a fresh authenticator code or a recovery code, asked when the
+	// patient turned two-factor sign-in on.
+	Code string `json:"code" validate:"omitempty,max=32"`
 }
 
 func (s *Server) retention() privacy.Retention {
@@ -109,8 +134,20 @@ func (s *Server) erasurePlan(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	u, err := s.Store.GetUser(c, p.UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
 	v := ErasurePlanView{Erasable: len(plan.Active) == 0, RecordKeptUntil: dateOnly(plan.RecordUntil),
-		RetentionYears: s.retention().RecordYears, Active: []ErasureBlockerView{}}
+		RetentionYears: s.retention().RecordYears, Active: []ErasureBlockerView{}, TwoFactor: u.TotpEnabledAt != nil}
+	if u.PrivacyVersion.Valid {
+		v.PrivacyVersion = &u.PrivacyVersion.String
+	}
+	if u.PrivacyAcceptedAt != nil {
+		at := u.PrivacyAcceptedAt.UTC()
+		v.PrivacyAcceptedAt = &at
+	}
 	for _, a := range plan.Active {
 		v.Active = append(v.Active, ErasureBlockerView{ID: a.ID, Type: a.Type, Status: string(a.Status)})
 	}
@@ -118,14 +155,13 @@ func (s *Server) erasurePlan(c *gin.Context) {
 }
 
 var (
-	textErasurePassword = localText{"Password incorrect",
-		"Uw wachtwoord klopt niet; uw account is niet gewist.",
+	textErasurePassword = problemText{"Password incorrect",
 		"Your password is not right; your account was not erased."}
-	textErasureActive = localText{"Consultations still running",
-		"U heeft nog een lopend consult. Rond het af of annuleer het (de gewone annuleringsregels gelden), en wis daarna uw account.",
+
+	textErasureActive = problemText{"Consultations still running",
 		"You still have a consultation in progress. Finish or cancel it (the usual cancellation rules apply), then erase your account."}
-	textErasureDone = localText{"Not erasable",
-		"Dit account kan niet worden gewist.",
+
+	textErasureDone = problemText{"Not erasable",
 		"This account cannot be erased."}
 )
 
@@ -151,6 +187,9 @@ func (s *Server) erase(c *gin.Context) {
 	}
 	if err := secure.CheckPassword(req.Password, u.PasswordHash); err != nil {
 		fail(c, localProblem(c, lang, http.StatusForbidden, "password-incorrect", textErasurePassword))
+		return
+	}
+	if !s.stepUp(c, p, u, req.Code, "code") {
 		return
 	}
 	who, err := accounts.Decrypt(s.Fields, u)

@@ -33,13 +33,26 @@ import (
 const (
 	idempotencyHeader = "Idempotency-Key"
 	idempotencyTTL    = 24 * time.Hour
-	// idempotencyStale is when a claim whose request never finished (its
-	// process died) may be taken over.
-	idempotencyStale  = 2 * time.Minute
+	// idempotencyMargin is how long after its handler's deadline a claim
+	// whose request never finished (its process died) may be taken over;
+	// see idempotencyStale.
+	idempotencyMargin = 15 * time.Second
 	maxIdempotencyKey = 255
 	ctxCreated        = "derma.created"
 	ctxIdempotency    = "derma.idempotency"
 )
+
+// idempotencyStale is the age past which a claim still in progress is
+// taken over: its request's handler, with everything it does under the
+// request's context (the insert, the key's attachment, the workflow
+// start), ends at HandlerTimeout, so a claim older than that and a margin
+// belongs to a process that died (an API instance killed, or PostgreSQL
+// restarted under it before the key was released). It was a fixed two
+// minutes, which kept the retries of a killed instance's creates at 409
+// for that long.
+func (s *Server) idempotencyStale() time.Duration {
+	return s.HandlerTimeout + idempotencyMargin
+}
 
 // idempotentCall is a claimed key for the request in flight; resume is the
 // consultation an earlier attempt with the key created and did not answer.
@@ -83,7 +96,7 @@ func (s *Server) claimIdempotency(c *gin.Context, p *principal, req createConsul
 			return err
 		}
 		if err := q.ReleaseStaleIdempotencyKey(c, db.ReleaseStaleIdempotencyKeyParams{Scope: scope, Key: key,
-			ExpiresAt: now, CreatedAt: now.Add(-idempotencyStale)}); err != nil {
+			ExpiresAt: now, CreatedAt: now.Add(-s.idempotencyStale())}); err != nil {
 			return err
 		}
 		n, err := q.ClaimIdempotencyKey(c, db.ClaimIdempotencyKeyParams{Scope: scope, Key: key, RequestHash: hash[:],
@@ -108,9 +121,9 @@ func (s *Server) claimIdempotency(c *gin.Context, p *principal, req createConsul
 			"This Idempotency-Key was used for a different request; use a new key for a new request.")
 	}
 	if row.ResponseStatus == "" {
-		if row.ConsultationID.Valid && !row.CreatedAt.After(now.Add(-idempotencyStale)) {
+		if row.ConsultationID.Valid && !row.CreatedAt.After(now.Add(-s.idempotencyStale())) {
 			n, err := s.Store.TakeOverIdempotencyKey(c, db.TakeOverIdempotencyKeyParams{Scope: scope, Key: key,
-				Now: now, Stale: now.Add(-idempotencyStale)})
+				Now: now, Stale: now.Add(-s.idempotencyStale())})
 			if err != nil {
 				return nil, nil, fmt.Errorf("idempotency: %w", err)
 			}

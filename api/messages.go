@@ -29,25 +29,24 @@ import (
 
 // Problem texts of messaging, in Dutch and English.
 var (
-	textNoConsultation = walkInText{"No consultation yet",
-		"U kunt pas berichten sturen als u een consult bij deze arts heeft gehad (betaald, of een geboekte afspraak in de praktijk).",
+	textNoConsultation = problemText{"No consultation yet",
 		"You can send messages once you have had a consultation with this doctor (paid, or a booked visit at the practice)."}
-	textThreadClosed = walkInText{"Conversation closed",
-		"De arts heeft dit gesprek gesloten: u kunt hier geen berichten meer sturen. Heeft u een nieuwe vraag, boek dan een consult.",
+
+	textThreadClosed = problemText{"Conversation closed",
 		"The doctor closed this conversation: you can no longer send messages here. For a new question, book a consultation."}
-	textDoctorOnly = walkInText{"Doctors only",
-		"Alleen de arts kan documenten en links delen of het gesprek sluiten.",
+
+	textDoctorOnly = problemText{"Doctors only",
 		"Only the doctor can share documents and links or close the conversation."}
-	textUnknownPrescription = walkInText{"Unknown prescription",
-		"Dit recept hoort niet bij een consult van deze patiënt bij u.",
+
+	textUnknownPrescription = problemText{"Unknown prescription",
 		"This prescription does not belong to a consultation of this patient with you."}
-	textNotice = walkInText{"",
-		"Berichten zijn bedoeld voor korte vragen over een consult dat u al had, en voor documenten van uw arts. Ze zijn niet bedoeld voor nieuw medisch advies of spoed: boek daarvoor een consult, of bel bij spoed uw huisarts of 112.",
+
+	textNotice = problemText{"",
 		"Messages are for short questions about a consultation you already had and for documents from your doctor. They are not for new medical advice or emergencies: book a consultation for that, or in an emergency call your GP or 112."}
 )
 
 // messageProblem is a messaging problem in the caller's language.
-func messageProblem(c *gin.Context, status int, slug string, t walkInText) error {
+func messageProblem(c *gin.Context, status int, slug string, t problemText) error {
 	return walkInProblem(c, requestLanguage(c, ""), status, slug, t)
 }
 
@@ -302,10 +301,7 @@ func (s *Server) getThread(c *gin.Context) {
 		return
 	}
 	lang := requestLanguage(c, "")
-	notice := textNotice.nl
-	if lang == "en" {
-		notice = textNotice.en
-	}
+	notice := translate(lang, textNotice.detail)
 	c.Header("Content-Language", lang)
 	c.JSON(http.StatusOK, gin.H{"thread": v, "items": items, "notice": notice, "role": role,
 		"can_write": messaging.MayWrite(role, t.Status) == nil})

@@ -3,11 +3,13 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"derma2go/care"
 	"derma2go/domain"
 	"derma2go/payments"
 	"derma2go/payouts"
@@ -15,41 +17,47 @@ import (
 
 // Problems of Mollie Connect, in Dutch and English.
 var (
-	textDoctorNotConnected = walkInText{"Doctor cannot be paid online yet",
-		"Deze arts kan nog geen online betalingen ontvangen; dit type consult is daarom nu niet te boeken. Kies een andere arts of een afspraak in de praktijk.",
+	textDoctorNotBookable = problemText{"Doctor not bookable yet",
+		"This doctor is not ready to see patients yet. Choose another doctor or try again later."}
+	textDoctorNotConnected = problemText{"Doctor cannot be paid online yet",
 		"This doctor cannot receive online payments yet, so this type of consultation cannot be booked now. Choose another doctor or a visit at the practice."}
-	textConnectOff = walkInText{"Mollie Connect is off",
-		"Dit platform ontvangt alle betalingen zelf; er is geen Mollie-account te koppelen.",
+
+	textConnectOff = problemText{"Mollie Connect is off",
 		"This platform receives every payment itself; there is no Mollie account to connect."}
-	textConnectState = walkInText{"Connection not recognised",
-		"Deze koppeling is niet door u gestart, al afgerond of verlopen. Start het koppelen opnieuw vanuit het dashboard.",
+
+	textConnectState = problemText{"Connection not recognised",
 		"You did not start this connection, or it was completed or has expired. Start connecting again from the dashboard."}
-	textConnectDenied = walkInText{"Access denied at Mollie",
-		"U heeft bij Mollie geen toegang gegeven; uw account is niet gekoppeld.",
+
+	textConnectDenied = problemText{"Access denied at Mollie",
 		"You did not grant access at Mollie; your account is not connected."}
-	textConnectOpen = walkInText{"Consultations still open on this account",
-		"Er lopen nog %d betaalde consulten via uw Mollie-account; terugbetalingen daarvan gaan via dat account. U kunt het ontkoppelen zodra ze afgerond zijn.",
+
+	textConnectOpen = problemText{"Consultations still open on this account",
 		"%d paid consultations still run through your Mollie account, and their refunds go through it. You can disconnect it once they are finished."}
-	textConnectNone = walkInText{"No Mollie account connected",
-		"Er is geen Mollie-account gekoppeld.",
+
+	textConnectNone = problemText{"No Mollie account connected",
 		"No Mollie account is connected."}
-	textConnectCode = walkInText{"Mollie refused the connection",
-		"Mollie heeft de koppeling geweigerd (de code is gebruikt of verlopen). Start het koppelen opnieuw.",
+
+	textConnectCode = problemText{"Mollie refused the connection",
 		"Mollie refused the connection (the code was used or has expired). Start connecting again."}
 )
 
-// checkPayable refuses a consultation paid online with a doctor who cannot
-// be paid: with Mollie Connect on, one without a connected account.
+// checkPayable refuses a booking of type typ with a doctor who is not
+// bookable for it (domain.BookableFor, the rule the search index lists
+// doctors by): with Mollie Connect on, a type paid online needs a connected
+// account (doctor-not-connected, as before); any other required step of the
+// doctor's getting-started checklist still open refuses it too
+// (doctor-not-bookable).
 func (s *Server) checkPayable(c *gin.Context, doctorID uuid.UUID, typ, chosenLang string) error {
-	if s.Payouts == nil || !domain.ConsultationType(typ).PaidOnline() {
-		return nil
-	}
-	ok, err := s.Payouts.CanBePaid(c, doctorID)
+	items, err := care.DoctorChecklist(c, s.Store.Queries, doctorID, s.Payouts.Enabled())
 	if err != nil {
 		return err
 	}
-	if !ok {
+	missing := domain.BookableFor(items, domain.ConsultationType(typ))
+	if slices.Contains(missing, domain.ItemPayouts) {
 		return walkInProblem(c, requestLanguage(c, chosenLang), http.StatusConflict, "doctor-not-connected", textDoctorNotConnected)
+	}
+	if len(missing) > 0 {
+		return walkInProblem(c, requestLanguage(c, chosenLang), http.StatusConflict, "doctor-not-bookable", textDoctorNotBookable)
 	}
 	return nil
 }

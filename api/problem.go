@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"derma2go/domain"
 )
 
 // ProblemContentType is the media type of error responses (RFC 9457).
@@ -34,25 +37,60 @@ type FieldProblem struct {
 }
 
 // problemError is an error that knows the problem response it becomes.
-// Handlers return it (or wrap it); writeError turns it into the response.
+// Handlers return it (or wrap it); fail turns it into the response. Its
+// texts are English: the catalog (problem_texts.go) gives their Dutch, and
+// fail answers in the request's language.
 type problemError struct {
 	status int
 	slug   string
 	title  string
+	// detail is a format when args are set: it is translated before the
+	// args fill it in.
 	detail string
+	args   []any
 	fields []FieldProblem
 	// retryAfter, in seconds, becomes a Retry-After header when set.
 	retryAfter int
+	// lang, when set, is the language the request chose itself (a form's
+	// language field); it goes before the user's and Accept-Language.
+	lang string
 }
 
-func (e *problemError) Error() string { return e.title + ": " + e.detail }
+func (e *problemError) Error() string { return e.title + ": " + e.text(string(domain.LanguageEnglish)) }
 
-func newProblem(status int, slug, title, detail string) *problemError {
-	return &problemError{status: status, slug: slug, title: title, detail: detail}
+// text is the detail in lang.
+func (e *problemError) text(lang string) string {
+	if len(e.args) == 0 {
+		return translate(lang, e.detail)
+	}
+	args := make([]any, len(e.args))
+	for i, a := range e.args {
+		if ph, ok := a.(phrase); ok {
+			a = translate(lang, string(ph))
+		}
+		args[i] = a
+	}
+	return fmt.Sprintf(translate(lang, e.detail), args...)
 }
 
-func errBadRequest(detail string) error {
-	return newProblem(http.StatusBadRequest, "bad-request", "Bad request", detail)
+// phrase is an argument of a problem's detail that is itself a text of the
+// catalog ("This patient"), translated with the detail.
+type phrase string
+
+// newProblem is a problem whose detail is a format when args follow (the
+// format, not the filled-in text, is the catalog's key).
+func newProblem(status int, slug, title, detail string, args ...any) *problemError {
+	return &problemError{status: status, slug: slug, title: title, detail: detail, args: args}
+}
+
+// inLanguage pins the language of p to lang (the request's own choice).
+func (e *problemError) inLanguage(lang string) *problemError {
+	e.lang = lang
+	return e
+}
+
+func errBadRequest(detail string, args ...any) error {
+	return newProblem(http.StatusBadRequest, "bad-request", "Bad request", detail, args...)
 }
 
 func errValidation(fields ...FieldProblem) error {
@@ -61,31 +99,32 @@ func errValidation(fields ...FieldProblem) error {
 	return p
 }
 
-func errUnauthorized(detail string) error {
-	return newProblem(http.StatusUnauthorized, "unauthorized", "Unauthorized", detail)
+func errUnauthorized(detail string, args ...any) error {
+	return newProblem(http.StatusUnauthorized, "unauthorized", "Unauthorized", detail, args...)
 }
 
-func errForbidden(detail string) error {
-	return newProblem(http.StatusForbidden, "forbidden", "Forbidden", detail)
+func errForbidden(detail string, args ...any) error {
+	return newProblem(http.StatusForbidden, "forbidden", "Forbidden", detail, args...)
 }
 
+// errNotFound names what is missing with a phrase of the catalog.
 func errNotFound(what string) error {
-	return newProblem(http.StatusNotFound, "not-found", "Not found", what+" does not exist or is not yours.")
+	return newProblem(http.StatusNotFound, "not-found", "Not found", "%s does not exist or is not yours.", phrase(what))
 }
 
-func errConflict(detail string) error {
-	return newProblem(http.StatusConflict, "conflict", "Conflict", detail)
+func errConflict(detail string, args ...any) error {
+	return newProblem(http.StatusConflict, "conflict", "Conflict", detail, args...)
 }
 
-func errTooMany(detail string) error {
-	return newProblem(http.StatusTooManyRequests, "rate-limited", "Too many requests", detail)
+func errTooMany(detail string, args ...any) error {
+	return newProblem(http.StatusTooManyRequests, "rate-limited", "Too many requests", detail, args...)
 }
 
 // retryAfterSeconds is the Retry-After of every 503.
 const retryAfterSeconds = 5
 
-func errUnavailable(detail string) error {
-	p := newProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", detail)
+func errUnavailable(detail string, args ...any) error {
+	p := newProblem(http.StatusServiceUnavailable, "unavailable", "Service unavailable", detail, args...)
 	p.retryAfter = retryAfterSeconds
 	return p
 }
@@ -101,7 +140,9 @@ func writeProblem(c *gin.Context, p Problem) {
 	c.AbortWithStatusJSON(p.Status, p) // keeps the Content-Type set above
 }
 
-// fail turns err into a problem response. Errors that are not problems are
+// fail turns err into a problem response in the request's language
+// (requestLanguage; Content-Language says which): title, detail and every
+// field's reason come from the catalog. Errors that are not problems are
 // logged with the request id and answered with a generic 500: their text
 // never reaches the client.
 func fail(c *gin.Context, err error) {
@@ -111,20 +152,27 @@ func fail(c *gin.Context, err error) {
 		_ = c.Error(err)
 		p = errUnavailable("A service we depend on did not answer in time. Try again shortly.").(*problemError)
 	}
-	if p != nil {
-		if p.retryAfter > 0 {
-			c.Header("Retry-After", strconv.Itoa(p.retryAfter))
-		}
-		writeProblem(c, Problem{
-			Type: problemTypeBase + p.slug, Title: p.title, Status: p.status, Detail: p.detail, Errors: p.fields,
-		})
-		return
+	if p == nil {
+		logger(c).ErrorContext(c.Request.Context(), "request failed", "err", err)
+		_ = c.Error(err)
+		p = newProblem(http.StatusInternalServerError, "internal", "Internal error",
+			"Something went wrong on our side. Quote the request id when contacting support.")
 	}
-	logger(c).ErrorContext(c.Request.Context(), "request failed", "err", err)
-	_ = c.Error(err)
+	if p.retryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(p.retryAfter))
+	}
+	lang := requestLanguage(c, p.lang)
+	c.Header("Content-Language", lang)
+	var fields []FieldProblem
+	if len(p.fields) > 0 {
+		fields = make([]FieldProblem, len(p.fields))
+		for i, f := range p.fields {
+			fields[i] = FieldProblem{Field: f.Field, Reason: translate(lang, f.Reason)}
+		}
+	}
 	writeProblem(c, Problem{
-		Type: problemTypeBase + "internal", Title: "Internal error", Status: http.StatusInternalServerError,
-		Detail: "Something went wrong on our side. Quote the request id when contacting support.",
+		Type: problemTypeBase + p.slug, Title: translate(lang, p.title), Status: p.status,
+		Detail: p.text(lang), Errors: fields,
 	})
 }
 
@@ -139,7 +187,7 @@ func dependencyDown(err error) bool {
 	switch {
 	case errors.Is(err, ErrUnavailable), errors.Is(err, context.DeadlineExceeded), errors.As(err, &connect):
 		return true
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &netErr):
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &netErr), errors.Is(err, pgconn.ErrConnClosed):
 		return true
 	case errors.As(err, &pgErr):
 		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")

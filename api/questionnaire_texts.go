@@ -9,39 +9,32 @@ import (
 
 // textAnswersInvalid is the problem of answers that do not fit the
 // questionnaire; its fields say why, each in answerTexts.
-var textAnswersInvalid = walkInText{"Invalid input",
-	"Een of meer antwoorden kloppen niet.",
+var textAnswersInvalid = problemText{"Invalid input",
 	"One or more answers are not right."}
 
-// answerTexts word each domain.AnswerProblem (nl, en); AnswerLength takes
+// answerTexts word each domain.AnswerProblem (the catalog has the Dutch); AnswerLength takes
 // the minimum and maximum length.
-var answerTexts = map[domain.AnswerProblem]walkInText{
-	domain.AnswerNotObject:    {"", "Stuur de antwoorden per vraag (een JSON-object).", "Send the answers by question (a JSON object)."},
-	domain.AnswerUnknown:      {"", "Deze vraag staat niet in de vragenlijst.", "This question is not in the questionnaire."},
-	domain.AnswerRequired:     {"", "Deze vraag is verplicht.", "This question is required."},
-	domain.AnswerText:         {"", "Vul hier tekst in.", "Enter text here."},
-	domain.AnswerLength:       {"", "Gebruik %d tot %d tekens.", "Use %d to %d characters."},
-	domain.AnswerOption:       {"", "Kies een van de mogelijkheden.", "Choose one of the options."},
-	domain.AnswerOptions:      {"", "Kies uit de mogelijkheden.", "Choose from the options."},
-	domain.AnswerYesNo:        {"", "Kies ja of nee.", "Choose yes or no."},
-	domain.AnswerNumber:       {"", "Vul een getal in.", "Enter a number."},
-	domain.AnswerDate:         {"", "Vul een datum in (tussen 1900 en 2200).", "Enter a date (between 1900 and 2200)."},
-	domain.AnswerPhoto:        {"", "Upload een foto.", "Upload a photo."},
-	domain.AnswerPhotoNotHere: {"", "Deze foto hoort niet bij dit consult; upload hem opnieuw.", "This photo is not one of this consultation's; upload it again."},
-	domain.AnswerKind:         {"", "Deze vraag kan niet beantwoord worden.", "This question cannot be answered."},
+var answerTexts = map[domain.AnswerProblem]problemText{
+	domain.AnswerNotObject:    {"", "Send the answers by question (a JSON object)."},
+	domain.AnswerUnknown:      {"", "This question is not in the questionnaire."},
+	domain.AnswerRequired:     {"", "This question is required."},
+	domain.AnswerText:         {"", "Enter text here."},
+	domain.AnswerLength:       {"", "Use %d to %d characters."},
+	domain.AnswerOption:       {"", "Choose one of the options."},
+	domain.AnswerOptions:      {"", "Choose from the options."},
+	domain.AnswerYesNo:        {"", "Choose yes or no."},
+	domain.AnswerNumber:       {"", "Enter a number."},
+	domain.AnswerDate:         {"", "Enter a date (between 1900 and 2200)."},
+	domain.AnswerPhoto:        {"", "Upload a photo."},
+	domain.AnswerPhotoNotHere: {"", "This photo is not one of this consultation's; upload it again."},
+	domain.AnswerKind:         {"", "This question cannot be answered."},
 }
 
 // answerReason words an answer's problem in lang (Dutch unless English).
 func answerReason(lang string, e domain.FieldError) string {
-	en := lang == string(domain.LanguageEnglish)
-	pick := func(t walkInText) string {
-		if en {
-			return t.en
-		}
-		return t.nl
-	}
+	pick := func(t problemText) string { return translate(lang, t.detail) }
 	if e.Code == domain.AnswerRange {
-		return rangeReason(en, e.Args)
+		return rangeReason(lang, e.Args)
 	}
 	t, ok := answerTexts[e.Code]
 	if !ok {
@@ -53,8 +46,17 @@ func answerReason(lang string, e domain.FieldError) string {
 	return pick(t)
 }
 
-// rangeReason words a number outside [min, max] (either may be open).
-func rangeReason(en bool, args []any) string {
+// rangeTexts word a number outside [min, max], by which bounds are set
+// (the catalog has the Dutch).
+var rangeTexts = struct{ both, atLeast, atMost, open problemText }{
+	both:    problemText{"", "Enter a number from %s to %s."},
+	atLeast: problemText{"", "Enter a number of at least %s."},
+	atMost:  problemText{"", "Enter a number of at most %s."},
+	open:    problemText{"", "Enter a number in range."},
+}
+
+// rangeReason words a number outside [min, max] (either may be open) in lang.
+func rangeReason(lang string, args []any) string {
 	bound := func(i int) (string, bool) {
 		if i >= len(args) {
 			return "", false
@@ -68,21 +70,12 @@ func rangeReason(en bool, args []any) string {
 	lo, hasLo := bound(0)
 	hi, hasHi := bound(1)
 	switch {
-	case hasLo && hasHi && en:
-		return "Enter a number from " + lo + " to " + hi + "."
 	case hasLo && hasHi:
-		return "Vul een getal van " + lo + " tot en met " + hi + " in."
-	case hasLo && en:
-		return "Enter a number of at least " + lo + "."
+		return fmt.Sprintf(translate(lang, rangeTexts.both.detail), lo, hi)
 	case hasLo:
-		return "Vul een getal van minstens " + lo + " in."
-	case hasHi && en:
-		return "Enter a number of at most " + hi + "."
+		return fmt.Sprintf(translate(lang, rangeTexts.atLeast.detail), lo)
 	case hasHi:
-		return "Vul een getal van hoogstens " + hi + " in."
+		return fmt.Sprintf(translate(lang, rangeTexts.atMost.detail), hi)
 	}
-	if en {
-		return "Enter a number in range."
-	}
-	return "Vul een getal binnen de grenzen in."
+	return translate(lang, rangeTexts.open.detail)
 }

@@ -356,17 +356,16 @@ func nullUUID(id *uuid.UUID) uuid.NullUUID {
 	return uuid.NullUUID{UUID: *id, Valid: true}
 }
 
-// recordText is a field problem of a record entry in Dutch and English.
-type recordText struct{ field, nl, en string }
+// fieldText is the field problem of a domain error.
+type fieldText struct{ field, reason string }
 
-var recordTexts = map[error]recordText{
-	emr.ErrEmptyText:   {"text", "mag niet leeg zijn", "must not be empty"},
-	emr.ErrTextTooLong: {"text", "is te lang", "is too long"},
-	emr.ErrCodeSystem:  {"code_system", "moet icd10 of snomed zijn", "must be icd10 or snomed"},
-	emr.ErrCodeFormat: {"code", "past niet bij het codesysteem (ICD-10 zoals L40.0, SNOMED CT: 6 tot 18 cijfers)",
-		"does not fit its code system (ICD-10 like L40.0, SNOMED CT: 6 to 18 digits)"},
-	emr.ErrCodeWithout: {"code_system", "is nodig bij een code", "is required with a code"},
-	emr.ErrNotInRecord: {"consultation_id", "is geen consult van u met deze patiënt", "is not a consultation of yours with this patient"},
+var recordTexts = map[error]fieldText{
+	emr.ErrEmptyText:   {"text", "must not be empty"},
+	emr.ErrTextTooLong: {"text", "is too long"},
+	emr.ErrCodeSystem:  {"code_system", "must be icd10 or snomed"},
+	emr.ErrCodeFormat:  {"code", "does not fit its code system (ICD-10 like L40.0, SNOMED CT: 6 to 18 digits)"},
+	emr.ErrCodeWithout: {"code_system", "is required with a code"},
+	emr.ErrNotInRecord: {"consultation_id", "is not a consultation of yours with this patient"},
 }
 
 // recordProblem turns an emr error into a 422 in the user's language.
@@ -376,13 +375,7 @@ func (s *Server) recordProblem(c *gin.Context, err error) error {
 	}
 	for known, t := range recordTexts {
 		if errors.Is(err, known) {
-			lang := requestLanguage(c, "")
-			reason := t.nl
-			if lang == "en" {
-				reason = t.en
-			}
-			c.Header("Content-Language", lang)
-			return errValidation(FieldProblem{Field: t.field, Reason: reason})
+			return errValidation(FieldProblem{Field: t.field, Reason: t.reason})
 		}
 	}
 	return fmt.Errorf("record: %w", err)

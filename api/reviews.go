@@ -24,9 +24,8 @@ type ReviewView struct {
 }
 
 func (s *Server) doctorReviews(c *gin.Context) {
-	id, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		fail(c, errNotFound("This doctor"))
+	id, ok := s.shownDoctor(c)
+	if !ok {
 		return
 	}
 	limit, offset, err := pageParams(c)

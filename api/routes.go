@@ -131,6 +131,7 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/payment-return", handler: s.webClient()},
 		{method: "GET", path: "/reset-password", handler: s.webClient()},
 		{method: "GET", path: "/verify-email", handler: s.webClient()},
+		{method: "GET", path: "/welcome", handler: s.webClient()},
 		// A doctor's widgets for the practice's own website: web-client pages
 		// that the origins the doctor allowed may frame (widgets.go).
 		{method: "GET", path: "/widgets/:doctorId/booking", handler: s.widgetPage},
@@ -206,6 +207,9 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "POST", path: "/v1/consultations/:id/questionnaire/photos", scope: scopeConsultation, audit: audit("photo", actionCreate), pin: true, maxBody: maxPhotoBody, timeout: photoHandlerTimeout, handler: s.uploadQuestionnairePhoto},
 		{method: "POST", path: "/v1/consultations/:id/review", scope: scopeConsultation, audit: audit("review", actionCreate), body: reviewRequest{}, handler: s.createReview},
 		{method: "POST", path: "/v1/consultations/:id/video-token", scope: scopeConsultationParticipant, audit: audit("video_room", actionCreate), handler: s.videoToken},
+		// A test room for the connection check (support page): anyone, limited
+		// per source; it names no one and reaches no patient data, so no audit row.
+		{method: "POST", path: "/v1/video/test-token", handler: s.videoTestToken},
 		// Video signalling: the room token in the query is the pass.
 		{method: "GET", path: "/v1/video/ws", timeout: noHandlerTimeout, handler: s.videoSignal},
 		{method: "POST", path: "/v1/webhooks/mollie", handler: s.mollieWebhook},
@@ -278,6 +282,8 @@ func (s *Server) routeTable() []routeSpec {
 		{method: "GET", path: "/v1/doctor/widgets", roles: doctors, handler: s.doctorWidgets},
 		{method: "PUT", path: "/v1/doctor/widgets", roles: doctors, audit: audit("widget_settings", actionUpdate), body: widgetSettingsRequest{}, handler: s.putDoctorWidgets},
 		{method: "GET", path: "/v1/doctor/fees", roles: doctors, handler: s.doctorFees},
+		{method: "GET", path: "/v1/doctor/checklist", roles: doctors, handler: s.doctorChecklist},
+		{method: "GET", path: "/v1/doctor/guide.pdf", roles: doctors, handler: s.doctorGuidePDF},
 		{method: "PUT", path: "/v1/doctor/fees", roles: doctors, body: feesRequest{}, handler: s.putDoctorFees},
 		{method: "GET", path: "/v1/doctor/payments/connection", roles: doctors, audit: audit("payment_account", actionRead), handler: s.payoutConnection},
 		{method: "DELETE", path: "/v1/doctor/payments/connection", roles: doctors, audit: audit("payment_account", actionDelete), handler: s.disconnectPayouts},
@@ -288,6 +294,8 @@ func (s *Server) routeTable() []routeSpec {
 		// Administrators.
 		{method: "POST", path: "/v1/admin/conditions/:slug/review", roles: admins, body: adminReviewRequest{}, handler: s.adminResetConditionReview},
 		{method: "GET", path: "/v1/admin/comments", roles: admins, handler: s.listModerationComments},
+		{method: "GET", path: "/v1/admin/doctors", roles: admins, handler: s.adminDoctors},
+		{method: "POST", path: "/v1/admin/doctors", roles: admins, audit: audit("user", actionCreate), body: inviteDoctorRequest{}, handler: s.inviteDoctor},
 		{method: "POST", path: "/v1/admin/comments/:id/approve", roles: admins, handler: s.moderateComment(commentApproved)},
 		{method: "POST", path: "/v1/admin/comments/:id/reject", roles: admins, handler: s.moderateComment(commentRejected)},
 		{method: "GET", path: "/v1/admin/access-log", roles: admins, audit: audit("audit_log", actionSearch), handler: s.searchAuditLog},

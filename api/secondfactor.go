@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -108,7 +110,7 @@ func (s *Server) secondFactorGate(r routeSpec) gin.HandlerFunc {
 		p := currentPrincipal(c)
 		if p != nil && p.secondFactorPending() && !r.beforeSecondFactor {
 			if enforce {
-				fail(c, errSecondFactor(p))
+				fail(c, errSecondFactor(c, p))
 				return
 			}
 			c.Set(ctxPrincipal, (*principal)(nil))
@@ -117,12 +119,119 @@ func (s *Server) secondFactorGate(r routeSpec) gin.HandlerFunc {
 	}
 }
 
-func errSecondFactor(p *principal) error {
-	detail := "Enter the code of your authenticator app or a recovery code first (POST /v1/auth/second-factor)."
+// The problems of two-factor sign-in (their Dutch is in the catalog). Every problem
+// this file answers is one of these (TestEverySecondFactorProblemIsWorded).
+var (
+	textSecondFactorOwed = problemText{"Second factor required",
+		"Enter the code of your authenticator app or a recovery code first (POST /v1/auth/second-factor)."}
+
+	textSecondFactorStaff = problemText{"Second factor required",
+		"Doctors and administrators sign in with a second factor: set up an authenticator app first (POST /v1/me/second-factor)."}
+
+	textSecondFactorNotEnrolled = problemText{"No authenticator set up",
+		"Set up an authenticator app first (POST /v1/me/second-factor)."}
+
+	textRecoveryNotEnrolled = problemText{"No authenticator set up",
+		"Recovery codes belong to two-factor sign-in: set up an authenticator app first (POST /v1/me/second-factor)."}
+
+	textSecondFactorIncorrect = problemText{"Code incorrect",
+		"The code is wrong, already used or expired. Enter the current code of your authenticator app, or a recovery code."}
+
+	textNewAuthenticatorIncorrect = problemText{"Code incorrect",
+		"The code does not match the new authenticator. Check the phone's time and enter the current code."}
+
+	textSecondFactorNotStarted = problemText{"No authenticator being set up",
+		"Start setting up an authenticator app first (POST /v1/me/second-factor)."}
+
+	textSecondFactorMandatory = problemText{"Second factor mandatory",
+		"Doctors and administrators cannot sign in without a second factor. Set up a new authenticator instead (POST /v1/me/second-factor)."}
+
+	textSecondFactorPassword = problemText{"Password incorrect",
+		"Confirm with your account password."}
+
+	textSecondFactorBackoff = problemText{"Too many requests",
+		"Too many wrong codes for this account. Wait %d seconds before trying again."}
+
+	textSecondFactorRate = problemText{"Too many requests",
+		"Too many attempts in this session. Wait %d seconds before trying again."}
+
+	textSecondFactorCodeMissing = problemText{"Second factor required",
+		"Two-factor sign-in is on for your account: confirm with the current code of your authenticator app or a recovery code as well (%s)."}
+)
+
+// secondFactorTexts are all of the above, for the test that walks them.
+var secondFactorTexts = []problemText{textSecondFactorOwed, textSecondFactorStaff, textSecondFactorNotEnrolled,
+	textRecoveryNotEnrolled, textSecondFactorIncorrect, textNewAuthenticatorIncorrect, textSecondFactorNotStarted,
+	textSecondFactorMandatory, textSecondFactorPassword, textSecondFactorBackoff, textSecondFactorRate,
+	textSecondFactorCodeMissing}
+
+func errSecondFactor(c *gin.Context, p *principal) error {
+	t := textSecondFactorOwed
 	if !p.totpEnabled {
-		detail = "Doctors and administrators sign in with a second factor: set up an authenticator app first (POST /v1/me/second-factor)."
+		t = textSecondFactorStaff
 	}
-	return newProblem(http.StatusForbidden, "second-factor-required", "Second factor required", detail)
+	return localProblem(c, requestLanguage(c, ""), http.StatusForbidden, "second-factor-required", t)
+}
+
+// secondFactorStep is a call of a second-factor handler: the caller, the
+// account and the language of its problems.
+type secondFactorStep struct {
+	p    *principal
+	u    db.User
+	lang string
+}
+
+// fail answers a second-factor problem in the caller's language.
+func (st secondFactorStep) fail(c *gin.Context, status int, slug string, t problemText, args ...any) {
+	fail(c, localProblem(c, st.lang, status, slug, t, args...))
+}
+
+// refusal is why a second-factor handler turns a caller down at once.
+type refusal struct {
+	status int
+	slug   string
+	text   problemText
+}
+
+// refuseIf is the refusal r when cond holds, else none.
+func refuseIf(cond bool, status int, slug string, t problemText) *refusal {
+	if !cond {
+		return nil
+	}
+	return &refusal{status, slug, t}
+}
+
+// beginSecondFactor is the common start of the second-factor handlers: it
+// decodes the body into req (nil: none), names the caller as the audit
+// subject, lets refuse turn the call down before any limit is spent (nil:
+// never), applies the limits of code checks and loads the account. On false
+// the problem is answered.
+func (s *Server) beginSecondFactor(c *gin.Context, req any, refuse func(*principal) *refusal) (secondFactorStep, bool) {
+	if req != nil {
+		if err := decodeJSON(c, req); err != nil {
+			fail(c, err)
+			return secondFactorStep{}, false
+		}
+	}
+	p := currentPrincipal(c)
+	st := secondFactorStep{p: p, lang: requestLanguage(c, "")}
+	auditSubject(c, p.UserID, p.UserID.String())
+	if refuse != nil {
+		if r := refuse(p); r != nil {
+			st.fail(c, r.status, r.slug, r.text)
+			return st, false
+		}
+	}
+	if !s.secondFactorAllowed(c, p, st.lang) {
+		return st, false
+	}
+	u, err := s.Store.GetUser(c, p.UserID)
+	if err != nil {
+		fail(c, err)
+		return st, false
+	}
+	st.u = u
+	return st, true
 }
 
 type secondFactorRequest struct {
@@ -135,42 +244,21 @@ type secondFactorRequest struct {
 // given the second factor.
 func (s *Server) giveSecondFactor(c *gin.Context) {
 	var req secondFactorRequest
-	if err := decodeJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	if !p.totpEnabled {
-		fail(c, newProblem(http.StatusConflict, "second-factor-not-enrolled", "No authenticator set up",
-			"Set up an authenticator app first (POST /v1/me/second-factor)."))
-		return
-	}
-	if !s.secondFactorAllowed(c, p) {
-		return
-	}
-	u, err := s.Store.GetUser(c, p.UserID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ok, left, err := s.checkSecondFactor(c, u, req.Code)
-	if err != nil {
-		fail(c, err)
-		return
-	}
+	st, ok := s.beginSecondFactor(c, &req, func(p *principal) *refusal {
+		return refuseIf(!p.totpEnabled, http.StatusConflict, "second-factor-not-enrolled", textSecondFactorNotEnrolled)
+	})
 	if !ok {
-		s.limits.failed(secondFactorBackoff, "2fa:"+p.UserID.String())
-		fail(c, newProblem(http.StatusForbidden, "second-factor-incorrect", "Code incorrect",
-			"The code is wrong, already used or expired. Enter the current code of your authenticator app, or a recovery code."))
 		return
 	}
-	s.limits.succeeded("2fa:" + p.UserID.String())
-	if err := s.Store.MarkSessionSecondFactor(c, p.tokenHash); err != nil {
+	left, ok := s.codeConfirms(c, st, req.Code, textSecondFactorIncorrect)
+	if !ok {
+		return
+	}
+	if err := s.Store.MarkSessionSecondFactor(c, st.p.tokenHash); err != nil {
 		fail(c, err)
 		return
 	}
-	view, err := s.userView(u)
+	view, err := s.userView(st.u)
 	if err != nil {
 		fail(c, err)
 		return
@@ -181,17 +269,67 @@ func (s *Server) giveSecondFactor(c *gin.Context) {
 
 // secondFactorAllowed applies the limits of code checks: the account's
 // backoff after wrong codes and the session's rate.
-func (s *Server) secondFactorAllowed(c *gin.Context, p *principal) bool {
-	if wait := s.limits.backoffWait(secondFactorBackoff, "2fa:"+p.UserID.String()); wait > 0 {
-		tooMany(c, wait, "Too many wrong codes for this account. Wait before trying again.")
+func (s *Server) secondFactorAllowed(c *gin.Context, p *principal, lang string) bool {
+	wait := s.limits.backoffWait(secondFactorBackoff, "2fa:"+p.UserID.String())
+	t := textSecondFactorBackoff
+	if wait <= 0 {
+		var ok bool
+		if ok, wait = s.limits.allow(secondFactorPerSession, "2fa-session:"+hex.EncodeToString(p.tokenHash)); ok {
+			return true
+		}
+		t = textSecondFactorRate
+	}
+	secs := int(math.Ceil(wait.Seconds()))
+	c.Header("Retry-After", fmt.Sprint(secs))
+	fail(c, localProblem(c, lang, http.StatusTooManyRequests, "rate-limited", t, secs))
+	return false
+}
+
+// codeConfirms checks code as the second factor of st's account (see
+// checkSecondFactor) and counts a wrong one towards the account's backoff,
+// answering the problem wrong (in st's language). It answers how many
+// recovery codes are left.
+func (s *Server) codeConfirms(c *gin.Context, st secondFactorStep, code string, wrong problemText) (int64, bool) {
+	ok, left, err := s.checkSecondFactor(c, st.u, code)
+	if err != nil {
+		fail(c, err)
+		return 0, false
+	}
+	if !ok {
+		s.limits.failed(secondFactorBackoff, "2fa:"+st.p.UserID.String())
+		st.fail(c, http.StatusForbidden, "second-factor-incorrect", wrong)
+		return 0, false
+	}
+	s.limits.succeeded("2fa:" + st.p.UserID.String())
+	return left, true
+}
+
+// stepUp asks a fresh second factor for a grave step of a patient who
+// turned two-factor sign-in on (the erasure, the export), on top of the
+// session's: code is the authenticator or recovery code the request
+// carries, where names the field or header it goes in. It is checked as at
+// sign-in, with the same backoff. Without two-factor sign-in it lets the
+// step through. On false the problem is answered.
+func (s *Server) stepUp(c *gin.Context, p *principal, u db.User, code, where string) bool {
+	if u.TotpEnabledAt == nil {
+		return true
+	}
+	st := secondFactorStep{p: p, u: u, lang: requestLanguage(c, "")}
+	if strings.TrimSpace(code) == "" {
+		st.fail(c, http.StatusForbidden, "second-factor-code-required", textSecondFactorCodeMissing, where)
 		return false
 	}
-	return s.rateLimited(c, secondFactorPerSession, "2fa-session:"+hex.EncodeToString(p.tokenHash))
+	if !s.secondFactorAllowed(c, p, st.lang) {
+		return false
+	}
+	_, ok := s.codeConfirms(c, st, code, textSecondFactorIncorrect)
+	return ok
 }
 
 // checkSecondFactor reports whether code is the current authenticator code
 // of u (not used before) or one of u's unused recovery codes, using it up,
-// and how many recovery codes are left.
+// and how many recovery codes are left. Sign-in and every step that asks
+// the second factor again go through it.
 func (s *Server) checkSecondFactor(c *gin.Context, u db.User, code string) (bool, int64, error) {
 	code = strings.TrimSpace(code)
 	ok := false
@@ -228,25 +366,10 @@ type enrolRequest struct {
 // has an authenticator already cannot replace it; the password confirms.
 func (s *Server) enrolSecondFactor(c *gin.Context) {
 	var req enrolRequest
-	if err := decodeJSON(c, &req); err != nil {
-		fail(c, err)
-		return
-	}
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	if p.totpEnabled && p.secondFactorAt == nil {
-		fail(c, errSecondFactor(p))
-		return
-	}
-	if !s.secondFactorAllowed(c, p) {
-		return
-	}
-	u, err := s.Store.GetUser(c, p.UserID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !s.passwordConfirms(c, p, u, req.Password) {
+	st, ok := s.beginSecondFactor(c, &req, func(p *principal) *refusal {
+		return refuseIf(p.totpEnabled && p.secondFactorAt == nil, http.StatusForbidden, "second-factor-required", textSecondFactorOwed)
+	})
+	if !ok || !s.passwordConfirms(c, st, req.Password) {
 		return
 	}
 	secret, err := secure.NewTOTPSecret()
@@ -259,11 +382,11 @@ func (s *Server) enrolSecondFactor(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Store.SetPendingTOTP(c, db.SetPendingTOTPParams{ID: u.ID, TotpPendingEnc: sealed}); err != nil {
+	if err := s.Store.SetPendingTOTP(c, db.SetPendingTOTPParams{ID: st.u.ID, TotpPendingEnc: sealed}); err != nil {
 		fail(c, err)
 		return
 	}
-	view, err := s.userView(u)
+	view, err := s.userView(st.u)
 	if err != nil {
 		fail(c, err)
 		return
@@ -281,10 +404,10 @@ func (s *Server) enrolSecondFactor(c *gin.Context) {
 
 // passwordConfirms checks the account password for a change of the second
 // factor; a wrong one counts as a wrong code.
-func (s *Server) passwordConfirms(c *gin.Context, p *principal, u db.User, password string) bool {
-	if err := secure.CheckPassword(password, u.PasswordHash); err != nil {
-		s.limits.failed(secondFactorBackoff, "2fa:"+p.UserID.String())
-		fail(c, newProblem(http.StatusForbidden, "password-incorrect", "Password incorrect", "Confirm with your account password."))
+func (s *Server) passwordConfirms(c *gin.Context, st secondFactorStep, password string) bool {
+	if err := secure.CheckPassword(password, st.u.PasswordHash); err != nil {
+		s.limits.failed(secondFactorBackoff, "2fa:"+st.p.UserID.String())
+		st.fail(c, http.StatusForbidden, "password-incorrect", textSecondFactorPassword)
 		return false
 	}
 	return true
@@ -299,23 +422,13 @@ type confirmSecondFactorRequest struct {
 // (shown this once; only their hashes are kept).
 func (s *Server) confirmSecondFactor(c *gin.Context) {
 	var req confirmSecondFactorRequest
-	if err := decodeJSON(c, &req); err != nil {
-		fail(c, err)
+	st, ok := s.beginSecondFactor(c, &req, nil)
+	if !ok {
 		return
 	}
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	if !s.secondFactorAllowed(c, p) {
-		return
-	}
-	u, err := s.Store.GetUser(c, p.UserID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
+	p, u := st.p, st.u
 	if u.TotpPendingEnc == nil {
-		fail(c, newProblem(http.StatusConflict, "second-factor-not-started", "No authenticator being set up",
-			"Start setting up an authenticator app first (POST /v1/me/second-factor)."))
+		st.fail(c, http.StatusConflict, "second-factor-not-started", textSecondFactorNotStarted)
 		return
 	}
 	secret, err := s.Fields.DecryptString(db.FieldTOTPPending, u.TotpPendingEnc)
@@ -326,8 +439,7 @@ func (s *Server) confirmSecondFactor(c *gin.Context) {
 	step, ok := secure.MatchTOTP(secret, req.Code, s.Now())
 	if !ok {
 		s.limits.failed(secondFactorBackoff, "2fa:"+p.UserID.String())
-		fail(c, newProblem(http.StatusForbidden, "second-factor-incorrect", "Code incorrect",
-			"The code does not match the new authenticator. Check the phone's time and enter the current code."))
+		st.fail(c, http.StatusForbidden, "second-factor-incorrect", textNewAuthenticatorIncorrect)
 		return
 	}
 	codes, err := secure.NewRecoveryCodes(secure.RecoveryCodeCount)
@@ -369,26 +481,15 @@ func replaceRecoveryCodes(c *gin.Context, q *db.Queries, userID uuid.UUID, codes
 // password confirms.
 func (s *Server) newRecoveryCodes(c *gin.Context) {
 	var req enrolRequest
-	if err := decodeJSON(c, &req); err != nil {
-		fail(c, err)
+	st, ok := s.beginSecondFactor(c, &req, nil)
+	if !ok {
 		return
 	}
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	if !s.secondFactorAllowed(c, p) {
+	if st.u.TotpEnabledAt == nil {
+		st.fail(c, http.StatusConflict, "second-factor-not-enrolled", textRecoveryNotEnrolled)
 		return
 	}
-	u, err := s.Store.GetUser(c, p.UserID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if u.TotpEnabledAt == nil {
-		fail(c, newProblem(http.StatusConflict, "second-factor-not-enrolled", "No authenticator set up",
-			"Recovery codes belong to two-factor sign-in: set up an authenticator app first (POST /v1/me/second-factor)."))
-		return
-	}
-	if !s.passwordConfirms(c, p, u, req.Password) {
+	if !s.passwordConfirms(c, st, req.Password) {
 		return
 	}
 	codes, err := secure.NewRecoveryCodes(secure.RecoveryCodeCount)
@@ -396,7 +497,7 @@ func (s *Server) newRecoveryCodes(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Store.Tx(c, func(q *db.Queries) error { return replaceRecoveryCodes(c, q, u.ID, codes) }); err != nil {
+	if err := s.Store.Tx(c, func(q *db.Queries) error { return replaceRecoveryCodes(c, q, st.u.ID, codes) }); err != nil {
 		fail(c, err)
 		return
 	}
@@ -413,48 +514,27 @@ type disableSecondFactorRequest struct {
 // and a current code confirm); doctors and admins cannot.
 func (s *Server) disableSecondFactor(c *gin.Context) {
 	var req disableSecondFactorRequest
-	if err := decodeJSON(c, &req); err != nil {
-		fail(c, err)
+	st, ok := s.beginSecondFactor(c, &req, func(p *principal) *refusal {
+		return refuseIf(staffRole(p.Role), http.StatusForbidden, "second-factor-mandatory", textSecondFactorMandatory)
+	})
+	if !ok {
 		return
 	}
-	p := currentPrincipal(c)
-	auditSubject(c, p.UserID, p.UserID.String())
-	if staffRole(p.Role) {
-		fail(c, newProblem(http.StatusForbidden, "second-factor-mandatory", "Second factor mandatory",
-			"Doctors and administrators cannot sign in without a second factor. Set up a new authenticator instead (POST /v1/me/second-factor)."))
-		return
-	}
-	if !p.totpEnabled {
+	if st.u.TotpEnabledAt == nil {
 		c.Status(http.StatusNoContent)
 		return
 	}
-	if !s.secondFactorAllowed(c, p) {
+	if !s.passwordConfirms(c, st, req.Password) {
 		return
 	}
-	u, err := s.Store.GetUser(c, p.UserID)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !s.passwordConfirms(c, p, u, req.Password) {
-		return
-	}
-	ok, _, err := s.checkSecondFactor(c, u, req.Code)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if !ok {
-		s.limits.failed(secondFactorBackoff, "2fa:"+p.UserID.String())
-		fail(c, newProblem(http.StatusForbidden, "second-factor-incorrect", "Code incorrect",
-			"Confirm with the current code of your authenticator app or a recovery code."))
+	if _, ok := s.codeConfirms(c, st, req.Code, textSecondFactorIncorrect); !ok {
 		return
 	}
 	if err := s.Store.Tx(c, func(q *db.Queries) error {
-		if err := q.DisableTOTP(c, u.ID); err != nil {
+		if err := q.DisableTOTP(c, st.u.ID); err != nil {
 			return err
 		}
-		return q.DeleteRecoveryCodes(c, u.ID)
+		return q.DeleteRecoveryCodes(c, st.u.ID)
 	}); err != nil {
 		fail(c, err)
 		return

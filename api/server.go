@@ -115,6 +115,8 @@ type Server struct {
 	streams streamSlots
 	// auditObjects are the object types the routes write to the audit log.
 	auditObjects map[string]bool
+	// audits writes the requests' audit rows, concurrent ones together.
+	audits *auditBatcher
 }
 
 // defaultHandlerTimeout bounds a handler when Deps.HandlerTimeout is unset.
@@ -153,6 +155,9 @@ func New(d Deps) http.Handler {
 	s := &Server{Deps: d, limits: newLimiters(d.Now), photos: media.NewCleaner(d.PhotoDecodes),
 		care:     &care.Service{Store: care.PG{DB: d.Store}, Engine: d.Engine, Fields: d.Fields},
 		jobSlots: make(chan struct{}, backgroundJobs)}
+	s.audits = &auditBatcher{write: func(ctx context.Context, rows []db.InsertAuditEventParams) error {
+		return s.Store.InsertAuditEvents(ctx, rows)
+	}}
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -169,7 +174,7 @@ func New(d Deps) http.Handler {
 	r.NoRoute(s.webClient())
 	r.NoMethod(func(c *gin.Context) {
 		fail(c, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed",
-			"This resource does not accept "+c.Request.Method+"."))
+			"This resource does not accept %s.", c.Request.Method))
 	})
 	s.mount(r)
 	return r

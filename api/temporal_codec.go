@@ -43,14 +43,13 @@ const ctxTrustedOrigin = "derma.trusted-origin"
 const maxCodecBody = 8 << 20
 
 var (
-	textCodecOrigin = localText{"Origin not allowed",
-		"Deze herkomst mag de Temporal-codec niet gebruiken; alleen de ingestelde Temporal UI (TEMPORAL_UI_ORIGIN).",
+	textCodecOrigin = problemText{"Origin not allowed",
 		"This origin may not use the Temporal codec; only the configured Temporal UI (TEMPORAL_UI_ORIGIN) may."}
-	textCodecOff = localText{"Codec not available",
-		"Deze API ontsleutelt geen Temporal-gegevens.",
+
+	textCodecOff = problemText{"Codec not available",
 		"This API does not decode Temporal data."}
-	textCodecUndecodable = localText{"Payload cannot be decoded",
-		"Gegevens %d zijn niet met een van onze sleutels versleuteld of zijn gewijzigd.",
+
+	textCodecUndecodable = problemText{"Payload cannot be decoded",
 		"Payload %d was not sealed with one of our keys or has been altered."}
 )
 

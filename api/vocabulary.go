@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -38,7 +39,7 @@ func registerVocabulary(v *validator.Validate) {
 // vocabularyReason explains a failed vocabulary tag, or "" for other tags.
 func vocabularyReason(tag string) string {
 	if allowed, ok := vocabularyTags[tag]; ok {
-		return "must be one of: " + strings.Join(allowed, ", ")
+		return fmt.Sprintf("must be one of: %s", strings.Join(allowed, ", "))
 	}
 	return ""
 }

@@ -30,30 +30,20 @@ type WaitlistEngine interface {
 	StartWaitlistChain(ctx context.Context, in workflows.WaitlistOfferInput) error
 }
 
-// waitlistText is a problem text of the waitlist in Dutch and English.
-type waitlistText struct{ title, nl, en string }
-
 var (
-	textAlreadyWaiting = waitlistText{"Already on the waitlist",
-		"U staat al op de wachtlijst van deze arts voor dit soort afspraak. Verwijder die inschrijving eerst als u andere data wilt.",
+	textAlreadyWaiting = problemText{"Already on the waitlist",
 		"You are on this doctor's waitlist for this kind of appointment already. Leave that entry first to choose other dates."}
-	textOfferClosed = waitlistText{"Offer closed",
-		"Dit aanbod is niet meer geldig: de tijd is om, of u heeft al geantwoord. U blijft op de wachtlijst staan.",
+
+	textOfferClosed = problemText{"Offer closed",
 		"This offer is no longer open: its time is up or you have answered it already. You stay on the waitlist."}
-	textWaitlistPatientsOnly = waitlistText{"Patients only",
-		"Alleen patiënten kunnen op een wachtlijst staan.",
+
+	textWaitlistPatientsOnly = problemText{"Patients only",
 		"Only patients can join a waitlist."}
 )
 
 // waitlistProblem is a problem response in the caller's language.
-func waitlistProblem(c *gin.Context, status int, slug string, t waitlistText) error {
-	lang := requestLanguage(c, "")
-	text := t.nl
-	if lang == string(domain.LanguageEnglish) {
-		text = t.en
-	}
-	c.Header("Content-Language", lang)
-	return newProblem(status, slug, t.title, text)
+func waitlistProblem(_ *gin.Context, status int, slug string, t problemText) error {
+	return newProblem(status, slug, t.title, t.detail)
 }
 
 type waitlistRequest struct {

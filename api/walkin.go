@@ -62,36 +62,28 @@ type WalkInEngine interface {
 	WalkInAct(ctx context.Context, q WalkInSession, name string, arg, out any) error
 }
 
-// walkInText is a problem text of the walk-in clinic in Dutch and English.
-type walkInText struct{ title, nl, en string }
-
 var (
-	textWalkInNotOffered = walkInText{"Walk-in not offered",
-		"Deze arts heeft geen online inloopspreekuur.",
+	textWalkInNotOffered = problemText{"Walk-in not offered",
 		"This doctor does not hold an online walk-in clinic."}
-	textWalkInClosed = walkInText{"Walk-in closed",
-		"Het online inloopspreekuur van deze arts is nu gesloten.%s",
+
+	textWalkInClosed = problemText{"Walk-in closed",
 		"This doctor's online walk-in clinic is closed now.%s"}
-	textWalkInClosedEarly = walkInText{"Walk-in closed",
-		"De arts heeft het inloopspreekuur van vandaag eerder gesloten.%s",
+
+	textWalkInClosedEarly = problemText{"Walk-in closed",
 		"The doctor closed today's walk-in clinic early.%s"}
-	textWalkInFull = walkInText{"Walk-in queue full",
-		"De wachtrij is vol: u zou pas na sluitingstijd (%s) aan de beurt zijn. U betaalt niets.",
+
+	textWalkInFull = problemText{"Walk-in queue full",
 		"The queue is full: your turn would come after closing time (%s). Nothing has been charged."}
-	textWalkInNoSession = walkInText{"No walk-in session open",
-		"Er is nu geen inloopspreekuur geopend.",
+
+	textWalkInNoSession = problemText{"No walk-in session open",
 		"No walk-in session is open now."}
-	textWalkInNextOpens = walkInText{"", " Het volgende inloopspreekuur begint %s.", " The next walk-in session starts %s."}
+
+	textWalkInNextOpens = problemText{"", " The next walk-in session starts %s."}
 )
 
-// walkInProblem is a problem response in the user's language (Content-Language).
-func walkInProblem(c *gin.Context, lang string, status int, slug string, t walkInText, args ...any) error {
-	text := t.nl
-	if lang == string(domain.LanguageEnglish) {
-		text = t.en
-	}
-	c.Header("Content-Language", lang)
-	return newProblem(status, slug, t.title, fmt.Sprintf(text, args...))
+// walkInProblem is the problem t in lang (fail translates it).
+func walkInProblem(_ *gin.Context, lang string, status int, slug string, t problemText, args ...any) error {
+	return newProblem(status, slug, t.title, t.detail, args...).inLanguage(lang)
 }
 
 // requestLanguage is the language to answer in: the request's choice, the
@@ -165,10 +157,7 @@ func (ws *walkInSchedule) nextOpening(lang string) string {
 		return ""
 	}
 	local := at.In(ws.doctor.Zone).Format("2006-01-02 15:04")
-	if lang == "en" {
-		return fmt.Sprintf(textWalkInNextOpens.en, local)
-	}
-	return fmt.Sprintf(textWalkInNextOpens.nl, local)
+	return fmt.Sprintf(translate(lang, textWalkInNextOpens.detail), local)
 }
 
 func (ws *walkInSchedule) session() WalkInSession {
@@ -239,9 +228,8 @@ func (s *Server) walkInView(ctx context.Context, ws *walkInSchedule, now time.Ti
 
 // doctorWalkIn is GET /v1/doctors/{id}/walk-in.
 func (s *Server) doctorWalkIn(c *gin.Context) {
-	id, err := uuid.Parse(c.Param("id"))
-	if err != nil {
-		fail(c, errNotFound("This doctor"))
+	id, ok := s.shownDoctor(c)
+	if !ok {
 		return
 	}
 	now := s.Now()

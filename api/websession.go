@@ -101,7 +101,7 @@ func (s *Server) authenticateCookie(c *gin.Context) bool {
 		sent := c.GetHeader(csrfHeader)
 		if subtle.ConstantTimeCompare([]byte(sent), []byte(csrfToken(token))) != 1 {
 			fail(c, newProblem(http.StatusForbidden, "csrf-failed", "Request not confirmed",
-				"Send the "+csrfHeader+" header with the value of the "+names.csrf+" cookie."))
+				"Send the %s header with the value of the %s cookie.", csrfHeader, names.csrf))
 			return false
 		}
 	}

@@ -26,23 +26,18 @@ type WidgetSettingsView struct {
 }
 
 // originReasons are the localised texts of the domain's origin refusals.
-var originReasons = map[string]localText{
-	domain.OriginNotURL: {"", "is geen webadres van de vorm https://www.uwpraktijk.nl",
-		"is not a web address of the form https://www.yourpractice.com"},
-	domain.OriginNotHTTPS: {"", "moet met https:// beginnen", "must start with https://"},
-	domain.OriginHasPath: {"", "is alleen het adres van de website, zonder pad, vraagteken of #",
-		"must be the site's address only, without a path, question mark or #"},
-	domain.OriginBadHost: {"", "heeft geen geldige domeinnaam (internationale namen als xn--…)",
-		"has no valid domain name (international names as xn--…)"},
-	domain.OriginBadPort:     {"", "heeft een ongeldig poortnummer", "has an invalid port number"},
-	domain.OriginDuplicate:   {"", "staat al eerder in de lijst", "is already in the list"},
-	domain.OriginCredentials: {"", "mag geen gebruikersnaam of wachtwoord bevatten", "must not contain a user name or password"},
-	domain.OriginTooMany: {"", fmt.Sprintf("is er één te veel: hoogstens %d websites", domain.MaxWidgetOrigins),
-		fmt.Sprintf("is one too many: at most %d websites", domain.MaxWidgetOrigins)},
+var originReasons = map[string]fieldText{
+	domain.OriginNotURL:      {"", "is not a web address of the form https://www.yourpractice.com"},
+	domain.OriginNotHTTPS:    {"", "must start with https://"},
+	domain.OriginHasPath:     {"", "must be the site's address only, without a path, question mark or #"},
+	domain.OriginBadHost:     {"", "has no valid domain name (international names as xn--…)"},
+	domain.OriginBadPort:     {"", "has an invalid port number"},
+	domain.OriginDuplicate:   {"", "is already in the list"},
+	domain.OriginCredentials: {"", "must not contain a user name or password"},
+	domain.OriginTooMany:     {"", fmt.Sprintf("is one too many: at most %d websites", domain.MaxWidgetOrigins)},
 }
 
-var textInvalidOrigin = localText{"Invalid origin",
-	"Een van de websites voor de widgets is niet goed: %s %s.",
+var textInvalidOrigin = problemText{"Invalid origin",
 	"One of the websites for the widgets is not right: %s %s."}
 
 // loopbackOrigins: plain-http loopback origins are allowed while the
@@ -93,11 +88,7 @@ func (s *Server) putDoctorWidgets(c *gin.Context) {
 }
 
 func originProblem(c *gin.Context, lang string, given []string, oe *domain.OriginError) error {
-	reason := originReasons[oe.Reason]
-	text := reason.nl
-	if lang == string(domain.LanguageEnglish) {
-		text = reason.en
-	}
+	text := translate(lang, originReasons[oe.Reason].reason)
 	shown := ""
 	if oe.Index < len(given) {
 		shown = fmt.Sprintf("%q", truncate(given[oe.Index], 80))

@@ -2,8 +2,8 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
@@ -53,6 +53,7 @@ func (s *Server) wizard(c *gin.Context) {
 		fail(c, err)
 		return
 	}
+	lang := requestLanguage(c, req.Lang)
 	if req.Lang == "" {
 		req.Lang = conditions.LangNL
 	}
@@ -64,9 +65,10 @@ func (s *Server) wizard(c *gin.Context) {
 	if errors.As(err, &aerr) {
 		reason := aerr.Reason
 		if aerr.Answer != "" {
-			reason += ": " + strconv.Quote(aerr.Answer)
+			reason = fmt.Sprintf("%s: %q", translate(lang, aerr.Reason), aerr.Answer)
 		}
-		fail(c, errValidation(FieldProblem{Field: "answers." + aerr.Question, Reason: reason}))
+		p := errValidation(FieldProblem{Field: "answers." + aerr.Question, Reason: reason}).(*problemError)
+		fail(c, p.inLanguage(lang))
 		return
 	} else if err != nil {
 		fail(c, err)

@@ -194,6 +194,32 @@ func TestChainOfAWholeLog(t *testing.T) {
 	}
 }
 
+// TestBatchOfAuditRowsIsOneTransaction: a batch of rows (the API's group
+// commit) is chained link by link like single rows, and a batch with one
+// row the database refuses writes none of them.
+func TestBatchOfAuditRowsIsOneTransaction(t *testing.T) {
+	store, _ := freshDB(t)
+	ctx := context.Background()
+	var batch []db.InsertAuditEventParams
+	for i := range 50 {
+		batch = append(batch, event(i))
+	}
+	if err := store.InsertAuditEvents(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	insert(t, store, 40)
+	if rep := verify(t, store); !rep.OK() || rep.Rows() != 90 {
+		t.Fatalf("report: ok %v, %d rows, breaks %v", rep.OK(), rep.Rows(), rep.Breaks)
+	}
+	refused := append([]db.InsertAuditEventParams{event(100), event(101)}, db.InsertAuditEventParams{ActorRole: "doctor"})
+	if err := store.InsertAuditEvents(ctx, refused); err == nil {
+		t.Fatal("a batch with a row lacking its object type and route was written")
+	}
+	if rep := verify(t, store); !rep.OK() || rep.Rows() != 90 {
+		t.Fatalf("after the refused batch: ok %v, %d rows (want 90: none of the batch)", rep.OK(), rep.Rows())
+	}
+}
+
 // TestVerifierFindsAnAlteredRow: a field changed directly in the database
 // breaks exactly that link, and the verifier names it.
 func TestVerifierFindsAnAlteredRow(t *testing.T) {

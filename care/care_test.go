@@ -243,13 +243,13 @@ func TestSubmitIntakeRetryAfterFailedTell(t *testing.T) {
 	f := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingIntake, domain.StatusAwaitingIntake)
 	answers := []byte(`{"complaint":"a red itchy patch"}`)
 	f.wf.fail["SubmitIntake"] = errUnavailable
-	if err := f.svc.SubmitIntake(context.Background(), f.row, answers); !errors.Is(err, errUnavailable) {
+	if err := f.svc.SubmitIntake(context.Background(), f.row, answers, nil); !errors.Is(err, errUnavailable) {
 		t.Fatalf("first attempt: %v, want the engine's failure", err)
 	}
 	if _, ok := f.store.intakes[f.row.ID]; !ok {
 		t.Fatal("the form was not stored before telling the workflow")
 	}
-	if err := f.svc.SubmitIntake(context.Background(), f.row, answers); err != nil {
+	if err := f.svc.SubmitIntake(context.Background(), f.row, answers, nil); err != nil {
 		t.Fatalf("retry: %v", err)
 	}
 	if !f.wf.st.IntakeTaken || f.wf.count("SubmitIntake") != 2 {
@@ -258,14 +258,49 @@ func TestSubmitIntakeRetryAfterFailedTell(t *testing.T) {
 	// The row has caught up; the same request once more (its answer lost)
 	// succeeds, a different form does not.
 	f.row.Status = string(domain.StatusAwaitingAdvice)
-	if err := f.svc.SubmitIntake(context.Background(), f.row, answers); err != nil {
+	if err := f.svc.SubmitIntake(context.Background(), f.row, answers, nil); err != nil {
 		t.Fatalf("repeat after the form was taken: %v", err)
 	}
-	if err := f.svc.SubmitIntake(context.Background(), f.row, []byte(`{"complaint":"something else"}`)); refusal(err) != SentAlready {
+	if err := f.svc.SubmitIntake(context.Background(), f.row, []byte(`{"complaint":"something else"}`), nil); refusal(err) != SentAlready {
 		t.Fatalf("different form: %v, want SentAlready", err)
 	}
 	if f.wf.count("State") != 0 {
 		t.Errorf("a row past payment was asked from the workflow %d times", f.wf.count("State"))
+	}
+}
+
+// What is given with the form (the patient's name and date of birth) is
+// stored after the form and before the workflow is told, which then mails
+// the invoice naming the patient; a refused form stores none of it. Before,
+// the API stored the name after telling the workflow, and a guest's invoice
+// could go out reading "unknown".
+func TestSubmitIntakeStoresWithTheFormBeforeTellingTheWorkflow(t *testing.T) {
+	f := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingIntake, domain.StatusAwaitingIntake)
+	answers := []byte(`{"complaint":"a red itchy patch"}`)
+	calls := 0
+	withForm := func(context.Context) error {
+		calls++
+		if _, ok := f.store.intakes[f.row.ID]; !ok {
+			t.Error("withForm ran before the form was stored")
+		}
+		if f.wf.count("SubmitIntake") != 0 {
+			t.Error("withForm ran after the workflow was told")
+		}
+		return nil
+	}
+	if err := f.svc.SubmitIntake(context.Background(), f.row, answers, withForm); err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || !f.wf.st.IntakeTaken {
+		t.Fatalf("withForm ran %d times, workflow %+v", calls, f.wf.st)
+	}
+	if err := f.svc.SubmitIntake(context.Background(), f.row, []byte(`{"complaint":"something else"}`), withForm); refusal(err) != SentAlready || calls != 1 {
+		t.Fatalf("a different form: %v, withForm ran %d times; want SentAlready and no run", err, calls)
+	}
+	failing := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingIntake, domain.StatusAwaitingIntake)
+	boom := errors.New("database away")
+	if err := failing.svc.SubmitIntake(context.Background(), failing.row, answers, func(context.Context) error { return boom }); !errors.Is(err, boom) || failing.wf.count("SubmitIntake") != 0 {
+		t.Fatalf("withForm failing: %v, %d tells; want its error and no tell", err, failing.wf.count("SubmitIntake"))
 	}
 }
 
@@ -274,7 +309,7 @@ func TestSubmitIntakeRetryAfterFailedTell(t *testing.T) {
 func TestSubmitIntakeWithoutWorker(t *testing.T) {
 	f := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingIntake, domain.StatusAwaitingIntake)
 	f.wf.fail["State"] = errNoWorker
-	if err := f.svc.SubmitIntake(context.Background(), f.row, []byte(`{}`)); err != nil {
+	if err := f.svc.SubmitIntake(context.Background(), f.row, []byte(`{}`), nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -283,15 +318,15 @@ func TestSubmitIntakeWithoutWorker(t *testing.T) {
 // workflow decides.
 func TestSubmitIntakeJudgedByWorkflow(t *testing.T) {
 	paid := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingPayment, domain.StatusAwaitingIntake)
-	if err := paid.svc.SubmitIntake(context.Background(), paid.row, []byte(`{}`)); err != nil {
+	if err := paid.svc.SubmitIntake(context.Background(), paid.row, []byte(`{}`), nil); err != nil {
 		t.Fatalf("paid, row not yet projected: %v", err)
 	}
 	unpaid := newFixture(t, domain.TypeEmailAdvice, domain.StatusAwaitingPayment, domain.StatusAwaitingPayment)
-	if err := unpaid.svc.SubmitIntake(context.Background(), unpaid.row, []byte(`{}`)); refusal(err) != NotNow {
+	if err := unpaid.svc.SubmitIntake(context.Background(), unpaid.row, []byte(`{}`), nil); refusal(err) != NotNow {
 		t.Fatalf("unpaid: %v, want NotNow", err)
 	}
 	expired := newFixture(t, domain.TypeEmailAdvice, domain.StatusExpired, domain.StatusExpired)
-	if err := expired.svc.SubmitIntake(context.Background(), expired.row, []byte(`{}`)); refusal(err) != NotNow {
+	if err := expired.svc.SubmitIntake(context.Background(), expired.row, []byte(`{}`), nil); refusal(err) != NotNow {
 		t.Fatalf("expired: %v, want NotNow", err)
 	}
 	for _, f := range []*fixture{unpaid, expired} {
@@ -300,23 +335,23 @@ func TestSubmitIntakeJudgedByWorkflow(t *testing.T) {
 		}
 	}
 	appt := newFixture(t, domain.TypeVideo, domain.StatusAwaitingPayment, domain.StatusScheduled)
-	if err := appt.svc.SubmitIntake(context.Background(), appt.row, []byte(`{}`)); err != nil {
+	if err := appt.svc.SubmitIntake(context.Background(), appt.row, []byte(`{}`), nil); err != nil {
 		t.Fatalf("video, scheduled: %v", err)
 	}
 	if appt.wf.count("SubmitIntake") != 0 {
 		t.Error("an appointment's form was sent to the workflow")
 	}
-	if err := appt.svc.SubmitIntake(context.Background(), appt.row, []byte(`{"other":1}`)); refusal(err) != SentAlready {
+	if err := appt.svc.SubmitIntake(context.Background(), appt.row, []byte(`{"other":1}`), nil); refusal(err) != SentAlready {
 		t.Fatalf("second, different appointment form: %v", err)
 	}
 	session := newFixture(t, domain.TypeVideo, domain.StatusWaiting, domain.StatusInSession)
-	if err := session.svc.SubmitIntake(context.Background(), session.row, []byte(`{}`)); refusal(err) != NotNow {
+	if err := session.svc.SubmitIntake(context.Background(), session.row, []byte(`{}`), nil); refusal(err) != NotNow {
 		t.Fatalf("video in session (row lagging at waiting): %v", err)
 	}
 	down := newFixture(t, domain.TypeVideo, domain.StatusScheduled, domain.StatusScheduled)
 	down.svc.StateTimeout = 50 * time.Millisecond
 	down.wf.fail["State"] = errNoWorker
-	if err := down.svc.SubmitIntake(context.Background(), down.row, []byte(`{}`)); !errors.Is(err, ErrUnavailable) {
+	if err := down.svc.SubmitIntake(context.Background(), down.row, []byte(`{}`), nil); !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("no answer from the workflow: %v, want ErrUnavailable", err)
 	}
 }

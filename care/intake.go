@@ -25,7 +25,12 @@ func IntakeForm(row db.Consultation) domain.FormKind {
 // already past that ignores the signal), and only a row still at
 // awaiting_payment is asked from the workflow. Telling the workflow is a
 // signal, so the form is accepted even while no worker runs.
-func (s *Service) SubmitIntake(ctx context.Context, row db.Consultation, answers []byte) error {
+//
+// withForm, when not nil, runs once the form is stored and before the
+// workflow is told (the patient's name and date of birth given with it,
+// which the invoice the workflow then mails prints); it must be as safe
+// to repeat as the form.
+func (s *Service) SubmitIntake(ctx context.Context, row db.Consultation, answers []byte, withForm func(context.Context) error) error {
 	typ := domain.ConsultationType(row.ConsultationType)
 	status := domain.Status(row.Status)
 	if !status.Final() && (typ != domain.TypeEmailAdvice || status == domain.StatusAwaitingPayment) {
@@ -44,6 +49,11 @@ func (s *Service) SubmitIntake(ctx context.Context, row db.Consultation, answers
 	}
 	if !stored {
 		return refuse(SentAlready, "The form was sent already.")
+	}
+	if withForm != nil {
+		if err := withForm(ctx); err != nil {
+			return fmt.Errorf("care: store with the form: %w", err)
+		}
 	}
 	if typ != domain.TypeEmailAdvice {
 		return nil

@@ -28,6 +28,9 @@ type Config struct {
 	SMTPURL string
 	// MailFrom is the sender address of every email (MAIL_FROM).
 	MailFrom string
+	// SMTPPoolSize is how many idle SMTP connections a process keeps for
+	// its next emails; 0 opens one per email (SMTP_POOL_SIZE).
+	SMTPPoolSize int
 	// MollieAPIKey is the Mollie API key (MOLLIE_API_KEY).
 	MollieAPIKey string
 	// MollieBaseURL overrides Mollie's API base URL, e.g. the sandbox (MOLLIE_BASE_URL).
@@ -97,7 +100,43 @@ type Config struct {
 	// Retention are the retention periods of personal data and how often
 	// the retention schedules run (RETENTION_*).
 	Retention Retention
+	// Worker sizes the Temporal worker of `derma worker` (WORKER_*).
+	Worker Worker
 }
+
+// Worker sizes the Temporal worker (WORKER_*): how many requests it keeps
+// open to the server for tasks, and how many activities it runs at once.
+type Worker struct {
+	// WorkflowPollers is how many workflow-task polls the worker keeps open
+	// (WORKER_WORKFLOW_POLLERS, at least 2: the SDK splits them between
+	// the sticky and the shared queue).
+	WorkflowPollers int
+	// ActivityPollers is how many activity-task polls it keeps open
+	// (WORKER_ACTIVITY_POLLERS).
+	ActivityPollers int
+	// MaxActivities caps the activities running at once (WORKER_MAX_ACTIVITIES).
+	MaxActivities int
+	// StickyTimeout is how long a workflow task waits for this worker,
+	// which has the workflow cached, before any worker may take it
+	// (WORKER_STICKY_TIMEOUT).
+	StickyTimeout time.Duration
+	// WorkflowCache is how many workflows the process keeps in memory
+	// between their workflow tasks (WORKER_WORKFLOW_CACHE): one evicted is
+	// replayed from its history on its next task. It bounds the worker's
+	// memory with many consultations in flight.
+	WorkflowCache int
+}
+
+// DefaultWorker is the worker's size without configuration: the SDK's
+// pollers and activity slots (8 pollers did not shorten the reminder burst
+// on the dev stack), and a sticky timeout of 30 s instead of the SDK's
+// 5 s: with 5 s, most workflow tasks of 1,000 reminders due in one minute
+// timed out waiting on the loaded server and were scheduled again, which
+// doubled the server's work (p99 116 s against 30 s; docs/benchmarks.md,
+// "1,000 reminders due in the same minute"). A worker that stops cleanly
+// hands its workflows back at once; one that dies delays them by up to
+// the timeout.
+var DefaultWorker = Worker{WorkflowPollers: 2, ActivityPollers: 2, MaxActivities: 1000, StickyTimeout: 30 * time.Second, WorkflowCache: 10000}
 
 // Retention configures the retention schedules (RETENTION_*).
 type Retention struct {
@@ -223,6 +262,7 @@ func Parse(lookup Lookup) (Config, error) {
 		TemporalNamespace:  r.str("TEMPORAL_NAMESPACE", "default"),
 		SMTPURL:            r.url("SMTP_URL", true, "smtp", "smtps"),
 		MailFrom:           r.email("MAIL_FROM", "Derma2Go <no-reply@derma2go.local>"),
+		SMTPPoolSize:       r.nonNegativeInt("SMTP_POOL_SIZE", 4),
 		MollieAPIKey:       r.mollieKey("MOLLIE_API_KEY"),
 		MollieBaseURL:      r.url("MOLLIE_BASE_URL", false, "http", "https"),
 		PublicURL:          strings.TrimRight(r.url("PUBLIC_URL", true, "http", "https"), "/"),
@@ -264,8 +304,25 @@ func Parse(lookup Lookup) (Config, error) {
 		},
 		SessionIdlePatient: r.duration("SESSION_IDLE_PATIENT", 7*24*time.Hour),
 		SessionIdleStaff:   r.duration("SESSION_IDLE_STAFF", 30*time.Minute),
+		Worker:             r.worker(),
 	}
 	return c, r.err
+}
+
+// worker reads the WORKER_* variables.
+func (r *reader) worker() Worker {
+	w := Worker{
+		WorkflowPollers: r.positiveInt("WORKER_WORKFLOW_POLLERS", DefaultWorker.WorkflowPollers),
+		ActivityPollers: r.positiveInt("WORKER_ACTIVITY_POLLERS", DefaultWorker.ActivityPollers),
+		MaxActivities:   r.positiveInt("WORKER_MAX_ACTIVITIES", DefaultWorker.MaxActivities),
+		StickyTimeout:   r.duration("WORKER_STICKY_TIMEOUT", DefaultWorker.StickyTimeout),
+		WorkflowCache:   r.positiveInt("WORKER_WORKFLOW_CACHE", DefaultWorker.WorkflowCache),
+	}
+	if w.WorkflowPollers < 2 {
+		r.fail("WORKER_WORKFLOW_POLLERS", "must be at least 2 (one for the sticky and one for the shared queue), got %d", w.WorkflowPollers)
+		w.WorkflowPollers = DefaultWorker.WorkflowPollers
+	}
+	return w
 }
 
 // video reads the VIDEO_* variables.
@@ -496,6 +553,19 @@ func (r *reader) positiveInt(name string, def int) int {
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
 		r.fail(name, "must be a positive whole number, got %q", v)
+		return def
+	}
+	return n
+}
+
+func (r *reader) nonNegativeInt(name string, def int) int {
+	v, ok := r.raw(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		r.fail(name, "must be a whole number, 0 or more, got %q", v)
 		return def
 	}
 	return n

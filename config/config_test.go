@@ -53,6 +53,11 @@ func TestParseNamesTheBadVariable(t *testing.T) {
 		"MAX_UNPAID":               {"MAX_UNPAID_BOOKINGS", "0"},
 		"WAITLIST_OFFER_WAIT":      {"WAITLIST_OFFER_WAIT", "half an hour"},
 		"WAITLIST_CUTOFF":          {"WAITLIST_CUTOFF", "-1h"},
+		"WORKER_WORKFLOW_POLLERS":  {"WORKER_WORKFLOW_POLLERS", "1"},
+		"WORKER_ACTIVITY_POLLERS":  {"WORKER_ACTIVITY_POLLERS", "0"},
+		"WORKER_MAX_ACTIVITIES":    {"WORKER_MAX_ACTIVITIES", "many"},
+		"SMTP_POOL_SIZE":           {"SMTP_POOL_SIZE", "-1"},
+		"WORKER_STICKY_TIMEOUT":    {"WORKER_STICKY_TIMEOUT", "soon"},
 	}
 	for want, c := range cases {
 		env := validEnv()
@@ -205,5 +210,29 @@ func TestParseTemporalUIOrigin(t *testing.T) {
 		if _, err := parse(env); err == nil || !strings.Contains(err.Error(), "TEMPORAL_UI_ORIGIN") {
 			t.Errorf("%q accepted: %v", bad, err)
 		}
+	}
+}
+
+// The worker's size and the SMTP pool: the defaults and each variable.
+func TestParseWorkerSize(t *testing.T) {
+	c, err := parse(validEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Worker != (Worker{WorkflowPollers: 2, ActivityPollers: 2, MaxActivities: 1000, StickyTimeout: 30 * time.Second, WorkflowCache: 10000}) || c.SMTPPoolSize != 4 {
+		t.Fatalf("default worker %+v, SMTP pool %d", c.Worker, c.SMTPPoolSize)
+	}
+	env := validEnv()
+	env["WORKER_WORKFLOW_POLLERS"] = "2"
+	env["WORKER_ACTIVITY_POLLERS"] = "16"
+	env["WORKER_MAX_ACTIVITIES"] = "50"
+	env["SMTP_POOL_SIZE"] = "0"
+	env["WORKER_STICKY_TIMEOUT"] = "5s"
+	env["WORKER_WORKFLOW_CACHE"] = "2000"
+	if c, err = parse(env); err != nil {
+		t.Fatal(err)
+	}
+	if c.Worker != (Worker{WorkflowPollers: 2, ActivityPollers: 16, MaxActivities: 50, StickyTimeout: 5 * time.Second, WorkflowCache: 2000}) || c.SMTPPoolSize != 0 {
+		t.Fatalf("worker %+v, SMTP pool %d", c.Worker, c.SMTPPoolSize)
 	}
 }

@@ -211,17 +211,6 @@ func (q *Queries) DeleteUnstartedConsultation(ctx context.Context, id uuid.UUID)
 	return err
 }
 
-const emailSent = `-- name: EmailSent :one
-SELECT EXISTS (SELECT 1 FROM sent_emails WHERE dedup_key = $1)
-`
-
-func (q *Queries) EmailSent(ctx context.Context, dedupKey string) (bool, error) {
-	row := q.db.QueryRow(ctx, emailSent, dedupKey)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
-}
-
 const getConsultation = `-- name: GetConsultation :one
 SELECT id, doctor_id, patient_id, guest_email_enc, guest_email_hash, consultation_type, advice_form, status, language, amount_cents, currency, slot, hold_expires_at, due_at, created_at, updated_at, payment_id, paid_at, completed_at, status_seq, status_reason, admin_fee_cents, expected_start, guest_name_enc, guest_birth_date_enc, advice_notify_only, walkin_opens, walkin_closes FROM consultations WHERE id = $1
 `
@@ -637,22 +626,6 @@ func (q *Queries) PublishAdvice(ctx context.Context, arg PublishAdviceParams) (A
 		&i.PublishedAt,
 	)
 	return i, err
-}
-
-const recordEmailSent = `-- name: RecordEmailSent :exec
-INSERT INTO sent_emails (dedup_key, consultation_id, template) VALUES ($1, $2, $3)
-ON CONFLICT (dedup_key) DO NOTHING
-`
-
-type RecordEmailSentParams struct {
-	DedupKey       string
-	ConsultationID uuid.NullUUID
-	Template       string
-}
-
-func (q *Queries) RecordEmailSent(ctx context.Context, arg RecordEmailSentParams) error {
-	_, err := q.db.Exec(ctx, recordEmailSent, arg.DedupKey, arg.ConsultationID, arg.Template)
-	return err
 }
 
 const recordTransition = `-- name: RecordTransition :execrows

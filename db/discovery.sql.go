@@ -80,7 +80,7 @@ func (q *Queries) CreateReview(ctx context.Context, arg CreateReviewParams) (Rev
 }
 
 const getDoctors = `-- name: GetDoctors :many
-SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code FROM doctors WHERE user_id = ANY($1::uuid[])
+SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code, invited_by, invited_at FROM doctors WHERE user_id = ANY($1::uuid[])
 `
 
 func (q *Queries) GetDoctors(ctx context.Context, ids []uuid.UUID) ([]Doctor, error) {
@@ -115,6 +115,8 @@ func (q *Queries) GetDoctors(ctx context.Context, ids []uuid.UUID) ([]Doctor, er
 			&i.PracticeName,
 			&i.BigNumber,
 			&i.AgbCode,
+			&i.InvitedBy,
+			&i.InvitedAt,
 		); err != nil {
 			return nil, err
 		}

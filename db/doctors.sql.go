@@ -81,7 +81,7 @@ const createDoctor = `-- name: CreateDoctor :one
 INSERT INTO doctors (user_id, display_name, specialty, bio, focus_areas, languages, city, address,
                      latitude, longitude, time_zone, admin_fee_cents, advice_sla_days)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-RETURNING user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code
+RETURNING user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code, invited_by, invited_at
 `
 
 type CreateDoctorParams struct {
@@ -140,6 +140,8 @@ func (q *Queries) CreateDoctor(ctx context.Context, arg CreateDoctorParams) (Doc
 		&i.PracticeName,
 		&i.BigNumber,
 		&i.AgbCode,
+		&i.InvitedBy,
+		&i.InvitedAt,
 	)
 	return i, err
 }
@@ -163,7 +165,7 @@ func (q *Queries) DeleteAvailabilityRules(ctx context.Context, doctorID uuid.UUI
 }
 
 const getDoctor = `-- name: GetDoctor :one
-SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code FROM doctors WHERE user_id = $1
+SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code, invited_by, invited_at FROM doctors WHERE user_id = $1
 `
 
 func (q *Queries) GetDoctor(ctx context.Context, userID uuid.UUID) (Doctor, error) {
@@ -192,6 +194,8 @@ func (q *Queries) GetDoctor(ctx context.Context, userID uuid.UUID) (Doctor, erro
 		&i.PracticeName,
 		&i.BigNumber,
 		&i.AgbCode,
+		&i.InvitedBy,
+		&i.InvitedAt,
 	)
 	return i, err
 }
@@ -289,7 +293,7 @@ func (q *Queries) ListDoctorFees(ctx context.Context, doctorIds []uuid.UUID) ([]
 }
 
 const listDoctors = `-- name: ListDoctors :many
-SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code FROM doctors ORDER BY display_name, user_id LIMIT $1 OFFSET $2
+SELECT user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code, invited_by, invited_at FROM doctors ORDER BY display_name, user_id LIMIT $1 OFFSET $2
 `
 
 type ListDoctorsParams struct {
@@ -329,6 +333,8 @@ func (q *Queries) ListDoctors(ctx context.Context, arg ListDoctorsParams) ([]Doc
 			&i.PracticeName,
 			&i.BigNumber,
 			&i.AgbCode,
+			&i.InvitedBy,
+			&i.InvitedAt,
 		); err != nil {
 			return nil, err
 		}
@@ -345,7 +351,7 @@ UPDATE doctors SET specialty = $2, bio = $3, focus_areas = $4, languages = $5, c
     latitude = $8, longitude = $9, time_zone = $10, photo_url = $11, admin_fee_cents = $12, advice_sla_days = $13,
     updated_at = now()
 WHERE user_id = $1
-RETURNING user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code
+RETURNING user_id, display_name, specialty, bio, focus_areas, languages, city, address, latitude, longitude, time_zone, photo_url, admin_fee_cents, advice_sla_days, rating_sum, rating_count, mollie_profile_id, created_at, updated_at, practice_name, big_number, agb_code, invited_by, invited_at
 `
 
 type UpdateDoctorProfileParams struct {
@@ -404,6 +410,8 @@ func (q *Queries) UpdateDoctorProfile(ctx context.Context, arg UpdateDoctorProfi
 		&i.PracticeName,
 		&i.BigNumber,
 		&i.AgbCode,
+		&i.InvitedBy,
+		&i.InvitedAt,
 	)
 	return i, err
 }

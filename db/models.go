@@ -231,6 +231,8 @@ type Doctor struct {
 	PracticeName    string
 	BigNumber       string
 	AgbCode         string
+	InvitedBy       uuid.NullUUID
+	InvitedAt       *time.Time
 }
 
 type DoctorFee struct {
@@ -440,7 +442,11 @@ type SentEmail struct {
 	DedupKey       string
 	ConsultationID uuid.NullUUID
 	Template       string
-	SentAt         time.Time
+	SentAt         *time.Time
+	State          string
+	MessageID      pgtype.Text
+	Sends          int32
+	ClaimedAt      time.Time
 }
 
 type SupportAlert struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -28,11 +29,30 @@ type Store struct {
 	Pool *pgxpool.Pool
 }
 
-// Open connects to PostgreSQL and checks the connection.
-func Open(ctx context.Context, url string) (*Store, error) {
+// DefaultMaxConns is the pool size when DATABASE_URL sets no
+// pool_max_conns. pgx's own default (the number of CPUs, at least 4) left
+// nearly every request of a busy API waiting for a connection while
+// PostgreSQL had CPU to spare (BenchmarkBookingRace, docs/benchmarks.md).
+const DefaultMaxConns = 16
+
+// poolConfig is the pool's configuration from url, DefaultMaxConns
+// connections unless url names its own pool_max_conns.
+func poolConfig(url string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse DATABASE_URL: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns=") {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	return cfg, nil
+}
+
+// Open connects to PostgreSQL and checks the connection.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := poolConfig(url)
+	if err != nil {
+		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"derma2go/api"
 	"derma2go/config"
 	"derma2go/workflows"
 )
@@ -42,7 +43,7 @@ var composeExamples = map[string]string{
 	"MEILI_MASTER_KEY": "meili-key", "SUPPORT_EMAIL": "support@derma.example.nl",
 	"MAIL_FROM": "Derma2Go <no-reply@derma.example.nl>", "MAIL_DOMAIN": "derma.example.nl",
 	"SMTP_RELAYHOST": "[smtp.example]:587", "SMTP_RELAY_USER": "u", "SMTP_RELAY_PASSWORD": "pw",
-	"VIDEO_PUBLIC_IP": "203.0.113.7", "DERMA_IMAGE": "derma2go:test",
+	"VIDEO_PUBLIC_IP": "203.0.113.7", "DERMA_IMAGE": "derma2go:test", "TEMPORAL_UI_URL": "https://temporal.derma.example.nl",
 }
 
 var interpolation = regexp.MustCompile(`\$\{([A-Z0-9_]+)(:?[-?][^}]*)?\}`)
@@ -90,18 +91,7 @@ func TestComposeMatchesTheConfiguration(t *testing.T) {
 			t.Errorf("compose.yaml uses ${%s}, which env.example does not list", m[1])
 		}
 	}
-	filled := interpolation.ReplaceAllStringFunc(string(raw), func(ref string) string {
-		name := interpolation.FindStringSubmatch(ref)[1]
-		v, ok := composeExamples[name]
-		if !ok {
-			t.Errorf("no example value for ${%s}", name)
-		}
-		return v
-	})
-	var c composeFile
-	if err := yaml.Unmarshal([]byte(filled), &c); err != nil {
-		t.Fatal(err)
-	}
+	c := readCompose(t, raw)
 	vars := known()
 	roles := map[string]int{}
 	for name, svc := range c.Services {
@@ -146,6 +136,24 @@ func TestComposeMatchesTheConfiguration(t *testing.T) {
 			t.Errorf("compose has no %s service", infra)
 		}
 	}
+}
+
+// readCompose parses the compose file with the example values filled in.
+func readCompose(t *testing.T, raw []byte) composeFile {
+	t.Helper()
+	filled := interpolation.ReplaceAllStringFunc(string(raw), func(ref string) string {
+		name := interpolation.FindStringSubmatch(ref)[1]
+		v, ok := composeExamples[name]
+		if !ok {
+			t.Errorf("no example value for ${%s}", name)
+		}
+		return v
+	})
+	var c composeFile
+	if err := yaml.Unmarshal([]byte(filled), &c); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 type k8sObject struct {
@@ -270,6 +278,9 @@ func TestKubernetesMatchesTheConfiguration(t *testing.T) {
 			continue
 		}
 		for _, ctr := range o.Spec.Template.Spec.Containers {
+			if !strings.HasPrefix(ctr.Image, "derma2go:") {
+				continue // the Temporal UI: TestTemporalUIDecodesThroughTheAPI
+			}
 			if len(ctr.Args) != 1 {
 				t.Errorf("%s/%s: args %v", o.Metadata.Name, ctr.Name, ctr.Args)
 				continue
@@ -346,4 +357,141 @@ func TestNamespaceScriptRegistersEverySearchAttribute(t *testing.T) {
 			t.Errorf("temporal-namespace.sh does not register %s", want)
 		}
 	}
+}
+
+// codecPath is where the API serves Temporal's remote codec protocol: the UI
+// posts to <endpoint>/decode and <endpoint>/encode.
+const codecPath = "/v1/admin/temporal-codec"
+
+// checkUIWiring: the UI's codec endpoint is the API's codec path under the
+// API's PUBLIC_URL, sent with credentials, and the API lets exactly the UI's
+// origin (TEMPORAL_UI_ORIGIN, on the same site, or the session cookie stays
+// home) call it.
+// uiReadOnly are the Temporal UI's switches that make it read-only, as
+// derma dev runs it: nothing signalled, updated, started, cancelled,
+// terminated, reset or paused through the UI.
+var uiReadOnly = []string{
+	"TEMPORAL_DISABLE_WRITE_ACTIONS", "TEMPORAL_WORKFLOW_TERMINATE_DISABLED", "TEMPORAL_WORKFLOW_CANCEL_DISABLED",
+	"TEMPORAL_WORKFLOW_SIGNAL_DISABLED", "TEMPORAL_WORKFLOW_UPDATE_DISABLED", "TEMPORAL_WORKFLOW_RESET_DISABLED",
+	"TEMPORAL_WORKFLOW_PAUSE_DISABLED", "TEMPORAL_BATCH_ACTIONS_DISABLED", "TEMPORAL_START_WORKFLOW_DISABLED",
+	"TEMPORAL_ACTIVITY_COMMANDS_DISABLED",
+}
+
+func checkUIWiring(t *testing.T, where string, ui, apiEnv map[string]string) {
+	t.Helper()
+	cfg, err := config.Parse(func(k string) (string, bool) {
+		if v, ok := apiEnv[k]; ok {
+			return v, true
+		}
+		v, ok := secretExamples[k]
+		return v, ok
+	})
+	if err != nil {
+		t.Fatalf("%s: the API's configuration: %v", where, err)
+	}
+	if got, want := ui["TEMPORAL_CODEC_ENDPOINT"], strings.TrimSuffix(cfg.PublicURL, "/")+codecPath; got != want {
+		t.Errorf("%s: the UI's TEMPORAL_CODEC_ENDPOINT is %q, want the API's codec endpoint %q", where, got, want)
+	}
+	if ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"] != "true" {
+		t.Errorf("%s: the UI does not send the session cookie to the codec endpoint (TEMPORAL_CODEC_INCLUDE_CREDENTIALS %q)",
+			where, ui["TEMPORAL_CODEC_INCLUDE_CREDENTIALS"])
+	}
+	for _, k := range uiReadOnly {
+		if ui[k] != "true" {
+			t.Errorf("%s: the UI leaves write actions open (%s %q): a signal sent there would reach a workflow past the API's checks", where, k, ui[k])
+		}
+	}
+	site := func(origin string) string {
+		host := regexp.MustCompile(`^https?://([^/:]+)`).FindStringSubmatch(origin)
+		if host == nil {
+			return ""
+		}
+		labels := strings.Split(host[1], ".")
+		return strings.Join(labels[max(len(labels)-2, 0):], ".")
+	}
+	if cfg.TemporalUIOrigin == "" || site(cfg.TemporalUIOrigin) != site(cfg.PublicURL) {
+		t.Errorf("%s: the API's TEMPORAL_UI_ORIGIN %q is not an origin on the site of PUBLIC_URL %q", where, cfg.TemporalUIOrigin, cfg.PublicURL)
+	}
+}
+
+// TestTemporalUIDecodesThroughTheAPI: the compose file and the Kubernetes
+// manifests wire the Temporal UI to the API's codec endpoint as derma dev
+// does (the endpoint with include-credentials on the UI, the UI's origin in
+// the API's TEMPORAL_UI_ORIGIN), and that endpoint is the API's route.
+func TestTemporalUIDecodesThroughTheAPI(t *testing.T) {
+	routes := map[string]bool{}
+	for _, r := range api.Routes() {
+		routes[r.Method+" "+r.Path] = true
+	}
+	for _, op := range []string{"decode", "encode"} {
+		if !routes["POST "+codecPath+"/"+op] {
+			t.Errorf("the API serves no POST %s/%s", codecPath, op)
+		}
+	}
+
+	raw, err := os.ReadFile("compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := readCompose(t, raw)
+	ui := c.Services["temporal-ui"].Environment
+	apis := 0
+	for name, svc := range c.Services {
+		if len(svc.Command) == 1 && svc.Command[0] == "api" {
+			apis++
+			checkUIWiring(t, "compose "+name, ui, svc.Environment)
+		}
+	}
+	if apis == 0 {
+		t.Error("compose runs no API")
+	}
+
+	objs := readManifests(t)
+	configMaps := map[string]map[string]string{}
+	for _, o := range objs {
+		if o.Kind == "ConfigMap" {
+			configMaps[o.Metadata.Name] = o.Data
+		}
+	}
+	env := func(o k8sObject, image string) (map[string]string, bool) {
+		for _, ctr := range o.Spec.Template.Spec.Containers {
+			if !strings.HasPrefix(ctr.Image, image) {
+				continue
+			}
+			m := map[string]string{}
+			for _, from := range ctr.EnvFrom {
+				if from.ConfigMapRef != nil {
+					for k, v := range configMaps[from.ConfigMapRef.Name] {
+						m[k] = v
+					}
+				}
+			}
+			for _, e := range ctr.Env {
+				if e.Value != nil {
+					m[e.Name] = *e.Value
+				}
+			}
+			if len(ctr.Args) == 1 && ctr.Args[0] != "api" {
+				return nil, false
+			}
+			return m, true
+		}
+		return nil, false
+	}
+	var uiEnv, apiEnv map[string]string
+	for _, o := range objs {
+		if o.Kind != "Deployment" {
+			continue
+		}
+		if m, ok := env(o, "temporalio/ui:"); ok {
+			uiEnv = m
+		}
+		if m, ok := env(o, "derma2go:"); ok {
+			apiEnv = m
+		}
+	}
+	if uiEnv == nil || apiEnv == nil {
+		t.Fatalf("the manifests run no Temporal UI (%v) or no API (%v)", uiEnv != nil, apiEnv != nil)
+	}
+	checkUIWiring(t, "k8s", uiEnv, apiEnv)
 }

@@ -97,7 +97,26 @@ const (
 	temporalVisibilityDatabase = "temporal_visibility"
 )
 
+// WorkerVariables size the dev stack's worker and SMTP pool when they are
+// set in the process environment, as they size `derma worker`.
+var WorkerVariables = []string{"WORKER_WORKFLOW_POLLERS", "WORKER_ACTIVITY_POLLERS", "WORKER_MAX_ACTIVITIES", "WORKER_STICKY_TIMEOUT", "WORKER_WORKFLOW_CACHE", "SMTP_POOL_SIZE"}
+
 // temporalStore resolves Options.TemporalStore.
+// TemporalPostgres creates the Temporal server's two databases in the
+// private cluster pg (TemporalStorePostgres) when missing and returns the
+// store that points the server at them.
+func TemporalPostgres(ctx context.Context, pg *pgcluster.Cluster) (*temporalserver.PostgresStore, error) {
+	for _, name := range []string{temporalDatabase, temporalVisibilityDatabase} {
+		if _, err := pg.CreateDatabase(ctx, name); err != nil {
+			return nil, err
+		}
+	}
+	return &temporalserver.PostgresStore{
+		Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(pg.Port())), User: pgcluster.OwnerRole,
+		Database: temporalDatabase, VisibilityDatabase: temporalVisibilityDatabase,
+	}, nil
+}
+
 func temporalStore(opt string) (string, error) {
 	if opt == "" {
 		opt = os.Getenv("DEV_TEMPORAL_STORE")
@@ -187,15 +206,11 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 	s.stops = append(s.stops, s.PG.Stop)
 	temporalOpts := temporalserver.Options{DBFile: filepath.Join(dir, "temporal.db")}
 	if s.TemporalStore == TemporalStorePostgres {
-		for _, name := range []string{temporalDatabase, temporalVisibilityDatabase} {
-			if _, err := s.PG.CreateDatabase(ctx, name); err != nil {
-				return nil, err
-			}
+		pgStore, err := TemporalPostgres(ctx, s.PG)
+		if err != nil {
+			return nil, err
 		}
-		temporalOpts = temporalserver.Options{Postgres: &temporalserver.PostgresStore{
-			Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.PG.Port())), User: pgcluster.OwnerRole,
-			Database: temporalDatabase, VisibilityDatabase: temporalVisibilityDatabase,
-		}}
+		temporalOpts = temporalserver.Options{Postgres: pgStore}
 	}
 
 	uiAddr := opts.TemporalUIAddr
@@ -265,6 +280,12 @@ func Start(ctx context.Context, opts Options) (_ *Stack, err error) {
 		env["MOLLIE_CLIENT_SECRET"] = devConnectClientSecret
 		env["MOLLIE_AUTHORIZE_URL"] = s.MollieURL + "/oauth2/authorize"
 		env["MOLLIE_APPLICATION_FEE_CENTS"] = fmt.Sprint(DevApplicationFeeCents)
+	}
+	for _, k := range WorkerVariables {
+		// The worker's size may be tried on the dev stack as in production.
+		if v := os.Getenv(k); v != "" {
+			env[k] = v
+		}
 	}
 	if opts.PaymentHold > 0 {
 		env["PAYMENT_HOLD"] = opts.PaymentHold.String()

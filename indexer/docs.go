@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"derma2go/availability"
+	"derma2go/care"
 	"derma2go/db"
 	"derma2go/domain"
 	"derma2go/schedule"
@@ -17,9 +18,30 @@ import (
 // slotHorizon is how far ahead the next free slot is looked for.
 const slotHorizon = 60 * 24 * time.Hour
 
-// DoctorDocs builds the search documents of ids from Postgres: profile,
-// fees, rating, and the next free slot per bookable type computed from the
-// weekly rules, exceptions and live bookings.
+// ListedDoctorDocs builds the search documents of those of ids that are
+// listed (domain.Listed: their getting-started checklist's required items
+// are done); a doctor who is not listed gets no document, so the index
+// deletes theirs. payoutsRequired says whether Mollie Connect is on.
+func ListedDoctorDocs(ctx context.Context, q *db.Queries, ids []uuid.UUID, now time.Time, payoutsRequired bool) ([]search.DoctorDoc, error) {
+	setups, err := care.DoctorSetups(ctx, q, ids, payoutsRequired)
+	if err != nil {
+		return nil, fmt.Errorf("indexer: %w", err)
+	}
+	var listed []uuid.UUID
+	for _, id := range ids {
+		if s, ok := setups[id]; ok && domain.Listed(domain.Checklist(s)) {
+			listed = append(listed, id)
+		}
+	}
+	if len(listed) == 0 {
+		return nil, nil
+	}
+	return DoctorDocs(ctx, q, listed, now)
+}
+
+// DoctorDocs builds the search documents of ids from Postgres, listed or
+// not: profile, fees, rating, and the next free slot per bookable type
+// computed from the weekly rules, exceptions and live bookings.
 func DoctorDocs(ctx context.Context, q *db.Queries, ids []uuid.UUID, now time.Time) ([]search.DoctorDoc, error) {
 	doctors, err := schedule.Load(ctx, q, ids, now, now.Add(slotHorizon))
 	if err != nil {

@@ -39,6 +39,9 @@ type Indexer struct {
 	Logger     *slog.Logger
 	// Now is the clock of next-slot computation; nil means time.Now.
 	Now func() time.Time
+	// PayoutsRequired: Mollie Connect is on, so a doctor paid online is
+	// listed only with a connected account (domain.Checklist).
+	PayoutsRequired bool
 
 	run sync.Mutex // one Rebuild or CatchUp at a time
 
@@ -90,7 +93,7 @@ func (x *Indexer) rebuild(ctx context.Context) (int, error) {
 			if len(ids) == 0 {
 				return nil
 			}
-			docs, err := DoctorDocs(ctx, x.Store.Queries, ids, x.now())
+			docs, err := ListedDoctorDocs(ctx, x.Store.Queries, ids, x.now(), x.PayoutsRequired)
 			if err != nil {
 				return err
 			}
@@ -131,7 +134,7 @@ func (x *Indexer) indexConditions(ctx context.Context, w search.Writer) error {
 // indexDoctors (re)writes the documents of ids in the live index; a doctor
 // that no longer exists is deleted from it.
 func (x *Indexer) indexDoctors(ctx context.Context, ids []uuid.UUID) error {
-	docs, err := DoctorDocs(ctx, x.Store.Queries, ids, x.now())
+	docs, err := ListedDoctorDocs(ctx, x.Store.Queries, ids, x.now(), x.PayoutsRequired)
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,10 @@ type session struct {
 	} `json:"user"`
 }
 
-var uniq = time.Now().UnixNano()
-
+// newEmail is an address no other test (or run against the same stack)
+// uses; safe to call from parallel tests and goroutines.
 func newEmail(prefix string) string {
-	uniq++
-	return fmt.Sprintf("%s-%d@example.test", prefix, uniq)
+	return fmt.Sprintf("%s-%d-%d@example.test", prefix, time.Now().UnixNano(), emailSeq.Add(1))
 }
 
 // testPIN is the PIN the test patients set.

@@ -307,6 +307,13 @@ func TestAuditTrailOfEveryRoute(t *testing.T) {
 			if r.Method == "GET" {
 				calls[0].listed = contactID
 			}
+		case r.Path == "/v1/admin/doctors":
+			// Inviting a doctor touches no patient: the row names the new account.
+			admin, as := loginAs(t, "admin@derma2go.test", "admin-demo-2026")
+			calls = []auditCall{
+				{name: "admin", client: admin, actorID: as.User.ID, actorRole: "admin"},
+				{name: "doctor", client: a.doctor, actorID: a.doctorID, actorRole: "doctor", refused: true},
+			}
 		case r.Path == "/v1/admin/temporal-codec/decode":
 			// The body (checkAuditCall) is a sealed payload naming the case's
 			// consultation: the decode's row names its patient.
@@ -375,6 +382,8 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 		ct, body = multipartPhoto(t, photoJPEG(t))
 	case r.Path == "/v1/admin/contact/:id":
 		body = []byte(`{"status":"in_progress"}`)
+	case r.Path == "/v1/admin/doctors":
+		body = []byte(`{"name":"dr. Audit Invite","email":"` + newEmail("audit-invite") + `","big_number":"12345678901","city":"Utrecht"}`)
 	case r.Path == "/v1/admin/temporal-codec/decode":
 		body = sealedPayloadsOf(t, `{"ConsultationID":"`+codecConsultation+`","Seq":1}`)
 	case r.Method == "GET" || r.Method == "DELETE":
@@ -388,8 +397,7 @@ func checkAuditCall(t *testing.T, r api.RouteInfo, call auditCall) {
 	}
 	label := call.method + " " + call.path + " as " + call.name
 	refusal := res.Status == http.StatusUnauthorized || res.Status == http.StatusForbidden ||
-		(res.Status == http.StatusNotFound && (strings.Contains(string(res.Body), "This consultation") || strings.Contains(string(res.Body), "This invoice") ||
-			strings.Contains(string(res.Body), "This patient") || strings.Contains(string(res.Body), "This conversation")))
+		(res.Status == http.StatusNotFound && scopeNotFound(string(res.Body)))
 	if call.refused != refusal && !(r.Path == "/v1/consultations/:id/documents/:docId" && res.Status == http.StatusNotFound) {
 		t.Errorf("%s → %d (refused: want %v): %s", label, res.Status, call.refused, res.Body)
 	}
@@ -502,4 +510,16 @@ func TestAuditLogIsAppendOnlyForTheAppRole(t *testing.T) {
 	if _, err := pool.Exec(ctx, "INSERT INTO later_migration_probe (v) VALUES ('x'); UPDATE later_migration_probe SET v = 'y'; DELETE FROM later_migration_probe"); err != nil {
 		t.Errorf("the app role on a table a later migration made: %v", err)
 	}
+}
+
+// scopeNotFound reports whether a 404 body is the route scope's refusal (the
+// subject not the caller's), in Dutch or English.
+func scopeNotFound(body string) bool {
+	for _, subject := range []string{"This consultation", "This invoice", "This patient", "This conversation",
+		"Dit consult ", "Deze factuur ", "Deze patiënt ", "Dit gesprek "} {
+		if strings.Contains(body, subject) {
+			return true
+		}
+	}
+	return false
 }

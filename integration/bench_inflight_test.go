@@ -20,6 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"derma2go/db"
 	"derma2go/devstack"
 	"derma2go/workflows"
 )
@@ -128,6 +129,21 @@ func startWorkerProcess(b *testing.B, s *devstack.Stack, bin string) *exec.Cmd {
 // booking does before it starts the workflow.
 func insertInPersonRows(b *testing.B, ctx context.Context, s *devstack.Stack, n int) []inFlight {
 	b.Helper()
+	base := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
+	return insertGuestAppointments(b, ctx, s, n, "inflight", func(i, doctors int) (time.Time, time.Time) {
+		start := base.Add(time.Duration(i/doctors) * 20 * time.Minute)
+		return start, start.Add(20 * time.Minute)
+	})
+}
+
+// insertGuestAppointments writes n in-person consultations of guests
+// (<prefix>-<i>@example.test, sealed and hashed with the stack's field keys
+// as the API stores them, so that their emails really go out), the i-th
+// with the i-th of the stack's doctors in turn and the slot slot(i,
+// number of doctors) gives it.
+func insertGuestAppointments(b *testing.B, ctx context.Context, s *devstack.Stack, n int, prefix string,
+	slot func(i, doctors int) (start, end time.Time)) []inFlight {
+	b.Helper()
 	var doctors []uuid.UUID
 	rows, err := s.Platform.Store.Pool.Query(ctx, `SELECT user_id FROM doctors ORDER BY user_id`)
 	if err != nil {
@@ -137,17 +153,19 @@ func insertInPersonRows(b *testing.B, ctx context.Context, s *devstack.Stack, n 
 	if err != nil || len(doctors) == 0 {
 		b.Fatalf("doctors: %v (%d)", err, len(doctors))
 	}
-	base := time.Now().UTC().Add(30 * 24 * time.Hour).Truncate(time.Hour)
 	out := make([]inFlight, n)
 	batch := &pgx.Batch{}
 	for i := range n {
-		start := base.Add(time.Duration(i/len(doctors)) * 20 * time.Minute)
-		hash := make([]byte, 32)
-		_, _ = rand.Read(hash)
-		out[i] = inFlight{id: uuid.New(), doctor: doctors[i%len(doctors)], start: start, end: start.Add(20 * time.Minute)}
-		batch.Queue(`INSERT INTO consultations (id, doctor_id, guest_email_hash, consultation_type, status, language, amount_cents, slot)
-			VALUES ($1, $2, $3, 'in_person', 'scheduled', 'nl', 8500, tstzrange($4, $5))`,
-			out[i].id, out[i].doctor, hash, out[i].start, out[i].end)
+		start, end := slot(i, len(doctors))
+		email := fmt.Sprintf("%s-%d-%s@example.test", prefix, i, rand.Text()[:8])
+		sealed, err := s.Platform.Fields.EncryptString(db.FieldGuestEmail, email)
+		if err != nil {
+			b.Fatal(err)
+		}
+		out[i] = inFlight{id: uuid.New(), doctor: doctors[i%len(doctors)], start: start, end: end, email: email}
+		batch.Queue(`INSERT INTO consultations (id, doctor_id, guest_email_enc, guest_email_hash, consultation_type, status, language, amount_cents, slot)
+			VALUES ($1, $2, $3, $4, 'in_person', 'scheduled', 'nl', 8500, tstzrange($5, $6))`,
+			out[i].id, out[i].doctor, sealed, s.Platform.Fields.Lookup(db.FieldGuestEmail, email), out[i].start, out[i].end)
 		if batch.Len() == 500 || i == n-1 {
 			if err := s.Platform.Store.Pool.SendBatch(ctx, batch).Close(); err != nil {
 				b.Fatalf("insert consultations: %v", err)
@@ -162,6 +180,7 @@ func insertInPersonRows(b *testing.B, ctx context.Context, s *devstack.Stack, n 
 type inFlight struct {
 	id, doctor uuid.UUID
 	start, end time.Time
+	email      string
 }
 
 // startAppointments starts the workflows as the API's engine does

@@ -77,7 +77,7 @@ func BenchmarkRecordExport(b *testing.B) {
 func benchRecordPatient(b *testing.B) (string, uuid.UUID) {
 	b.Helper()
 	password := "bench-record-password-1"
-	token, err := registerRaw(newEmailSafe("bench-record"), password)
+	token, err := registerRaw(newEmail("bench-record"), password)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"derma2go/api"
 	"derma2go/demodata"
 )
 
@@ -49,6 +51,7 @@ func TestFiftyPatientsRaceForOneSlot(t *testing.T) {
 		clients[i], _ = registerPatient(t, newEmail(fmt.Sprintf("racer%d", i)), "racing-password-1")
 	}
 	statuses := make([]int, racers)
+	problems := make([]api.Problem, racers)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for i, c := range clients {
@@ -56,18 +59,22 @@ func TestFiftyPatientsRaceForOneSlot(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			statuses[i] = c.bookRaw(doctor, "in_person", slot)
+			statuses[i], problems[i] = c.bookProblem(doctor, "in_person", slot)
 		}()
 	}
 	close(start)
 	wg.Wait()
 	won, lost := 0, 0
-	for _, st := range statuses {
+	for i, st := range statuses {
 		switch st {
 		case http.StatusCreated:
 			won++
 		case http.StatusConflict:
 			lost++
+			// The patients' language is Dutch (the default): so is the answer.
+			if p := problems[i]; p.Detail != slotTakenNL && p.Detail != slotNotFreeNL {
+				t.Errorf("409 detail %q, want the Dutch text of a taken slot", p.Detail)
+			}
 		default:
 			t.Errorf("unexpected status %d", st)
 		}
@@ -90,22 +97,67 @@ func TestFiftyPatientsRaceForOneSlot(t *testing.T) {
 	}
 }
 
-// bookRaw books without failing the test on 409 (for races). It does not
-// validate against the spec: many goroutines share one *testing.T.
-func (c *apiClient) bookRaw(doctorID, typ string, slot time.Time) int {
+// The localized details of the booking's 409s (api/booking.go).
+const (
+	slotTakenNL   = "Iemand anders heeft dit tijdstip net geboekt of is ervoor aan het betalen. Kies een ander tijdstip."
+	slotTakenEN   = "Someone else just booked or is paying for this slot. Pick another one."
+	slotNotFreeEN = "This slot is not free: it is taken, held, in the past or outside the doctor's hours."
+	slotNotFreeNL = "Dit tijdstip is niet vrij: het is bezet, wordt vastgehouden, is voorbij of valt buiten de spreekuren van de arts."
+)
+
+// TestBookingConflictsInThePatientsLanguage: a taken slot and a slot in
+// the past are 409s in the patient's language, Dutch by default and
+// English once chosen.
+func TestBookingConflictsInThePatientsLanguage(t *testing.T) {
+	doctor := doctorID(t, 159)
+	slots := freeSlots(t, doctor, "in_person")
+	if len(slots.Items) < 2 {
+		t.Fatal("doctor 159 has fewer than 2 free in-person slots this week")
+	}
+	first, _ := registerPatient(t, newEmail("conflict-first"), "conflict-password-1")
+	slot := slots.Items[len(slots.Items)-1].Start
+	first.do("POST", "/v1/consultations", map[string]any{"type": "in_person", "doctor_id": doctor, "slot_start": slot.Format(time.RFC3339)}).
+		expect(t, http.StatusCreated)
+	other, _ := registerPatient(t, newEmail("conflict-other"), "conflict-password-1")
+	for _, tc := range []struct {
+		lang, taken, notFree string
+	}{{"nl", slotTakenNL, slotNotFreeNL}, {"en", slotTakenEN, slotNotFreeEN}} {
+		other.do("PUT", "/v1/me/language", map[string]any{"language": tc.lang}).expect(t, http.StatusOK)
+		p := other.do("POST", "/v1/consultations", map[string]any{"type": "in_person", "doctor_id": doctor, "slot_start": slot.Format(time.RFC3339)}).
+			expect(t, http.StatusConflict).problem(t)
+		if p.Detail != tc.taken {
+			t.Errorf("%s, taken slot: detail %q, want %q", tc.lang, p.Detail, tc.taken)
+		}
+		past := time.Now().Add(-48 * time.Hour).Truncate(time.Hour)
+		p = other.do("POST", "/v1/consultations", map[string]any{"type": "in_person", "doctor_id": doctor, "slot_start": past.Format(time.RFC3339)}).
+			expect(t, http.StatusConflict).problem(t)
+		if p.Detail != tc.notFree {
+			t.Errorf("%s, past slot: detail %q, want %q", tc.lang, p.Detail, tc.notFree)
+		}
+	}
+}
+
+// bookProblem books without failing the test on a refusal (for races) and
+// returns the status with the problem. It does not validate against the
+// spec: many goroutines share one *testing.T.
+func (c *apiClient) bookProblem(doctorID, typ string, slot time.Time) (int, api.Problem) {
 	body := fmt.Sprintf(`{"type":%q,"doctor_id":%q,"slot_start":%q}`, typ, doctorID, slot.Format(time.RFC3339))
 	req, err := http.NewRequest("POST", stack.APIURL+"/v1/consultations", bytesReader(body))
 	if err != nil {
-		return -1
+		return -1, api.Problem{}
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return -1
+		return -1, api.Problem{}
 	}
-	res.Body.Close()
-	return res.StatusCode
+	defer res.Body.Close()
+	var p api.Problem
+	if res.StatusCode >= 400 {
+		_ = json.NewDecoder(res.Body).Decode(&p)
+	}
+	return res.StatusCode, p
 }
 
 func TestSlotsBadInput(t *testing.T) {

@@ -122,7 +122,7 @@ func TestThirdCancellationRequestIsRefused(t *testing.T) {
 	}
 	p := patient.do("POST", "/v1/consultations/"+b.ID+"/cancellation", map[string]any{"reason": "schedule_conflict"}).
 		expect(t, http.StatusConflict).problem(t)
-	if !strings.Contains(p.Detail, "contact the practice") {
+	if !strings.Contains(p.Detail, "contact op met de praktijk") { // in Dutch: the patient did not choose English
 		t.Errorf("problem = %+v", p)
 	}
 }

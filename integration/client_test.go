@@ -222,11 +222,6 @@ func decodeBody(res *http.Response, v any) error {
 
 var emailSeq atomic.Int64
 
-// newEmailSafe is newEmail for concurrent use.
-func newEmailSafe(prefix string) string {
-	return fmt.Sprintf("%s-%d-%d@example.test", prefix, time.Now().UnixNano(), emailSeq.Add(1))
-}
-
 // registerRaw registers a patient on the shared stack without a *testing.T,
 // confirms the address and returns a login token.
 func registerRaw(email, password string) (string, error) {

@@ -145,7 +145,8 @@ func TestConnectFlowPaysTheDoctorsAccount(t *testing.T) {
 	if p := res.problem(t); !strings.Contains(p.Detail, "cannot receive online payments") || res.Header.Get("Content-Language") != "en" {
 		t.Fatalf("refusal in English %+v (Content-Language %q)", p, res.Header.Get("Content-Language"))
 	}
-	slot := firstSlot(t, doctorID, "video", time.Now().Add(48*time.Hour))
+	// Not connected, the doctor is not listed: only they read their slots.
+	slot := firstSlotAs(t, doctor, doctorID, "video", time.Now().Add(48*time.Hour))
 	patient.do("POST", "/v1/consultations", map[string]any{"type": "video", "doctor_id": doctorID, "slot_start": slot.Format(time.RFC3339)}).
 		expect(t, http.StatusConflict)
 	var rows int

@@ -103,7 +103,7 @@ func TestDoctorDisconnectsMollie(t *testing.T) {
 		t.Fatalf("%d disconnected rows with wiped tokens, want 1", n)
 	}
 	res := patient.do("POST", "/v1/consultations", map[string]any{"type": "video", "doctor_id": doctorID,
-		"slot_start": firstSlotFrom(t, doctorID, slot.Add(time.Minute)).Format(time.RFC3339)})
+		"slot_start": firstSlotFromAs(t, doctor, doctorID, slot.Add(time.Minute)).Format(time.RFC3339)})
 	if p := res.expect(t, http.StatusConflict).problem(t); !strings.HasSuffix(p.Type, "/doctor-not-connected") {
 		t.Fatalf("booking a disconnected doctor: %+v", p)
 	}

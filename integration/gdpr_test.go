@@ -49,8 +49,7 @@ type gdprCase struct {
 
 func newGDPRCase(t *testing.T) *gdprCase {
 	t.Helper()
-	uniq++
-	g := &gdprCase{email: newEmail("gdpr"), password: "gdpr-password-1", name: fmt.Sprintf("Erika Wisbaar %d", uniq)}
+	g := &gdprCase{email: newEmail("gdpr"), password: "gdpr-password-1", name: fmt.Sprintf("Erika Wisbaar %d", emailSeq.Add(1))}
 	c, s := registerVerifiedNamed(t, g.email, g.password, g.name)
 	c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": g.password}).expect(t, http.StatusNoContent)
 	c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
@@ -521,4 +520,86 @@ func TestErasureRefusedWhileAConsultationRuns(t *testing.T) {
 		`SELECT count(*) FROM users WHERE id = $1`, s2.User.ID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("users rows of the erased account without a record: %d (%v)", n, err)
 	}
+}
+
+// TestErasureAndExportAskTheSecondFactor: a patient who turned two-factor
+// sign-in on erases the account and downloads the export only with a fresh
+// code on top of the session's (the export in X-Second-Factor-Code, the
+// erasure in code): the password alone is refused with a problem that
+// names the missing code in the patient's language, a code used before is
+// refused, a recovery code is good once; wrong codes there count towards
+// the same backoff as the sign-in's second step. The erasure plan tells
+// the page that the code is asked and which privacy statement was accepted.
+func TestErasureAndExportAskTheSecondFactor(t *testing.T) {
+	email, password := newEmail("erase-2fa"), "erase-2fa-password"
+	c, _ := registerVerified(t, email, password)
+	c.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password}).expect(t, http.StatusNoContent)
+	c.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
+	_, recovery, usedCode := enrolTOTP(t, c, password, email)
+
+	var plan struct {
+		TwoFactor         bool       `json:"two_factor"`
+		PrivacyVersion    *string    `json:"privacy_version"`
+		PrivacyAcceptedAt *time.Time `json:"privacy_accepted_at"`
+	}
+	c.do("GET", "/v1/me/erasure", nil).expect(t, http.StatusOK).decode(t, &plan)
+	if !plan.TwoFactor || plan.PrivacyVersion == nil || *plan.PrivacyVersion != privacy.StatementVersion ||
+		plan.PrivacyAcceptedAt == nil || time.Since(*plan.PrivacyAcceptedAt) > time.Hour {
+		t.Errorf("plan: two_factor %v, consent %v at %v; want true, %s, just now", plan.TwoFactor, plan.PrivacyVersion,
+			plan.PrivacyAcceptedAt, privacy.StatementVersion)
+	}
+
+	missing := func(r response, where string) {
+		t.Helper()
+		p := r.expect(t, http.StatusForbidden).problem(t)
+		if !strings.HasSuffix(p.Type, "/second-factor-code-required") || !strings.Contains(p.Detail, "herstelcode") ||
+			!strings.Contains(p.Detail, where) || r.Header.Get("Content-Language") != "nl" {
+			t.Errorf("without the code: %s %q (%s), want the Dutch problem naming %s", p.Type, p.Detail, r.Header.Get("Content-Language"), where)
+		}
+	}
+	incorrect := func(r response) {
+		t.Helper()
+		if p := r.expect(t, http.StatusForbidden).problem(t); !strings.HasSuffix(p.Type, "/second-factor-incorrect") {
+			t.Errorf("a used code: %s %q", p.Type, p.Detail)
+		}
+	}
+	withCode := func(code string) *apiClient {
+		return &apiClient{t: t, token: c.token, source: c.source, header: http.Header{"X-Second-Factor-Code": {code}}}
+	}
+
+	missing(c.do("GET", "/v1/me/export", nil), "X-Second-Factor-Code")
+	incorrect(withCode(usedCode).do("GET", "/v1/me/export", nil))
+	if e, _ := downloadExport(t, withCode(recovery[0])); len(e.Tables["users"]) != 1 {
+		t.Errorf("export with a recovery code: users %v", e.Tables["users"])
+	}
+	incorrect(withCode(recovery[0]).do("GET", "/v1/me/export", nil))
+
+	missing(c.do("POST", "/v1/me/erasure", map[string]any{"password": password}), "code")
+	incorrect(c.do("POST", "/v1/me/erasure", map[string]any{"password": password, "code": usedCode}))
+	incorrect(c.do("POST", "/v1/me/erasure", map[string]any{"password": password, "code": recovery[0]}))
+	c.do("GET", "/v1/me", nil).expect(t, http.StatusOK)
+	c.do("POST", "/v1/me/erasure", map[string]any{"password": password, "code": recovery[1]}).expect(t, http.StatusOK)
+	newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email, "password": password}).expect(t, http.StatusUnauthorized)
+
+	// The backoff is the sign-in's: wrong codes at the export hold up the second step of a new login.
+	email2, password2 := newEmail("export-2fa"), "export-2fa-password"
+	c2, _ := registerVerified(t, email2, password2)
+	c2.do("PUT", "/v1/me/pin", map[string]any{"pin": testPIN, "password": password2}).expect(t, http.StatusNoContent)
+	c2.do("POST", "/v1/me/pin/unlock", map[string]any{"pin": testPIN}).expect(t, http.StatusOK)
+	_, recovery2, _ := enrolTOTP(t, c2, password2, email2)
+	wrong := &apiClient{t: t, token: c2.token, source: c2.source, header: http.Header{"X-Second-Factor-Code": {"not-a-recovery-code"}}}
+	held := false
+	for range 8 {
+		if r := wrong.do("GET", "/v1/me/export", nil); r.Status == http.StatusTooManyRequests {
+			held = r.Header.Get("Retry-After") != ""
+			break
+		}
+	}
+	if !held {
+		t.Fatal("eight wrong codes at the export, no 429 with Retry-After")
+	}
+	var s session
+	newClient(t).do("POST", "/v1/auth/login", map[string]any{"email": email2, "password": password2}).expect(t, http.StatusOK).decode(t, &s)
+	(&apiClient{t: t, token: s.Token}).do("POST", "/v1/auth/second-factor", map[string]any{"code": recovery2[0]}).
+		expect(t, http.StatusTooManyRequests)
 }

@@ -57,7 +57,7 @@ func TestIntakeRetryAfterFailedTell(t *testing.T) {
 		t.Fatal(err)
 	}
 	canonical := []byte(`{"complaint":"A red, scaly patch on my elbow for two months","location":"left elbow","duration":"months","question":"Is this psoriasis and what can I do?"}`)
-	if err := svc.SubmitIntake(context.Background(), row, canonical); err == nil {
+	if err := svc.SubmitIntake(context.Background(), row, canonical, nil); err == nil {
 		t.Fatal("the failing engine did not fail")
 	}
 	st, err := engine.State(context.Background(), row.ID)

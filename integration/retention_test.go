@@ -34,7 +34,6 @@ func TestRetentionScheduleRemovesAnErasedRecordAfterItsRetention(t *testing.T) {
 
 	_, doctor := loginAs(t, demodata.DoctorEmail(gdprDoctorC), "doctor-demo-2026")
 	erasedWithRecord := func(prefix string) (id, email, name string) {
-		uniq++
 		email, password := newEmail(prefix), "gdpr-password-6"
 		name = "Olga Oudarchief " + time.Now().Format("150405.000000")
 		c, s := registerVerifiedNamed(t, email, password, name)

@@ -174,6 +174,7 @@ func TestVideoSessionThroughTheAPI(t *testing.T) {
 		t.Fatalf("derma_video_rooms = %v, want %v", got, rooms+1)
 	}
 
+	testRoomsApartFromConsultation(t, v.id, pt.WSURL)
 	// A second use of the patient's token while the patient is in: 409.
 	if _, status := dialRoom(t, pt.WSURL, video.RolePatient); status != http.StatusConflict {
 		t.Fatalf("second patient connection: %d, want 409", status)

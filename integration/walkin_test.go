@@ -291,7 +291,7 @@ func TestWalkInOutsideHours(t *testing.T) {
 	}}).expect(t, http.StatusOK)
 	res := newClient(t).do("POST", "/v1/consultations", map[string]any{"type": "walk_in", "doctor_id": s.User.ID,
 		"guest_email": newEmail("walkin-closed"), "language": "nl"}).expect(t, http.StatusConflict)
-	if p := res.problem(t); p.Title != "Walk-in closed" || res.Header.Get("Content-Language") != "nl" {
+	if p := res.problem(t); p.Title != "Inloopspreekuur gesloten" || res.Header.Get("Content-Language") != "nl" {
 		t.Errorf("outside hours: %+v", p)
 	}
 	d.do("PUT", "/v1/doctor/walk-in/hours", map[string]any{"rules": []map[string]any{

@@ -38,8 +38,15 @@ func portalDoctor(t *testing.T, index int) (*apiClient, string) {
 // firstSlot is the first free slot of a type from a moment on.
 func firstSlot(t *testing.T, doctorID, typ string, from time.Time) time.Time {
 	t.Helper()
+	return firstSlotAs(t, newClient(t), doctorID, typ, from)
+}
+
+// firstSlotAs is firstSlot read by c: the doctor reads their own slots
+// while they are not listed (then they are a 404 to anyone else).
+func firstSlotAs(t *testing.T, c *apiClient, doctorID, typ string, from time.Time) time.Time {
+	t.Helper()
 	var p slotsPage
-	newClient(t).do("GET", "/v1/doctors/"+doctorID+"/slots?type="+typ+"&from="+url.QueryEscape(from.UTC().Format(time.RFC3339)), nil).
+	c.do("GET", "/v1/doctors/"+doctorID+"/slots?type="+typ+"&from="+url.QueryEscape(from.UTC().Format(time.RFC3339)), nil).
 		expect(t, http.StatusOK).decode(t, &p)
 	if len(p.Items) == 0 {
 		t.Fatalf("no %s slot from %s", typ, from)

@@ -20,7 +20,11 @@ import (
 )
 
 // browserReady says why the browser tests cannot run here, if they cannot:
-// node, Chromium, web/node_modules and a built client are needed.
+// node, Chromium, web/node_modules and a built client are needed. A browser
+// test that can run is marked parallel: the browser tests run two at a time
+// (go test's -parallel, GOMAXPROCS by default) after the sequential tests,
+// since most of their time is spent waiting on pages and workflows. Each
+// uses its own doctors and patients.
 func browserReady(t *testing.T, root string) {
 	t.Helper()
 	_, errNode := exec.LookPath("node")
@@ -35,6 +39,7 @@ func browserReady(t *testing.T, root string) {
 		}
 		t.Skip(msg)
 	}
+	t.Parallel()
 }
 
 // largePhotoJPEG is a 3000×2250 photo, larger than the client sends (2048

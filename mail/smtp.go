@@ -45,8 +45,10 @@ var reservedHeaders = []string{
 	"Date", "From", "Message-Id", "Mime-Version", "Return-Path", "Sender", "Subject", "To",
 }
 
-// SMTPSender sends messages over SMTP. Each Send opens its own connection, so
-// an SMTPSender is safe for concurrent use.
+// SMTPSender sends messages over SMTP. A Send takes an idle connection of
+// its pool or opens one, and gives it back to the pool when it is fit for
+// another message; an SMTPSender is safe for concurrent use. Close closes
+// the idle connections.
 //
 // Accepted URLs:
 //
@@ -70,6 +72,8 @@ type SMTPSender struct {
 	// tlsConfig overrides the TLS client configuration (tests use it to trust
 	// a self-signed certificate). Nil means system roots and ServerName = host.
 	tlsConfig *tls.Config
+	// pool keeps idle connections for the next Send.
+	pool connPool
 }
 
 // NewSMTPSender returns a sender for smtpURL that puts from (e.g.
@@ -84,6 +88,7 @@ func NewSMTPSender(smtpURL, from string) (*SMTPSender, error) {
 		return nil, fmt.Errorf("mail: invalid from address %q: %w", from, err)
 	}
 	s.from = addr
+	s.pool.size = DefaultPoolSize
 	return s, nil
 }
 
@@ -176,8 +181,9 @@ func (s *SMTPSender) Addr() string {
 	return net.JoinHostPort(s.host, strconv.Itoa(s.port))
 }
 
-// Send delivers m over a fresh connection. Cancelling ctx aborts the dial and
-// any SMTP exchange in progress.
+// Send delivers m over an idle connection of the pool (see SetPoolSize),
+// else a fresh one. Cancelling ctx aborts the dial and any SMTP exchange
+// in progress.
 func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	msg, err := s.buildMsg(m)
 	if err != nil {
@@ -186,11 +192,51 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("mail: send via %s: %w", s.Addr(), err)
 	}
+	c, reused := s.pool.take(), true
+	if c == nil {
+		if c, err = s.dial(ctx); err != nil {
+			return s.deliveryError(ctx, err)
+		}
+		reused = false
+	}
+	err = c.send(ctx, msg)
+	if err != nil && reused && !msg.IsDelivered() && staleConn(err) {
+		// The server closed the idle connection (its idle timeout, a
+		// restart): nothing was handed over, so dial afresh, once.
+		c.close()
+		if c, err = s.dial(ctx); err != nil {
+			return s.deliveryError(ctx, err)
+		}
+		err = c.send(ctx, msg)
+	}
+	if err != nil || ctx.Err() != nil {
+		c.close()
+	} else {
+		s.pool.put(c)
+	}
+	if err != nil {
+		if msg.IsDelivered() {
+			// The server accepted the message (250 after its end); what
+			// failed was only RSET after it. Reporting an error would make
+			// the caller send it again.
+			return nil
+		}
+		return s.deliveryError(ctx, err)
+	}
+	return nil
+}
 
+// client is the go-mail client of a connection: its options (TLS policy,
+// AUTH, timeouts) for a dial.
+func (s *SMTPSender) client(dial gomail.DialContextFunc) (*gomail.Client, error) {
 	opts := []gomail.Option{
 		gomail.WithPort(s.port),
 		gomail.WithTimeout(defaultSendTimeout),
-		gomail.WithDialContextFunc(s.dialer(ctx)),
+		gomail.WithDialContextFunc(dial),
+		// A fresh connection needs no NOOP before its first message, and a
+		// pooled one that went stale fails at MAIL FROM without a reply,
+		// which Send answers with a fresh connection (staleConn).
+		gomail.WithoutNoop(),
 	}
 	switch {
 	case s.implicitTLS:
@@ -217,12 +263,9 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	}
 	client, err := gomail.NewClient(s.host, opts...)
 	if err != nil {
-		return fmt.Errorf("mail: smtp client for %s: %w", s.Addr(), s.redactErr(err))
+		return nil, fmt.Errorf("mail: smtp client for %s: %w", s.Addr(), s.redactErr(err))
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return s.deliveryError(ctx, err)
-	}
-	return nil
+	return client, nil
 }
 
 // DeliveryError is a failed Send, described without personal data: SMTP
@@ -242,6 +285,10 @@ type DeliveryError struct {
 	// Temporary: a 4xx reply or a network problem; a retry may succeed.
 	// A 5xx reply is permanent.
 	Temporary bool
+	// MaybeDelivered: the whole message was sent and no answer to its end
+	// came back (the connection broke or the context ended while waiting
+	// for it), so the server may have taken it. See MaybeDelivered.
+	MaybeDelivered bool
 	// Cause is a short text of a network or context error (these hold no
 	// personal data); empty for SMTP replies, whose text is withheld.
 	Cause string
@@ -261,7 +308,9 @@ func (e *DeliveryError) Error() string {
 	if e.Cause != "" {
 		b.WriteString(": " + e.Cause)
 	}
-	if e.Temporary {
+	if e.MaybeDelivered {
+		b.WriteString(" (outcome unknown: the message may have been delivered)")
+	} else if e.Temporary {
 		b.WriteString(" (temporary)")
 	} else {
 		b.WriteString(" (permanent)")
@@ -289,13 +338,20 @@ var sendSteps = map[gomail.SendErrReason]string{
 // deliveryError turns what go-mail returned into a DeliveryError.
 func (s *SMTPSender) deliveryError(ctx context.Context, err error) *DeliveryError {
 	d := &DeliveryError{Server: s.Addr(), Step: "connect", Temporary: true, err: s.redactErr(err)}
+	var se *gomail.SendError
+	isSendErr := errors.As(err, &se)
+	// Only a failure at the end of DATA without a reply leaves the outcome
+	// open; a reply code there (4xx, 5xx) is the server refusing it.
+	d.MaybeDelivered = isSendErr && se.Reason == gomail.ErrSMTPDataClose && se.ErrorCode() == 0
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		d.Cause = ctxErr.Error()
 		d.err = fmt.Errorf("%w (%w)", ctxErr, d.err)
+		if step, ok := sendSteps[se.Reason]; isSendErr && ok {
+			d.Step = step
+		}
 		return d
 	}
-	var se *gomail.SendError
-	if errors.As(err, &se) {
+	if isSendErr {
 		d.Step = "send"
 		if step, ok := sendSteps[se.Reason]; ok {
 			d.Step = step
@@ -329,12 +385,12 @@ func (s *SMTPSender) deliveryError(ctx context.Context, err error) *DeliveryErro
 	return d
 }
 
-// dialer returns a dial function that also ties the connection's lifetime to
-// sendCtx: once sendCtx is done, pending reads and writes fail at once.
-func (s *SMTPSender) dialer(sendCtx context.Context) gomail.DialContextFunc {
+// dialer returns a dial function that hands the connection it made to
+// dialed, so that each send can tie it to its own context (smtpConn.send).
+func (s *SMTPSender) dialer(dialed func(net.Conn)) gomail.DialContextFunc {
 	return func(dialCtx context.Context, network, address string) (net.Conn, error) {
 		nd := &net.Dialer{}
-		var conn net.Conn
+		var c net.Conn
 		var err error
 		if s.implicitTLS {
 			cfg := s.tlsConfig.Clone()
@@ -344,18 +400,15 @@ func (s *SMTPSender) dialer(sendCtx context.Context) gomail.DialContextFunc {
 			if cfg.ServerName == "" {
 				cfg.ServerName = s.host
 			}
-			conn, err = (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(dialCtx, network, address)
+			c, err = (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(dialCtx, network, address)
 		} else {
-			conn, err = nd.DialContext(dialCtx, network, address)
+			c, err = nd.DialContext(dialCtx, network, address)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("dial %s: %w", address, err)
 		}
-		context.AfterFunc(sendCtx, func() {
-			// Unblock whatever go-mail is doing; it then closes the connection.
-			_ = conn.SetDeadline(time.Now())
-		})
-		return conn, nil
+		dialed(c)
+		return c, nil
 	}
 }
 
@@ -387,6 +440,12 @@ func (s *SMTPSender) buildMsg(m Message) (*gomail.Msg, error) {
 
 	if err := applyHeaders(msg, m.Headers); err != nil {
 		return nil, err
+	}
+	if m.MessageID != "" {
+		if strings.ContainsAny(m.MessageID, "<> \t\r\n") || !strings.Contains(m.MessageID, "@") {
+			return nil, fmt.Errorf("mail: %w: bad Message-ID", ErrInvalidMessage)
+		}
+		msg.SetMessageIDWithValue(m.MessageID)
 	}
 
 	switch {

@@ -46,12 +46,23 @@ type testBackend struct {
 	// error for (echoing the address, as real servers do).
 	refuse func(to string) error
 
-	mu   sync.Mutex
-	msgs []received
+	mu    sync.Mutex
+	msgs  []received
+	conns []*smtp.Conn // one per SMTP connection, in order
 }
 
-func (b *testBackend) NewSession(*smtp.Conn) (smtp.Session, error) {
+func (b *testBackend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.mu.Lock()
+	b.conns = append(b.conns, c)
+	b.mu.Unlock()
 	return &testSession{be: b}, nil
+}
+
+// connections returns the connections the server has accepted.
+func (b *testBackend) connections() []*smtp.Conn {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]*smtp.Conn(nil), b.conns...)
 }
 
 func (b *testBackend) messages() []received {
@@ -150,7 +161,7 @@ type serverOpts struct {
 }
 
 // startServer runs a go-smtp server for be on a loopback port.
-func startServer(t *testing.T, be *testBackend, o serverOpts) string {
+func startServer(t testing.TB, be *testBackend, o serverOpts) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -176,7 +187,7 @@ func startServer(t *testing.T, be *testBackend, o serverOpts) string {
 
 // selfSigned returns a server certificate for 127.0.0.1/localhost and a
 // client configuration that trusts it.
-func selfSigned(t *testing.T) (server, client *tls.Config) {
+func selfSigned(t testing.TB) (server, client *tls.Config) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -210,7 +221,7 @@ func selfSigned(t *testing.T) (server, client *tls.Config) {
 
 const testFrom = "Derma2Go <noreply@derma2go.test>"
 
-func newTestSender(t *testing.T, rawURL string) *SMTPSender {
+func newTestSender(t testing.TB, rawURL string) *SMTPSender {
 	t.Helper()
 	s, err := NewSMTPSender(rawURL, testFrom)
 	if err != nil {

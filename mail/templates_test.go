@@ -44,6 +44,7 @@ var samples = map[string]any{
 	TemplateConsultationDeclined: ConsultationDeclinedData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", Amount: "€ 55,00", Reason: "outside_expertise"},
 	TemplateRefundIssued:         RefundIssuedData{PatientName: "Sanne de Vries", Amount: "€ 45,50", Reason: "Annulering meer dan 24 uur vooraf"},
 	TemplateRefundFailedSupport:  RefundFailedSupportData{ConsultationID: "7f8c2a10-4e1b-4a9e-9b0c-1d2e3f405162", RefundID: "re_4qqhO89gsT", Amount: "€ 45,50"},
+	TemplateDoctorInvitation:     DoctorInvitationData{DoctorName: "dr. Femke Visser", WelcomeURL: "https://derma2go.test/welcome?token=abc123", ExpiresDays: 7},
 	TemplateAccountErased:        AccountErasedData{PatientName: "Sanne de Vries", RecordUntil: "1 december 2046", ContactURL: "https://derma2go.test/contact"},
 	TemplateWaitlistOffer: WaitlistOfferData{PatientName: "Sanne de Vries", DoctorName: "dr. Pieter Jansen", ConsultationType: "video",
 		Start: "donderdag 12 maart 2026 om 14:00", ExpiresAt: "dinsdag 10 maart 2026 om 10:30", OfferURL: "https://derma2go.test/waitlist/offers/o-1"},
@@ -123,8 +124,8 @@ func TestEveryTemplateHasSampleData(t *testing.T) {
 	if !slices.Equal(names, want) {
 		t.Fatalf("templates %v, samples %v", names, want)
 	}
-	if len(names) != 31 {
-		t.Errorf("got %d templates, want 31", len(names))
+	if len(names) != 32 {
+		t.Errorf("got %d templates, want 32", len(names))
 	}
 }
 

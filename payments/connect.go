@@ -142,7 +142,7 @@ func (c *Connect) Revoke(ctx context.Context, kind, token string) error {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := c.hc.Do(req)
 	if err != nil {
-		return fmt.Errorf("payments: revoke token: %w", err)
+		return fmt.Errorf("payments: revoke token: %w: %w", ErrUnreachable, err)
 	}
 	defer res.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10)) // drained for connection reuse
@@ -213,6 +213,9 @@ func (c *Connect) tokenError(op string, err error) error {
 		return fmt.Errorf("payments: %s: %w", op, apiErr)
 	}
 	msg := strings.ReplaceAll(err.Error(), c.cfg.ClientSecret, "[redacted]")
+	if transportFailed(err) {
+		return fmt.Errorf("payments: %s: %w: %s", op, ErrUnreachable, msg)
+	}
 	return fmt.Errorf("payments: %s: %s", op, msg)
 }
 

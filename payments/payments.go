@@ -65,6 +65,12 @@ const maxRefundPages = 100
 // from a webhook), which are rejected without calling Mollie.
 var ErrNotFound = errors.New("payments: not found")
 
+// ErrUnreachable is matched (errors.Is) by a call that got no answer from
+// Mollie at all: no connection, a connection broken mid-exchange, no answer
+// within the request timeout. The caller's own context ending matches it
+// too (the transport cannot tell); callers tell that case by their context.
+var ErrUnreachable = errors.New("payments: Mollie unreachable")
+
 // APIError is an error answer from the Mollie API. A 404 or 410 answer
 // matches ErrNotFound with errors.Is. It never contains the API key.
 type APIError struct {
@@ -435,7 +441,18 @@ func (c *Client) wrap(op string, res *mollie.Response, err error) error {
 		// reach a log through an error message.
 		return fmt.Errorf("payments: %s: %s", op, c.redact(err.Error()))
 	}
+	if transportFailed(err) {
+		return fmt.Errorf("payments: %s: %w: %w", op, ErrUnreachable, err)
+	}
 	return fmt.Errorf("payments: %s: %w", op, err)
+}
+
+// transportFailed reports whether err is the HTTP client's failure to
+// exchange a request (*url.Error: dial, TLS, a broken connection, the
+// client's timeout) rather than a bad answer.
+func transportFailed(err error) bool {
+	var ue *url.Error
+	return errors.As(err, &ue)
 }
 
 // redact removes the API key from s.

@@ -278,7 +278,9 @@ func (s *Service) CanBePaid(ctx context.Context, doctorID uuid.UUID) (bool, erro
 
 // ForDoctor is the account a new payment for the doctor's consultation is
 // made on: the platform's without Connect, the doctor's current connection
-// (ErrNotConnected without one) with it.
+// (ErrNotConnected without one) with it. A token that does not expire
+// within RefreshMargin is used as read, in one query; only a refresh locks
+// the connection.
 func (s *Service) ForDoctor(ctx context.Context, doctorID uuid.UUID) (Account, error) {
 	if !s.Enabled() {
 		return Account{Client: s.Platform}, nil
@@ -289,8 +291,18 @@ func (s *Service) ForDoctor(ctx context.Context, doctorID uuid.UUID) (Account, e
 	} else if err != nil {
 		return Account{}, fmt.Errorf("payouts: account of doctor %s: %w", doctorID, err)
 	}
-	cl, err := s.client(ctx, row.ID)
-	if err != nil {
+	var cl *payments.Client
+	if row.AccessExpiresAt.Sub(s.now()) > RefreshMargin {
+		// The token read with the connection stays valid long enough:
+		// no refresh, so no need to lock the row (client does that).
+		access, err := s.Fields.DecryptString(db.FieldMollieAccessToken, row.AccessTokenEnc)
+		if err != nil {
+			return Account{}, fmt.Errorf("payouts: token of connection %s: %w", row.ID, err)
+		}
+		if cl, err = s.Connect.Client(access, row.ProfileID); err != nil {
+			return Account{}, fmt.Errorf("payouts: client of connection %s: %w", row.ID, err)
+		}
+	} else if cl, err = s.client(ctx, row.ID); err != nil {
 		return Account{}, err
 	}
 	return Account{Client: cl, ConnectionID: uuid.NullUUID{UUID: row.ID, Valid: true}, FeeCents: s.FeeCents}, nil

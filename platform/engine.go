@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,14 +50,50 @@ func (e *engine) bound(ctx context.Context) (context.Context, context.CancelFunc
 // unavailable marks err as api.ErrUnavailable when the call ran out of time
 // or Temporal could not be reached; other errors come back as they are.
 func unavailable(ctx context.Context, err error) error {
-	var unavail *serviceerror.Unavailable
-	var deadline *serviceerror.DeadlineExceeded
-	var canceled *serviceerror.Canceled
-	if err != nil && (ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) ||
-		errors.As(err, &unavail) || errors.As(err, &deadline) || errors.As(err, &canceled)) {
+	if err != nil && (ctx.Err() != nil || outage(err)) {
 		return fmt.Errorf("%w: %w", api.ErrUnavailable, err)
 	}
 	return err
+}
+
+// outage reports whether err is Temporal (or the way to it) being away or
+// overloaded rather than a refusal of the call: a deadline, a cancellation,
+// the server unavailable (its persistence down too) or out of resources, no
+// worker polling, or the namespace not found — which a server restarted on
+// PostgreSQL answers until it has loaded its namespaces again (a wrong
+// TEMPORAL_NAMESPACE then also answers 503, its error in the log, rather
+// than 500). The errors of an update-with-start
+// come inside a MultiOperationExecution, which does not unwrap: each is
+// looked at.
+func outage(err error) bool {
+	var unavail *serviceerror.Unavailable
+	var deadline *serviceerror.DeadlineExceeded
+	var canceled *serviceerror.Canceled
+	var exhausted *serviceerror.ResourceExhausted
+	var noNamespace *serviceerror.NamespaceNotFound
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || errors.As(err, &unavail) ||
+		errors.As(err, &deadline) || errors.As(err, &canceled) || errors.As(err, &exhausted) ||
+		errors.As(err, &noNamespace) || noWorker(err) {
+		return true
+	}
+	var multi *serviceerror.MultiOperationExecution
+	if errors.As(err, &multi) {
+		for _, op := range multi.OperationErrors() {
+			if op != nil && outage(op) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// noWorker reports whether err is Temporal refusing a query because no
+// worker polls the task queue ("no poller seen for task queue recently,
+// worker may be down"): the workers are down, as when make chaos kills
+// them, which is a dependency down and not a refusal of the request.
+func noWorker(err error) bool {
+	var precondition *serviceerror.FailedPrecondition
+	return errors.As(err, &precondition) && strings.Contains(strings.ToLower(precondition.Message), "no poller seen")
 }
 
 var _ api.Engine = (*engine)(nil)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -75,9 +76,12 @@ func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*Platfor
 		return nil, err
 	}
 	p.Links = secure.NewLinks(cfg.LookupKey)
-	if p.Mail, err = mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom); err != nil {
+	smtp, err := mail.NewSMTPSender(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
 		return nil, fmt.Errorf("platform: mail: %w", err)
 	}
+	smtp.SetPoolSize(cfg.SMTPPoolSize)
+	p.Mail = smtp
 	if p.Payments, err = payments.New(cfg.MollieAPIKey, cfg.MollieBaseURL); err != nil {
 		return nil, fmt.Errorf("platform: payments: %w", err)
 	}
@@ -124,7 +128,8 @@ func (p *Platform) OpenSearch(ctx context.Context) error {
 		return fmt.Errorf("platform: search: %w", err)
 	}
 	p.Search = idx
-	p.Indexer = &indexer.Indexer{Store: p.Store, Index: idx, Conditions: p.Conditions, Logger: p.Logger.With("component", "indexer")}
+	p.Indexer = &indexer.Indexer{Store: p.Store, Index: idx, Conditions: p.Conditions, Logger: p.Logger.With("component", "indexer"),
+		PayoutsRequired: p.Payouts.Enabled()}
 	return nil
 }
 
@@ -155,6 +160,11 @@ func (p *Platform) Close() {
 	}
 	if p.Store != nil {
 		p.Store.Close()
+	}
+	if c, ok := p.Mail.(io.Closer); ok {
+		if err := c.Close(); err != nil {
+			p.Logger.Warn("mail close", "err", err)
+		}
 	}
 }
 

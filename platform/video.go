@@ -157,17 +157,33 @@ func (p *Platform) FollowRooms(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		for _, id := range p.SFU.RoomIDs() {
-			st, err := engine.State(ctx, id)
-			switch {
-			case errors.Is(err, api.ErrRejected):
-				// The workflow is gone: the consultation is over.
-				p.SFU.End(id)
-			case err != nil:
-				p.Logger.Warn("video: room state", "consultation", id, "err", err)
-			default:
-				follow(p.SFU, id, st)
-			}
+		p.sweepRooms(ctx, engine)
+	}
+}
+
+// SweepRooms holds the open consultation rooms against their workflows
+// once, as FollowRooms does at every interval.
+func (p *Platform) SweepRooms(ctx context.Context) {
+	if p.SFU != nil {
+		p.sweepRooms(ctx, NewEngine(p.Temporal, p.Config))
+	}
+}
+
+// sweepRooms is one sweep. Test rooms are not in it (SFU.RoomIDs lists
+// consultations' rooms only): no workflow owns them, and asking Temporal
+// for one would end it as a consultation that is gone; they close when
+// their peer leaves or at the SFU's TestRoomLimit.
+func (p *Platform) sweepRooms(ctx context.Context, engine api.Engine) {
+	for _, id := range p.SFU.RoomIDs() {
+		st, err := engine.State(ctx, id)
+		switch {
+		case errors.Is(err, api.ErrRejected):
+			// The workflow is gone: the consultation is over.
+			p.SFU.End(id)
+		case err != nil:
+			p.Logger.Warn("video: room state", "consultation", id, "err", err)
+		default:
+			follow(p.SFU, id, st)
 		}
 	}
 }

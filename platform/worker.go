@@ -27,7 +27,7 @@ func (p *Platform) NewWorker() (*Worker, error) {
 		Waitlist:  waitlist.Config{OfferWait: p.Config.WaitlistOfferWait, Cutoff: p.Config.WaitlistCutoff},
 		Retention: p.Retention(),
 	}
-	return &Worker{w: worker.New(p.Temporal, acts), p: p}, nil
+	return &Worker{w: worker.New(p.Temporal, acts, p.Config.Worker), p: p}, nil
 }
 
 // Start starts polling without blocking, and creates (or updates) the

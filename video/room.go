@@ -3,6 +3,7 @@ package video
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/pion/rtcp"
@@ -20,6 +21,10 @@ type room struct {
 	peers    map[Role]*peer
 	tracks   []*track
 	closed   bool
+
+	// test marks a test room; limit closes it at Options.TestRoomLimit.
+	test  bool
+	limit *time.Timer
 }
 
 // track is a published track: what one peer sends, forwarded to the peers
@@ -57,8 +62,20 @@ func (r *room) add(role Role, sig signaller) (*peer, error) {
 	}
 	p := &peer{role: role, room: r, sig: sig, senders: map[*track]*webrtc.RTPSender{}}
 	r.peers[role] = p
-	r.sfu.metrics.peers.WithLabelValues(string(role)).Inc()
+	r.sfu.metrics.peers.WithLabelValues(r.peerLabel(role)).Inc()
 	return p, nil
+}
+
+// peerTestLabel is derma_video_peers' role of a connection test's peer:
+// it is nobody's consultation, so it counts apart from the patients.
+const peerTestLabel = "test"
+
+// peerLabel is the role label of a peer of role in r.
+func (r *room) peerLabel(role Role) string {
+	if r.test {
+		return peerTestLabel
+	}
+	return string(role)
 }
 
 // remove takes p and its tracks out of the room and reports whether the
@@ -67,7 +84,7 @@ func (r *room) remove(p *peer) bool {
 	r.mu.Lock()
 	if r.peers[p.role] == p {
 		delete(r.peers, p.role)
-		r.sfu.metrics.peers.WithLabelValues(string(p.role)).Dec()
+		r.sfu.metrics.peers.WithLabelValues(r.peerLabel(p.role)).Dec()
 	}
 	p.release()
 	kept := r.tracks[:0]

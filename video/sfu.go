@@ -6,6 +6,12 @@
 // media comes back to them (the equipment test) and neither side receives
 // the other; once admitted, each receives the other and no echo. Media is
 // forwarded packet by packet and never stored.
+//
+// Test rooms (a test grant) are echo rooms of one peer that no consultation
+// owns, for the connection check before any booking: they are kept apart
+// from the consultations' rooms (no token of one kind reaches a room of the
+// other), live at most TestRoomLimit, close when their peer leaves, and are
+// neither admitted, ended nor swept by the workflows' side.
 package video
 
 import (
@@ -44,6 +50,12 @@ type Options struct {
 	// has not been called for (after a restart of this process, or on
 	// another instance). nil means only Admit admits.
 	Admitted func(ctx context.Context, consultationID uuid.UUID) bool
+	// TestRoomLimit is the longest a test room stays open (0 means
+	// DefaultTestRoomLimit); its peer is disconnected then.
+	TestRoomLimit time.Duration
+	// MaxTestRooms caps the test rooms open at once (0 means
+	// DefaultMaxTestRooms); one more is refused with 503.
+	MaxTestRooms int
 	// Registry receives the SFU's metrics; nil registers none.
 	Registry prometheus.Registerer
 	// Logger; nil means slog.Default().
@@ -63,6 +75,9 @@ type SFU struct {
 
 	mu    sync.Mutex
 	rooms map[uuid.UUID]*room
+	// tests are the test rooms, by their own ids (never a consultation's
+	// room: the two maps keep the kinds apart).
+	tests map[uuid.UUID]*room
 	// admitted and ended remember the workflow's word for rooms that have
 	// no peer yet.
 	admitted map[uuid.UUID]bool
@@ -76,6 +91,17 @@ var ErrRoomFull = errors.New("video: this role is already in the room")
 // ErrRoomEnded is returned for a room whose session has ended.
 var ErrRoomEnded = errors.New("video: the session has ended")
 
+// ErrTestRoomsBusy is returned when MaxTestRooms test rooms are open.
+var ErrTestRoomsBusy = errors.New("video: too many connection tests at once")
+
+// Defaults of Options.TestRoomLimit and Options.MaxTestRooms: a connection
+// check needs a few seconds; a test room is one peer's echo, so a hundred
+// of them weigh about as much as fifty consultations.
+const (
+	DefaultTestRoomLimit = time.Minute
+	DefaultMaxTestRooms  = 100
+)
+
 // New opens the ICE ports and returns an SFU.
 func New(opts Options) (*SFU, error) {
 	if opts.Tokens == nil {
@@ -87,7 +113,13 @@ func New(opts Options) (*SFU, error) {
 	if opts.UDPAddr == "" {
 		opts.UDPAddr = "127.0.0.1:0"
 	}
-	s := &SFU{opts: opts, log: opts.Logger, rooms: map[uuid.UUID]*room{},
+	if opts.TestRoomLimit <= 0 {
+		opts.TestRoomLimit = DefaultTestRoomLimit
+	}
+	if opts.MaxTestRooms <= 0 {
+		opts.MaxTestRooms = DefaultMaxTestRooms
+	}
+	s := &SFU{opts: opts, log: opts.Logger, rooms: map[uuid.UUID]*room{}, tests: map[uuid.UUID]*room{},
 		admitted: map[uuid.UUID]bool{}, ended: map[uuid.UUID]bool{}}
 	s.metrics = newMetrics(opts.Registry)
 
@@ -181,6 +213,9 @@ func (s *SFU) TCPAddr() net.Addr {
 	return s.tcp.Addr()
 }
 
+// TestRoomLimit is the longest a test room stays open.
+func (s *SFU) TestRoomLimit() time.Duration { return s.opts.TestRoomLimit }
+
 // ICEServers are the STUN/TURN servers clients should use.
 func (s *SFU) ICEServers() []webrtc.ICEServer { return s.opts.ICEServers }
 
@@ -210,8 +245,12 @@ func (s *SFU) End(consultationID uuid.UUID) {
 	}
 }
 
-// join puts a new peer of role into its consultation's room.
+// join puts a new peer of role into its consultation's room, or the test
+// grant's peer into its test room.
 func (s *SFU) join(ctx context.Context, g Grant, sig signaller) (*room, *peer, error) {
+	if g.Test() {
+		return s.joinTest(g, sig)
+	}
 	s.mu.Lock()
 	known := s.admitted[g.ConsultationID]
 	s.mu.Unlock()
@@ -236,10 +275,52 @@ func (s *SFU) join(ctx context.Context, g Grant, sig signaller) (*room, *peer, e
 	return r, p, nil
 }
 
+// joinTest opens the test room of g with its one peer; the room closes
+// after TestRoomLimit at the latest.
+func (s *SFU) joinTest(g Grant, sig signaller) (*room, *peer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, nil, ErrRoomEnded
+	}
+	if s.tests[g.TestRoom] != nil {
+		return nil, nil, ErrRoomFull
+	}
+	if len(s.tests) >= s.opts.MaxTestRooms {
+		return nil, nil, ErrTestRoomsBusy
+	}
+	r := newRoom(s, g.TestRoom, false)
+	r.test = true
+	p, err := r.add(RolePatient, sig)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.tests[g.TestRoom] = r
+	r.limit = time.AfterFunc(s.opts.TestRoomLimit, func() {
+		s.dropTest(r)
+		r.close("the connection test has ended")
+	})
+	return r, p, nil
+}
+
+// dropTest takes the test room r out of the SFU.
+func (s *SFU) dropTest(r *room) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tests[r.id] == r {
+		delete(s.tests, r.id)
+	}
+	r.limit.Stop()
+}
+
 // leave removes p from r, and r from the SFU once it is empty.
 func (s *SFU) leave(r *room, p *peer) {
 	empty := r.remove(p)
 	if !empty {
+		return
+	}
+	if r.test {
+		s.dropTest(r)
 		return
 	}
 	s.mu.Lock()
@@ -257,7 +338,13 @@ func (s *SFU) Close() error {
 	rooms := s.rooms
 	s.rooms = map[uuid.UUID]*room{}
 	s.metrics.rooms.Sub(float64(len(rooms)))
+	tests := s.tests
+	s.tests = map[uuid.UUID]*room{}
 	s.mu.Unlock()
+	for _, r := range tests {
+		r.limit.Stop()
+		r.close("the video service is shutting down")
+	}
 	for _, r := range rooms {
 		r.close("the video service is shutting down")
 	}
@@ -272,15 +359,38 @@ func (s *SFU) closeListeners() error {
 	return err
 }
 
-// Rooms reports how many rooms are open (for tests and the status page).
+// Rooms reports how many consultations' rooms are open (for tests and the
+// status page); test rooms are not among them.
 func (s *SFU) Rooms() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.rooms)
 }
 
+// TestRooms reports how many test rooms are open.
+func (s *SFU) TestRooms() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.tests)
+}
+
+// TestRoomOpen reports whether the test room id is open.
+func (s *SFU) TestRoomOpen(id uuid.UUID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tests[id] != nil
+}
+
+// RoomOpen reports whether the consultation id's room is open.
+func (s *SFU) RoomOpen(id uuid.UUID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rooms[id] != nil
+}
+
 // RoomIDs lists the consultations whose rooms are open, so a caller can
-// hold them against the workflow's state.
+// hold them against the workflow's state. Test rooms are not listed: no
+// workflow owns them (they close by themselves).
 func (s *SFU) RoomIDs() []uuid.UUID {
 	s.mu.Lock()
 	defer s.mu.Unlock()

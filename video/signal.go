@@ -45,6 +45,7 @@ const (
 	closeRoomFull  websocket.StatusCode = 4409
 	closeRoomEnded websocket.StatusCode = 4410
 	closeProtocol  websocket.StatusCode = 4400
+	closeTestsBusy websocket.StatusCode = 4503
 )
 
 // maxMessage caps one signalling message (an SDP is a few KiB).
@@ -62,6 +63,9 @@ func (s *SFU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := s.canJoin(g); err != nil {
 		if errors.Is(err, ErrRoomFull) {
 			problem(w, http.StatusConflict, "video-room-full", "Someone is already in this room in your role.")
+		} else if errors.Is(err, ErrTestRoomsBusy) {
+			w.Header().Set("Retry-After", "10")
+			problem(w, http.StatusServiceUnavailable, "video-test-busy", "Too many connection tests are running; try again shortly.")
 		} else {
 			problem(w, http.StatusGone, "video-room-ended", "This video session has ended.")
 		}
@@ -84,6 +88,8 @@ func (s *SFU) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		code := closeRoomEnded
 		if errors.Is(err, ErrRoomFull) {
 			code = closeRoomFull
+		} else if errors.Is(err, ErrTestRoomsBusy) {
+			code = closeTestsBusy
 		}
 		_ = conn.Close(code, err.Error())
 		return
@@ -128,6 +134,17 @@ func keepAlive(ctx context.Context, conn *websocket.Conn, ws *wsSignaller) {
 func (s *SFU) canJoin(g Grant) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if g.Test() {
+		switch {
+		case s.closed:
+			return ErrRoomEnded
+		case s.tests[g.TestRoom] != nil:
+			return ErrRoomFull
+		case len(s.tests) >= s.opts.MaxTestRooms:
+			return ErrTestRoomsBusy
+		}
+		return nil
+	}
 	if s.closed || s.ended[g.ConsultationID] {
 		return ErrRoomEnded
 	}

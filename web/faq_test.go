@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,53 +42,23 @@ func readFAQ(t *testing.T, lang string) map[string]faqEntry {
 	return out
 }
 
+// parseFAQ reads one FAQ file; its front matter and body are the guide's
+// format (parseGuideSection), the checks after it the FAQ's own.
 func parseFAQ(path string) (faqEntry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return faqEntry{}, err
 	}
-	e := faqEntry{file: path}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
-	rest, ok := strings.CutPrefix(text, "---\n")
-	if !ok {
-		return e, fmt.Errorf("no front matter")
-	}
-	front, body, ok := strings.Cut(rest, "\n---\n")
-	if !ok {
-		return e, fmt.Errorf("front matter not closed")
-	}
-	sc := bufio.NewScanner(strings.NewReader(front))
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), ":")
-		if !ok {
-			return e, fmt.Errorf("front matter line %q is not key: value", sc.Text())
-		}
-		v = strings.TrimSpace(v)
-		switch strings.TrimSpace(k) {
-		case "id":
-			e.id = v
-		case "title":
-			e.title = v
-		case "category":
-			e.category = v
-		case "link":
-			e.link = v
-		default:
-			return e, fmt.Errorf("unknown front matter key %q", k)
-		}
-	}
-	if e.id == "" || e.title == "" || e.category == "" || e.link == "" {
-		return e, fmt.Errorf("front matter needs id, title, category and link: %+v", e)
+	sec, err := parseGuideSection(string(data))
+	e := faqEntry{file: path, id: sec.ID, title: sec.Title, category: sec.Category, link: sec.Link, body: sec.Body}
+	if err != nil {
+		return e, err
 	}
 	if want := strings.TrimSuffix(filepath.Base(path), ".md"); e.id != want {
 		return e, fmt.Errorf("id %q differs from the file name %q", e.id, want)
 	}
 	if !slices.Contains(faqCategories, e.category) {
 		return e, fmt.Errorf("category %q is none of %v", e.category, faqCategories)
-	}
-	e.body = strings.TrimSpace(body)
-	if e.body == "" {
-		return e, fmt.Errorf("no answer")
 	}
 	if strings.ContainsAny(e.body, "<>") {
 		return e, fmt.Errorf("the answer holds < or >: the client renders Markdown only, never HTML")
@@ -98,6 +67,24 @@ func parseFAQ(path string) (faqEntry, error) {
 }
 
 var mdLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+
+// checkPageLinks fails unless the text's page link and the Markdown links
+// of its body (at least one) are pages of routes.json.
+func checkPageLinks(t *testing.T, name, link, body string) {
+	t.Helper()
+	targets := []string{link}
+	for _, m := range mdLink.FindAllStringSubmatch(body, -1) {
+		targets = append(targets, m[1])
+	}
+	if len(targets) < 2 {
+		t.Errorf("%s: the body links to no page", name)
+	}
+	for _, to := range targets {
+		if page, ok := Match(to); !ok || !strings.HasPrefix(to, "/") {
+			t.Errorf("%s links to %q, which is no page of routes.json (%q)", name, to, page)
+		}
+	}
+}
 
 // TestFAQContent checks the FAQ's Markdown (web/content/faq): every file
 // parses, both languages answer the same questions, and every link (the
@@ -119,18 +106,7 @@ func TestFAQContent(t *testing.T) {
 			if e.category != nl[e.id].category || e.link != nl[e.id].link {
 				t.Errorf("%s: category or page differ between the languages", e.file)
 			}
-			targets := []string{e.link}
-			for _, m := range mdLink.FindAllStringSubmatch(e.body, -1) {
-				targets = append(targets, m[1])
-			}
-			if len(targets) < 2 {
-				t.Errorf("%s: the answer links to no page", e.file)
-			}
-			for _, to := range targets {
-				if name, ok := Match(to); !ok || !strings.HasPrefix(to, "/") {
-					t.Errorf("%s links to %q, which is no page of routes.json (%q)", e.file, to, name)
-				}
-			}
+			checkPageLinks(t, e.file, e.link, e.body)
 		}
 	}
 	for _, topic := range []string{"consult-types", "payment", "account-or-guest", "booking", "after-booking",

@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // The stylesheets' own text, for src/css.test.ts (imported with ?raw).
+    css: { include: [/\.css\?raw/] },
   },
 });

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -10,14 +9,16 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
-	"go.temporal.io/sdk/temporal"
 
+	"derma2go/activities"
 	"derma2go/workflows"
 )
 
 // healthReporter tells each integration's health workflow about the failed
 // attempts of the activities that depend on it (workflows.ActivityIntegration)
-// and about the first success after them. It signals only on failures and on
+// that are the integration's own failures (activities.IntegrationFault: not
+// PostgreSQL, Temporal or this worker being down, not a refusal of one
+// request) and about the first success after them. It signals only on failures and on
 // that first success, so a healthy integration costs nothing.
 type healthReporter struct {
 	c   client.Client
@@ -40,7 +41,7 @@ func (r *healthReporter) observe(ctx context.Context, integration, activityName 
 	case err == nil && r.failing[integration]:
 		delete(r.failing, integration)
 		signal, arg = workflows.SignalIntegrationRecovered, activityName
-	case err != nil && countsAsOutage(ctx, err):
+	case activities.IntegrationFault(ctx, integration, err):
 		r.failing[integration] = true
 		signal, arg = workflows.SignalIntegrationFailed, workflows.IntegrationFailure{Activity: activityName, Error: err.Error()}
 	}
@@ -58,15 +59,11 @@ func (r *healthReporter) observe(ctx context.Context, integration, activityName 
 	}
 }
 
-// countsAsOutage: a non-retryable error is a refusal of this one call (bad
-// input, a contract break), and a cancelled context is this worker
-// stopping; neither says the integration is down.
-func countsAsOutage(ctx context.Context, err error) bool {
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.NonRetryable() {
-		return false
-	}
-	return ctx.Err() == nil && !errors.Is(err, context.Canceled)
+// HealthInterceptor is the interceptor New puts on the worker: it reports
+// the attempts of the activities that depend on an integration to that
+// integration's health workflow. Tests put it on a worker of their own.
+func HealthInterceptor(c client.Client, logger *slog.Logger) interceptor.WorkerInterceptor {
+	return &healthInterceptor{r: &healthReporter{c: c, log: logger, failing: map[string]bool{}}}
 }
 
 type healthInterceptor struct {

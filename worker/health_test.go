@@ -3,12 +3,14 @@ package worker
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"derma2go/payments"
 	"derma2go/workflows"
 )
 
@@ -26,17 +28,19 @@ func (c *recordingClient) SignalWithStartWorkflow(_ context.Context, id, signal 
 	return nil, nil
 }
 
-// Every retryable failure is reported; refusals (non-retryable) and a
-// stopping worker are not; of the successes only the first after failures.
+// Every failure of Mollie itself is reported; refusals of one request,
+// failures of our own parts (PostgreSQL down) and a stopping worker are
+// not; of the successes only the first after failures.
 func TestHealthReporterSignalsFailuresAndTheFirstSuccess(t *testing.T) {
 	c := &recordingClient{}
 	r := &healthReporter{c: c, log: slog.New(slog.DiscardHandler), failing: map[string]bool{}}
 	ctx := context.Background()
 	mollie := workflows.IntegrationMollie
 	r.observe(ctx, mollie, "CreatePayment", nil)
-	r.observe(ctx, mollie, "CreatePayment", errors.New("dial tcp: connection refused"))
-	r.observe(ctx, mollie, "CreatePayment", temporal.NewNonRetryableApplicationError("bad amount", "Invalid", nil))
-	r.observe(ctx, mollie, "GetPaymentStatus", errors.New("503"))
+	r.observe(ctx, mollie, "CreatePayment", fmt.Errorf("create payment: %w: dial tcp: connection refused", payments.ErrUnreachable))
+	r.observe(ctx, mollie, "CreatePayment", temporal.NewNonRetryableApplicationError("bad amount", "Invalid", &payments.APIError{StatusCode: 422}))
+	r.observe(ctx, mollie, "CreatePayment", fmt.Errorf("create payment: store: %w", errors.New("failed to connect to `host=127.0.0.1`: dial tcp: connection refused")))
+	r.observe(ctx, mollie, "GetPaymentStatus", &payments.APIError{StatusCode: 503})
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	r.observe(cancelled, mollie, "GetPaymentStatus", context.Canceled)

@@ -48,8 +48,11 @@ const (
 
 	// ActivitySendEmail renders a template with data it loads from Postgres
 	// (names, addresses, language, links) and sends it: SendEmailInput →
-	// nothing. At most one email per DedupKey, whatever retries or replays
-	// happen (record the key with the send in Postgres).
+	// nothing. One email per DedupKey, whatever retries or replays happen:
+	// the key is claimed in Postgres before the send and marked sent after
+	// it; a retry after a send with an unknown outcome (worker killed, the
+	// relay's answer lost) skips it or sends it again with the same
+	// Message-ID, by template (activities.deliveryOf).
 	ActivitySendEmail = "SendEmail"
 
 	// ActivityIssueInvoice issues the invoice of a paid consultation with the

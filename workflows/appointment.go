@@ -407,7 +407,7 @@ func (w *appointment) requireType(op string, typ ConsultationType) error {
 func outsideWindow(op string, from, until time.Time) error {
 	msg := fmt.Sprintf("%s is possible from %s", op, from.UTC().Format(time.RFC3339))
 	if !until.IsZero() {
-		msg += " until " + until.UTC().Format(time.RFC3339)
+		msg = fmt.Sprintf("%s is possible from %s until %s", op, from.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339))
 	}
 	return temporal.NewApplicationErrorWithOptions(msg, ErrTypeInvalidState,
 		temporal.ApplicationErrorOptions{NonRetryable: true})

@@ -38,7 +38,7 @@ func (w *appointment) validateRequestCancellation(ctx workflow.Context, in Cance
 		return invalidState(op, w.st.Status)
 	}
 	if !workflow.Now(ctx).Before(w.in.Start) {
-		return temporal.NewApplicationErrorWithOptions(op+" is possible only before the start",
+		return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s is possible only before the start", op),
 			ErrTypeInvalidState, temporal.ApplicationErrorOptions{NonRetryable: true})
 	}
 	return w.checkCancellationLimit()

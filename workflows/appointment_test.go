@@ -144,11 +144,20 @@ func TestAppointmentVideoHappyPath(t *testing.T) {
 	} {
 		in := reminders[i].Input.(*SendEmailInput)
 		assertTime(t, "reminder", reminders[i].At, want.at)
+		// Sent in the workflow task of its timer (changeLocalReminders).
+		if !reminders[i].Local {
+			t.Errorf("reminder %d sent as an activity task, want a local activity", i)
+		}
 		if in.Recipient != RecipientPatient || in.DedupKey != want.key || in.Appointment == nil || in.Appointment.HoursBefore != want.hours {
 			t.Errorf("reminder %d = %+v (facts %+v)", i, in, in.Appointment)
 		}
 	}
 	assertTime(t, "review_request", h.emailAt(TemplateReviewRequest, RecipientPatient), ended.Add(DefaultReviewDelay))
+	for _, c := range h.emails() {
+		if c.Local && c.Input.(*SendEmailInput).Template != TemplateAppointmentReminder {
+			t.Errorf("%s sent as a local activity; only reminders are", c.Input.(*SendEmailInput).Template)
+		}
+	}
 	if n := len(h.callsTo(ActivityIssueRefund)); n != 0 {
 		t.Errorf("IssueRefund called %d times", n)
 	}

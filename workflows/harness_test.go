@@ -29,6 +29,8 @@ type call struct {
 	Name  string
 	At    time.Time
 	Input any
+	// Local: run as a local activity (in the workflow task that asked).
+	Local bool
 }
 
 // harness runs EmailAdviceWorkflow in the test environment with time
@@ -127,7 +129,7 @@ func newHarness(t *testing.T, start time.Time) *harness {
 		in.Elem().Set(reflect.ValueOf(args[0]))
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.calls = append(h.calls, call{Name: info.ActivityType.Name, At: h.env.Now(), Input: in.Interface()})
+		h.calls = append(h.calls, call{Name: info.ActivityType.Name, At: h.env.Now(), Input: in.Interface(), Local: true})
 	})
 	return h
 }

@@ -83,6 +83,11 @@ const ActivityNotifyOperator = "NotifyOperator"
 // NotifyOperatorInput is the input of ActivityNotifyOperator.
 type NotifyOperatorInput struct {
 	Integration string
+	// Incident numbers the integration's incidents from 1
+	// (IntegrationHealthState.Incidents when it was raised); its "keeps
+	// failing" and "works again" mails carry the same number. 0 in
+	// histories from before it was added.
+	Incident int
 	// Recovered is false for "keeps failing", true for "works again".
 	Recovered bool
 	Failures  int
@@ -154,7 +159,7 @@ func (h *integrationHealth) run(ctx workflow.Context) error {
 			h.state.Incidents++
 			metrics.Counter("derma_integration_incidents").Inc(1)
 			open.Update(1)
-			notify(NotifyOperatorInput{Integration: h.state.Integration, Failures: h.state.Failures, LastError: h.state.LastError})
+			notify(NotifyOperatorInput{Integration: h.state.Integration, Incident: h.state.Incidents, Failures: h.state.Failures, LastError: h.state.LastError})
 		}
 	})
 	sel.AddReceive(recovered, func(c workflow.ReceiveChannel, _ bool) {
@@ -164,7 +169,7 @@ func (h *integrationHealth) run(ctx workflow.Context) error {
 		if h.state.Open {
 			h.state.Open = false
 			open.Update(0)
-			notify(NotifyOperatorInput{Integration: h.state.Integration, Recovered: true, Failures: h.state.Failures, LastError: h.state.LastError})
+			notify(NotifyOperatorInput{Integration: h.state.Integration, Incident: h.state.Incidents, Recovered: true, Failures: h.state.Failures, LastError: h.state.LastError})
 		}
 		h.state.Failures = 0
 	})

@@ -66,14 +66,14 @@ func TestIntegrationHealthAlertsOncePerIncident(t *testing.T) {
 	if len(h.mails) != 3 {
 		t.Fatalf("mails %+v, want incident, recovery, second incident", h.mails)
 	}
-	if m := h.mails[0]; m.Recovered || m.Failures != IncidentAfterFailures || m.Integration != IntegrationMollie || m.LastError != "CreatePayment: mollie: 503" {
+	if m := h.mails[0]; m.Recovered || m.Incident != 1 || m.Failures != IncidentAfterFailures || m.Integration != IntegrationMollie || m.LastError != "CreatePayment: mollie: 503" {
 		t.Errorf("first mail %+v", m)
 	}
-	if m := h.mails[1]; !m.Recovered || m.Failures != IncidentAfterFailures+7 {
-		t.Errorf("recovery mail %+v", m)
+	if m := h.mails[1]; !m.Recovered || m.Incident != 1 || m.Failures != IncidentAfterFailures+7 {
+		t.Errorf("recovery mail %+v, want incident 1's", m)
 	}
-	if h.mails[2].Recovered {
-		t.Errorf("third mail %+v, want a new incident", h.mails[2])
+	if m := h.mails[2]; m.Recovered || m.Incident != 2 {
+		t.Errorf("third mail %+v, want a new incident, number 2", m)
 	}
 	if !openDuring.Open || openDuring.Incidents != 1 {
 		t.Errorf("state during the incident %+v", openDuring)

@@ -335,4 +335,8 @@ const (
 	// consultation created with UpdateWithStart answers its checkout update
 	// in the first workflow task instead of the third.
 	changeLocalCreatePath = "local-create-path"
+	// changeLocalReminders: an appointment reminder is sent as a local
+	// activity in the workflow task of its timer instead of an activity
+	// task, which saves the workflow task after it.
+	changeLocalReminders = "local-reminders"
 )

@@ -126,6 +126,15 @@ var (
 	}
 )
 
+// reminderLocalOptions (changeLocalReminders): the first attempt of a
+// reminder, a local activity in the workflow task of its timer, bounded by
+// emailOptions' attempt; notifyBy retries a failed one as an ordinary
+// activity.
+var reminderLocalOptions = workflow.LocalActivityOptions{
+	StartToCloseTimeout: emailOptions.StartToCloseTimeout,
+	RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 1},
+}
+
 // runLocal is run for a local activity: the worker runs it inside the
 // workflow task that asks for it, and the history gets a marker with its
 // result instead of the scheduled, started and completed events of an

@@ -30,6 +30,7 @@ var appointmentPathHistories = []string{
 	appointmentHappyHistory, inPersonAttendedPaidHistory, inPersonNoShowHistory,
 	cancelConfirmedHistory, cancelRejectedHistory, cancelAutoConfirmedHistory,
 	doctorCancelHistory, paymentExpiredHistory, latePaymentHistory,
+	reminderActivityHistory, reminderLocalHistory,
 }
 
 // TestRecordAppointmentPaths (re)records one history per terminal path of

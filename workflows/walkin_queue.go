@@ -390,7 +390,7 @@ func (q *walkInQueue) notice(ctx workflow.Context, id string, n WalkInNotice) er
 
 // closedError is the refusal of a request to a closed session.
 func closedError(op string) error {
-	return temporal.NewApplicationErrorWithOptions(op+" is not possible: the walk-in session has closed",
+	return temporal.NewApplicationErrorWithOptions(fmt.Sprintf("%s is not possible: the walk-in session has closed", op),
 		ErrTypeInvalidState, temporal.ApplicationErrorOptions{NonRetryable: true})
 }
 

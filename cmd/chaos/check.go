@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"derma2go/cmd/chaos/mailcheck"
 	"derma2go/payments"
 	"derma2go/workflows"
 )
@@ -232,23 +233,36 @@ func (r *runner) check(ctx context.Context) []string {
 	}
 
 	// Emails, counted in the sink: the same mail (subject) to the same
-	// address about the same consultation twice is a duplicate.
-	seen := map[string]int{}
-	r.mails = 0
-	for _, m := range r.in.mail.Messages() {
-		r.mails++
-		key := strings.Join([]string{mailConsultation(m), strings.ToLower(strings.Join(m.To, ",")), m.Subject}, "|")
-		seen[key]++
-	}
-	var dups []string
-	for k, n := range seen {
-		if n > 1 {
-			dups = append(dups, fmt.Sprintf("%dx %s", n, k))
-		}
-	}
-	sort.Strings(dups)
+	// address about the same consultation (or, for an operator alert, of
+	// the same incident) twice under two Message-IDs is a duplicate. Twice
+	// under one Message-ID is a retransmission, which sent_emails must
+	// account for: every copy a send the worker recorded (an at-least-once
+	// email whose earlier outcome was unknown; at-most-once ones never go
+	// out again).
+	msgs := r.in.mail.Messages()
+	r.mails = len(msgs)
+	dups, again := mailcheck.Duplicates(msgs)
 	for _, d := range dups {
 		add("duplicate email: %s", d)
+	}
+	// A killed part is an outage, answered 502/503 (retried); a 500 is a
+	// failure the API did not recognise as one.
+	r.st.mu.Lock()
+	for route, n := range r.st.counts["HTTP 500"] {
+		add("HTTP 500 ×%d on %s: an outage answered as a server error (want 503)", n, route)
+	}
+	r.st.mu.Unlock()
+	r.retransmissions = again
+	for _, re := range again {
+		var sends int
+		err := r.in.platform.Store.Pool.QueryRow(ctx,
+			"SELECT sends FROM sent_emails WHERE message_id = $1", re.MessageID).Scan(&sends)
+		switch {
+		case err != nil:
+			add("email caught %dx with Message-ID %s, no send of it recorded: %v (%s)", re.Copies, re.MessageID, err, re.Key)
+		case sends < re.Copies:
+			add("email caught %dx with Message-ID %s, %d send(s) recorded (%s)", re.Copies, re.MessageID, sends, re.Key)
+		}
 	}
 	return v
 }
@@ -340,6 +354,17 @@ func (r *runner) report(violations []string) {
 			lastUp.Sub(r.driveStart).Seconds(), lastEnd.Sub(r.driveStart).Seconds())
 	}
 	fmt.Printf("unpaid holds of lost create answers, expiring: %d; emails caught: %d\n", r.abandoned, r.mails)
+	if rows, err := r.in.platform.Store.CountEmailDeliveries(context.Background()); err == nil {
+		var parts []string
+		for _, row := range rows {
+			parts = append(parts, fmt.Sprintf("%s×%d %d", row.State, row.Sends, row.N))
+		}
+		fmt.Printf("email deliveries (state×sends count; sending = outcome unknown, not sent again): %s\n", strings.Join(parts, ", "))
+	}
+	fmt.Printf("retransmissions (one message caught again under its Message-ID after an unknown outcome, each a recorded resend): %d\n", len(r.retransmissions))
+	for _, re := range r.retransmissions {
+		fmt.Printf("  %dx %s (%s)\n", re.Copies, re.MessageID, re.Key)
+	}
 	r.st.mu.Lock()
 	for what, routes := range r.st.counts {
 		var parts []string

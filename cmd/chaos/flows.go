@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"derma2go/cmd/chaos/mailcheck"
 	"derma2go/devstack/mailsink"
 )
 
@@ -339,7 +339,7 @@ func (d *driver) runInPerson(ctx context.Context, c *consult) error {
 // payment link in it.
 func (d *driver) invoiceLink(ctx context.Context, id string) (string, error) {
 	m, err := d.in.mail.WaitFor(ctx, func(m mailsink.Message) bool {
-		return mailConsultation(m) == id && strings.Contains(m.Text, d.in.mollieURL+"/checkout/")
+		return mailcheck.Consultation(m) == id && strings.Contains(m.Text, d.in.mollieURL+"/checkout/")
 	})
 	if err != nil {
 		return "", fmt.Errorf("no invoice mail with a payment link: %w", err)
@@ -459,14 +459,6 @@ func (d *driver) runWalkInDoctor(ctx context.Context, doc *doctor, mine []*consu
 		case <-time.After(300 * time.Millisecond):
 		}
 	}
-}
-
-// mailConsultation is the consultation an email is about.
-func mailConsultation(m mailsink.Message) string {
-	if v := m.Headers[textproto.CanonicalMIMEHeaderKey("X-Derma2Go-Consultation")]; len(v) > 0 {
-		return v[0]
-	}
-	return ""
 }
 
 // newKey is a fresh Idempotency-Key.

@@ -56,9 +56,11 @@ type infra struct {
 }
 
 // startInfra brings up PostgreSQL (migrated, seeded, every doctor connected
-// to a sandbox account), Temporal in a process of its own, the mail sink,
-// the sandbox and the load balancer in front of the API processes.
-func startInfra(ctx context.Context, dir, self string, logger *slog.Logger) (_ *infra, err error) {
+// to a sandbox account), Temporal in a process of its own (its state in
+// temporalStore: devstack.TemporalStoreSQLite or TemporalStorePostgres),
+// the mail sink, the sandbox and the load balancer in front of the API
+// processes.
+func startInfra(ctx context.Context, dir, self, temporalStore string, logger *slog.Logger) (_ *infra, err error) {
 	in := &infra{dir: dir, logger: logger}
 	defer func() {
 		if err != nil {
@@ -93,16 +95,27 @@ func startInfra(ctx context.Context, dir, self string, logger *slog.Logger) (_ *
 	if err != nil {
 		return nil, err
 	}
+	temporalArgs := []string{self, "temporal", "-db", filepath.Join(dir, "temporal.db"), "-addr", temporalAddr,
+		"-ready", filepath.Join(dir, "temporal.ready")}
+	if temporalStore == devstack.TemporalStorePostgres {
+		st, err := devstack.TemporalPostgres(ctx, in.pg)
+		if err != nil {
+			return nil, err
+		}
+		temporalArgs = append(temporalArgs, "-pg", st.Addr, "-pg-user", st.User, "-pg-db", st.Database,
+			"-pg-visibility-db", st.VisibilityDatabase)
+	}
 	in.temporal = &proc{name: "temporal", kind: kindTemporal, dir: dir, logger: logger,
-		args: []string{self, "temporal", "-db", filepath.Join(dir, "temporal.db"), "-addr", temporalAddr,
-			"-ready", filepath.Join(dir, "temporal.ready")},
-		ready: readyFile(filepath.Join(dir, "temporal.ready"))}
+		args: temporalArgs, ready: readyFile(filepath.Join(dir, "temporal.ready"))}
 	if err := in.temporal.start(ctx); err != nil {
 		return nil, err
 	}
 	if in.mail, err = mailsink.StartPersistent("127.0.0.1:0", filepath.Join(dir, "mail"), logger.With("component", "mailsink")); err != nil {
 		return nil, err
 	}
+	// Every mail of the run stays countable: a full run sends several
+	// thousand, more than the sink keeps by default.
+	in.mail.KeepAtMost(1 << 20)
 	if in.mollie, err = molliesandbox.Open(molliesandbox.Options{
 		PublicURL: mollieURL, StateFile: filepath.Join(dir, "mollie.json"), Logger: logger.With("component", "mollie-sandbox"),
 		Apps: []molliesandbox.App{{ID: connectClientID, Secret: connectClientSecret, RedirectURL: lbURL + platform.ConnectRedirectPath}},

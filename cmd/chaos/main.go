@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"derma2go/devstack"
 )
 
 // settings of one run, from the environment.
@@ -54,6 +56,10 @@ type settings struct {
 	dir string
 	// noKills is CHAOS_KILLS=0: the same run without the monkey (baseline).
 	noKills bool
+	// temporalStore is CHAOS_TEMPORAL_STORE: where the Temporal server
+	// keeps its state, sqlite (default) or postgres (the private cluster,
+	// so a PostgreSQL kill takes Temporal's persistence down too).
+	temporalStore string
 }
 
 func envInt(k string, def int) (int, error) {
@@ -96,6 +102,13 @@ func readSettings() (settings, error) {
 		if s.seed, err = strconv.ParseUint(v, 10, 64); err != nil {
 			return s, fmt.Errorf("chaos: CHAOS_SEED=%q is not a number", v)
 		}
+	}
+	switch s.temporalStore = os.Getenv("CHAOS_TEMPORAL_STORE"); s.temporalStore {
+	case "":
+		s.temporalStore = devstack.TemporalStoreSQLite
+	case devstack.TemporalStoreSQLite, devstack.TemporalStorePostgres:
+	default:
+		return s, fmt.Errorf("chaos: CHAOS_TEMPORAL_STORE=%q: sqlite or postgres", s.temporalStore)
 	}
 	if s.bin == "" {
 		s.bin = "bin/derma"
@@ -159,8 +172,8 @@ func run(ctx context.Context, s settings) (bool, error) {
 	if s.smoke {
 		mode = "smoke"
 	}
-	fmt.Printf("chaos: %s run, %d consultations per type, %d kills per kind, bound %s, seed %d, state in %s\n",
-		mode, s.perType, s.killsPerKind, s.duration, s.seed, s.dir)
+	fmt.Printf("chaos: %s run, %d consultations per type, %d kills per kind, bound %s, seed %d, Temporal on %s, state in %s\n",
+		mode, s.perType, s.killsPerKind, s.duration, s.seed, s.temporalStore, s.dir)
 
 	passed := false
 	defer func() {
@@ -170,7 +183,7 @@ func run(ctx context.Context, s settings) (bool, error) {
 			fmt.Printf("chaos: state and logs kept in %s\n", s.dir)
 		}
 	}()
-	in, err := startInfra(ctx, s.dir, self, logger)
+	in, err := startInfra(ctx, s.dir, self, s.temporalStore, logger)
 	if err != nil {
 		return false, err
 	}

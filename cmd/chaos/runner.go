@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"derma2go/cmd/chaos/mailcheck"
 	"derma2go/devstack/mailsink"
 )
 
@@ -32,6 +33,9 @@ type runner struct {
 	// abandoned counts unpaid holds of creates whose answer was lost;
 	// mails counts the caught emails.
 	abandoned, mails int
+	// retransmissions are the emails caught more than once under one
+	// Message-ID, each accounted for by sent_emails (check).
+	retransmissions []mailcheck.Retransmission
 }
 
 // killRecord is one kill of the monkey.

@@ -102,9 +102,3 @@ RETURNING *;
 -- name: GetPublishedAdvice :one
 SELECT * FROM advice WHERE consultation_id = $1 AND published_at IS NOT NULL;
 
--- name: EmailSent :one
-SELECT EXISTS (SELECT 1 FROM sent_emails WHERE dedup_key = $1);
-
--- name: RecordEmailSent :exec
-INSERT INTO sent_emails (dedup_key, consultation_id, template) VALUES ($1, $2, $3)
-ON CONFLICT (dedup_key) DO NOTHING;

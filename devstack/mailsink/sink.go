@@ -24,7 +24,8 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// MaxMessages is how many messages a Sink keeps; older ones are dropped.
+// MaxMessages is how many messages a Sink keeps unless told otherwise
+// (KeepAtMost); older ones are dropped.
 const MaxMessages = 1000
 
 // maxMessageBytes caps one message, attachments included.
@@ -106,6 +107,8 @@ type Sink struct {
 	closed  bool
 	refused map[string]bool // recipients answered with 550 (RefuseRecipient)
 	outage  bool            // every MAIL FROM answered with 421 (SetOutage)
+	lose    []loseRule      // messages kept without an answer (LoseReply)
+	keep    int             // how many messages are kept (MaxMessages unless KeepAtMost)
 
 	closeOnce sync.Once
 	closeErr  error
@@ -131,6 +134,7 @@ func StartPersistent(addr, dir string, logger *slog.Logger) (*Sink, error) {
 		served:  make(chan struct{}),
 		nextID:  1,
 		changed: make(chan struct{}),
+		keep:    MaxMessages,
 	}
 	if dir != "" {
 		if err := s.load(); err != nil {
@@ -287,7 +291,7 @@ func (s *Sink) store(envelopeFrom string, rcpts []string, raw []byte) Message {
 	}
 	s.msgs = append(s.msgs, m)
 	var dropped []int
-	if over := len(s.msgs) - MaxMessages; over > 0 {
+	if over := len(s.msgs) - s.keep; over > 0 {
 		for _, old := range s.msgs[:over] {
 			dropped = append(dropped, old.ID)
 		}
@@ -315,13 +319,14 @@ func (s *Sink) store(envelopeFrom string, rcpts []string, raw []byte) Message {
 type backend struct{ sink *Sink }
 
 // NewSession implements smtp.Backend.
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) {
-	return &session{sink: b.sink}, nil
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{sink: b.sink, conn: c}, nil
 }
 
 // session collects one SMTP transaction at a time.
 type session struct {
 	sink  *Sink
+	conn  *smtp.Conn
 	from  string
 	rcpts []string
 }
@@ -413,8 +418,53 @@ func (s *session) Data(r io.Reader) error {
 		}
 		return fmt.Errorf("mailsink: read message: %w", err)
 	}
-	s.sink.store(s.from, s.rcpts, raw)
+	m := s.sink.store(s.from, s.rcpts, raw)
+	if s.sink.takeLoseRule(m) {
+		// Kept, and the connection drops before the 250 is written: the
+		// sender cannot know the message arrived.
+		s.sink.logger.Info("mail caught, reply lost on purpose", "id", m.ID)
+		_ = s.conn.Conn().Close()
+	}
 	return nil
+}
+
+// loseRule is one LoseReply.
+type loseRule struct{ to, subject string }
+
+// KeepAtMost sets how many messages the sink keeps from now on (at least
+// one); the oldest beyond it are dropped as new ones arrive. cmd/chaos
+// keeps every message of a run, to count duplicates among all of them.
+func (s *Sink) KeepAtMost(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keep = max(n, 1)
+}
+
+// LoseReply makes the sink keep the next message to addr (compared without
+// case) whose subject contains subject, and then drop the connection
+// instead of answering it, as when a relay's answer is lost on the way:
+// the sender saw the whole message go out and no reply. Tests use it to
+// fail a send right after the message was delivered. Each call applies to
+// one message.
+func (s *Sink) LoseReply(addr, subject string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lose = append(s.lose, loseRule{to: strings.ToLower(addr), subject: subject})
+}
+
+// takeLoseRule removes and reports the first LoseReply rule m matches.
+func (s *Sink) takeLoseRule(m Message) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, r := range s.lose {
+		for _, to := range m.To {
+			if strings.EqualFold(to, r.to) && strings.Contains(m.Subject, r.subject) {
+				s.lose = append(s.lose[:i], s.lose[i+1:]...)
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Reset implements smtp.Session.

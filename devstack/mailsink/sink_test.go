@@ -550,3 +550,39 @@ func TestRefuseRecipient(t *testing.T) {
 		t.Fatalf("%d messages caught, want 1", n)
 	}
 }
+
+func TestLoseReply(t *testing.T) {
+	s := startSink(t)
+	s.LoseReply("Lost@Example.test", "review")
+	other := []byte(crlf("Subject: invoice\n\nbody\n"))
+	if err := smtp.SendMail(s.Addr(), nil, "from@example.test", []string{"lost@example.test"}, other); err != nil {
+		t.Fatalf("a message the rule does not match: %v", err)
+	}
+	msg := []byte(crlf("Subject: a review request\n\nbody\n"))
+	if err := smtp.SendMail(s.Addr(), nil, "from@example.test", []string{"lost@example.test"}, msg); err == nil {
+		t.Fatal("the matching message was answered")
+	}
+	if err := smtp.SendMail(s.Addr(), nil, "from@example.test", []string{"lost@example.test"}, msg); err != nil {
+		t.Fatalf("the rule applied twice: %v", err)
+	}
+	if n := len(s.Messages()); n != 3 {
+		t.Fatalf("%d messages caught, want 3 (the one without a reply is kept)", n)
+	}
+}
+
+func TestKeepAtMost(t *testing.T) {
+	s := startSink(t)
+	s.KeepAtMost(MaxMessages * 3)
+	raw := []byte(crlf("Subject: n\n\nx\n"))
+	for range MaxMessages + 5 {
+		s.store("a@example.test", []string{"b@example.test"}, raw)
+	}
+	if n := len(s.Messages()); n != MaxMessages+5 {
+		t.Fatalf("kept %d messages, want all %d", n, MaxMessages+5)
+	}
+	s.KeepAtMost(2)
+	s.store("a@example.test", []string{"b@example.test"}, raw)
+	if msgs := s.Messages(); len(msgs) != 2 || msgs[1].ID != MaxMessages+6 {
+		t.Fatalf("kept %d messages after KeepAtMost(2)", len(msgs))
+	}
+}

@@ -5,6 +5,7 @@
 // results take to follow typing once it stops (debounce, API and render).
 // It prints one line `BENCH {json}` with every figure.
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -55,6 +56,35 @@ async function usable(path, selector) {
   return summary(times);
 }
 
+/**
+ * baseline is the same measurement of a static page with one search box,
+ * served from this process: what Chromium takes on this machine, at this
+ * load, for a page with no script at all. The client's figures are read
+ * against it.
+ */
+async function baseline() {
+  const server = createServer((_, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(
+      '<!doctype html><html lang="nl"><title>x</title><main><input id="q" aria-label="q"></main></html>',
+    );
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: phone, locale: "nl-NL" });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`, { waitUntil: "commit" });
+    await page.waitForSelector("#q", { timeout: 15000 });
+    times.push(await page.evaluate(() => performance.now()));
+    await context.close();
+  }
+  server.close();
+  return summary(times);
+}
+
+const loadBefore = loadavg()[0];
+const still = await baseline();
 const home = await usable("/", "#home-q");
 const search = await usable("/doctors", "[data-testid=results] .doctor-card");
 
@@ -133,6 +163,7 @@ const figures = {
   bundle_js_gzip_bytes: bundle.js,
   bundle_css_gzip_bytes: bundle.css,
   bundle_files: bundle.files,
+  static_page_usable_ms: still,
   home_usable_ms: home,
   search_usable_ms: search,
   search_update_ms: summary(latencies),
@@ -140,6 +171,7 @@ const figures = {
   machine: {
     cpus: cpus().length,
     model: cpus()[0]?.model,
+    load_before: Math.round(loadBefore * 100) / 100,
     load: loadavg().map((l) => Math.round(l * 100) / 100),
   },
 };

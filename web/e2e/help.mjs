@@ -3,7 +3,10 @@
 // diacritics folded, an answer's link to the page where one acts, an
 // entry's own address), the technical support page with the camera refused
 // (fake devices, no permission: getUserMedia gives NotAllowedError) and
-// allowed (the same devices with the permission granted), the waiting
+// allowed (the same devices with the permission granted), its connection
+// check into a test room of the SFU passing (with the fake camera, and with
+// a generated picture when the camera is refused) and failing with the
+// network fixes when the signalling socket is closed on it, the waiting
 // room's and the FAQ's links to it, and — when E2E_DOCTOR_EMAIL is set —
 // the doctor's guide and checklist turning green step by step. Every page is
 // checked with axe-core and walked by keyboard.
@@ -49,6 +52,35 @@ async function open(viewport, { locale = "nl-NL", permissions = [] } = {}) {
 async function check(page, label) {
   await axe(page, label);
   await keyboardWalk(page, label, 400);
+}
+
+// connectionPassed waits for the connection check to pass: connected to
+// the test room without the relay (host or reflexive candidates on the
+// loopback), the media back, and the round trip and loss good or fair (on
+// a loaded 2-core machine the loopback's round trip reaches 150 ms, where
+// "fair" begins at 200). It returns the figures.
+async function connectionPassed(page) {
+  const done = page.locator(
+    '[data-testid="check-connection"]:is([data-state="ok"], [data-state="warn"], [data-state="failed"])',
+  );
+  await done.waitFor({ timeout: 25000 });
+  const part = (id, name) => page.getByTestId(id).getAttribute(name);
+  const got = {
+    overall: await part("check-connection", "data-state"),
+    ice: await part("conn-ice", "data-state"),
+    candidate: await part("conn-ice", "data-candidate"),
+    quality: await part("conn-quality", "data-grade"),
+    media: await part("conn-media", "data-state"),
+  };
+  if (
+    got.overall === "failed" ||
+    got.ice !== "ok" ||
+    !["host", "srflx", "prflx"].includes(got.candidate) ||
+    !["good", "fair"].includes(got.quality) ||
+    got.media !== "ok"
+  )
+    throw new Error(`connection check parts: ${JSON.stringify(got)}`);
+  return `${JSON.stringify(got)} ${await page.locator('[data-testid="check-connection"] .figures').textContent()}`;
 }
 
 const ids = async (page) => page.locator("[data-faq]").evaluateAll((els) => els.map((e) => e.dataset.faq));
@@ -148,6 +180,10 @@ await step(
     if (fixes[0] !== "supFix_denied_chromium" || !fixes.includes("supFix_reload"))
       throw new Error(`fixes for a refusal in Chromium on Linux: ${fixes.join(", ")}`);
     await page.getByText("Site-instellingen").first().waitFor();
+    // Without camera and microphone the connection check sends a generated
+    // picture and tone to the test room, and gets them back.
+    await page.getByTestId("connection-generated").waitFor();
+    console.log(`connection check (generated picture): ${await connectionPassed(page)}`);
     await page.screenshot({ path: join(out, "support-denied.png"), fullPage: true });
     await check(page, "/support/technical (refused)");
     expectClean(problems);
@@ -172,10 +208,49 @@ await step("support page: with the permission granted the same devices work (des
     .getByRole("button", { name: "Test speaker" })
     .click()
     .catch(() => undefined);
+  const figures = await connectionPassed(page);
+  if (await page.getByTestId("connection-generated").count())
+    throw new Error("a generated picture was sent although the camera works");
+  await page.getByText("Picture and sound come back").waitFor();
+  console.log(`connection check (fake camera): ${figures}`);
   await check(page, "/support/technical (working)");
   expectClean(problems);
   await context.close();
 });
+
+await step(
+  "support page: with the video service unreachable the connection check fails with the network fixes (desktop)",
+  async () => {
+    const { context, page, problems } = await open(desktop, { permissions: ["camera", "microphone"] });
+    // The test-room token comes from the API as always, but the signalling
+    // socket to the video service is closed at once, as a proxy or firewall
+    // that lets web pages through and not the video service does.
+    await context.routeWebSocket(/\/v1\/video\/ws/, (ws) => ws.close({ code: 1011, reason: "unreachable" }));
+    await page.goto(`${base}/support/technical`);
+    await page.getByRole("button", { name: "Start de test" }).click();
+    await page.locator('[data-testid="check-connection"][data-state="failed"]').waitFor({ timeout: 15000 });
+    if ((await page.getByTestId("conn-ice").getAttribute("data-state")) !== "failed")
+      throw new Error("the connection part is not reported failed");
+    await page.getByText("Er kwam geen verbinding met onze videoserver.").waitFor();
+    const fixes = await page
+      .getByTestId("fixes-connection")
+      .locator("li")
+      .evaluateAll((els) => els.map((e) => e.dataset.fix));
+    for (const want of [
+      "supFix_conn_firewall",
+      "supFix_conn_proxy",
+      "supFix_conn_vpn",
+      "supFix_conn_extensions",
+    ])
+      if (!fixes.includes(want))
+        throw new Error(`fixes for an unreachable video service on Linux: ${fixes.join(", ")}`);
+    await page.getByText("hotspot van uw telefoon").waitFor();
+    await page.screenshot({ path: join(out, "support-unreachable.png"), fullPage: true });
+    await check(page, "/support/technical (unreachable)");
+    expectClean(problems);
+    await context.close();
+  },
+);
 
 await browser.close();
 if (failures.length) {

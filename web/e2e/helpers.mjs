@@ -222,33 +222,75 @@ export async function login(page, base, email, password, next, button = "Inlogge
 
 /**
  * secondStep waits after the password for the page at path, giving the
- * authenticator code on the way when the login page asks for it.
+ * authenticator code on the way when the login page asks for it. The server
+ * takes each step's code once per account, within one step either side of
+ * now: a login of an account whose current step is spent gives the next
+ * step's code at once, and waits only when that one is spent too. An account
+ * without an authenticator enrols one on the way (enrolSecondStep).
  */
 export async function secondStep(page, path, email = "") {
   const code = page.locator("#second-factor-code");
+  const enrol = page.locator("#second-factor-enrol");
   await Promise.race([
     page.waitForURL((u) => u.pathname === path, { timeout: 20000 }),
     code.waitFor({ timeout: 20000 }),
+    enrol.waitFor({ timeout: 20000 }),
   ]);
+  if (await enrol.count()) return enrolSecondStep(page, path);
   if (new URL(page.url()).pathname === path && !(await code.count())) return;
   const secret = env("E2E_TOTP_SECRET");
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let step = Math.floor(Date.now() / 30000);
-    if (step <= (usedSteps.get(secret) ?? -1)) {
-      await new Promise((r) => setTimeout(r, (step + 1) * 30000 - Date.now() + 100));
-      step = Math.floor(Date.now() / 30000);
-    }
-    usedSteps.set(secret, step);
+  const account = (email || secret).toLowerCase();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const step = await unusedStep(account);
     await code.fill(totp(secret, step));
-    await page.locator("form button[type=submit]").click();
-    try {
-      await page.waitForURL((u) => u.pathname === path, { timeout: 8000 });
+    const [answer] = await Promise.all([
+      page.waitForResponse(
+        (r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/v1/auth/second-factor",
+        { timeout: 20000 },
+      ),
+      page.locator("form button[type=submit]").click(),
+    ]);
+    if (answer.ok()) {
+      await page.waitForURL((u) => u.pathname === path, { timeout: 20000 });
       return;
-    } catch {
-      // refused (the step's code was used by another login): next step
     }
+    // refused: another login of the account (another process) spent this step
   }
-  throw new Error(`second step of ${email} refused three times`);
+  throw new Error(`second step of ${email} refused four times`);
+}
+
+/**
+ * unusedStep is the earliest step, now or the next, that no login of
+ * account here has used, waiting for the clock when both are spent; it
+ * marks the step used.
+ */
+async function unusedStep(account) {
+  const now = () => Math.floor(Date.now() / 30000);
+  let step = Math.max(now(), (usedSteps.get(account) ?? -1) + 1);
+  if (step > now() + 1) {
+    await new Promise((r) => setTimeout(r, (step - 1) * 30000 - Date.now() + 100));
+    step = Math.max(now(), step);
+  }
+  usedSteps.set(account, step);
+  return step;
 }
 
 const usedSteps = new Map();
+
+/**
+ * enrolSecondStep sets up the authenticator of a doctor or admin who has
+ * none (the login page's enrolment): it reads the secret the page shows,
+ * gives its current code, passes the recovery codes and waits for path. It
+ * returns the secret.
+ */
+export async function enrolSecondStep(page, path) {
+  await page.locator("#second-factor-enrol").click();
+  const secret = (await page.getByTestId("totp-secret").textContent({ timeout: 15000 }))?.trim() ?? "";
+  if (!secret) throw new Error("the enrolment page shows no secret");
+  await page.locator("#second-factor-code").fill(totp(secret, Math.floor(Date.now() / 30000)));
+  await page.locator("form button[type=submit]").click();
+  await page.getByTestId("recovery-codes").waitFor({ timeout: 15000 });
+  await page.locator("#second-factor-continue").click();
+  await page.waitForURL((u) => u.pathname === path, { timeout: 15000 });
+  return secret;
+}

@@ -112,6 +112,10 @@ await step("search: typing, filters and paging in the URL; profile with calendar
   await page.waitForURL(`**/doctors/${videoDoctor.id}`);
   await page.getByTestId("calendar-video").locator(".day-slots .slot").first().waitFor({ timeout: 15000 });
   await expectText(page, "Tijden in de tijdzone van de arts: Amsterdam");
+  // The walk-in summary loads on its own (a lazy chunk and its own request):
+  // when the doctor offers walk-in, walk the page once it is there.
+  const walkIn = await (await page.request.get(`${base}/v1/doctors/${videoDoctor.id}/walk-in`)).json();
+  if (walkIn.offered) await page.locator("section.walkin a.button").waitFor({ timeout: 15000 });
   await check(page, "doctor profile");
   await keyboardWalk(page, "doctor profile", 400);
   await shot(page, "doctor-profile", true);
@@ -291,6 +295,11 @@ await step("conditions A–Z, a condition page and the DermaWizard (desktop, Eng
   await shot(page, "wizard", true);
   // Answers the first choice of each question; a fever answer fires a red flag.
   for (let i = 0; i < 15; i++) {
+    // The next question or the results, whichever the answer led to (the results come from the API).
+    await page
+      .locator('fieldset.choices legend, [data-testid="wizard-results"]')
+      .first()
+      .waitFor({ timeout: 15000 });
     if (await page.getByTestId("wizard-results").isVisible()) break;
     const legend = await page.locator("fieldset.choices legend").textContent();
     const veryIll = page.locator("fieldset.choices input[value=very_ill]");

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
-import { api, type User } from "./api/client";
+import { api, setRequestLanguage, type User } from "./api/client";
 import { Link } from "./components";
 import { I18nContext, type Lang, languages, pickLang, translate } from "./i18n";
 import {
@@ -66,6 +66,7 @@ const QuestionnairesPage = lazy(() =>
   import("./pages/dashboardQuestionnaires").then((m) => ({ default: m.QuestionnairesPage })),
 );
 const AccessLogPage = lazy(() => import("./pages/accessLog").then((m) => ({ default: m.AccessLogPage })));
+const PrivacyPage = lazy(() => import("./pages/privacy").then((m) => ({ default: m.PrivacyPage })));
 const DoctorPatientAccessLogPage = lazy(() =>
   import("./pages/accessLog").then((m) => ({ default: m.DoctorPatientAccessLogPage })),
 );
@@ -103,6 +104,13 @@ const DoctorWidgetsPage = lazy(() =>
   import("./pages/dashboardWidgets").then((m) => ({ default: m.DoctorWidgetsPage })),
 );
 
+const AdminDoctorsPage = lazy(() =>
+  import("./pages/onboarding").then((m) => ({ default: m.AdminDoctorsPage })),
+);
+const WelcomePage = lazy(() => import("./pages/onboarding").then((m) => ({ default: m.WelcomePage })));
+const DoctorGuidePage = lazy(() =>
+  import("./pages/onboarding").then((m) => ({ default: m.DoctorGuidePage })),
+);
 const MessagesPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.MessagesPage })));
 const ThreadPage = lazy(() => import("./pages/messages").then((m) => ({ default: m.ThreadPage })));
 const MessageDoctorPage = lazy(() =>
@@ -125,13 +133,16 @@ function homeOf(role: User["role"]): string {
 
 export function App() {
   const route = useRoute();
-  const [lang, setLangState] = useState<Lang>(() =>
-    pickLang(new URLSearchParams(location.search).get("lang"), localStorage.getItem(langKey)),
-  );
+  const [lang, setLangState] = useState<Lang>(() => {
+    const l = pickLang(new URLSearchParams(location.search).get("lang"), localStorage.getItem(langKey));
+    setRequestLanguage(l);
+    return l;
+  });
   const [user, setUser] = useState<User | null | undefined>(undefined);
 
   const setLang = useCallback((l: Lang) => {
     localStorage.setItem(langKey, l);
+    setRequestLanguage(l);
     setLangState(l);
   }, []);
   useEffect(() => {
@@ -156,6 +167,7 @@ export function App() {
       !localStorage.getItem(langKey) &&
       !new URLSearchParams(location.search).get("lang")
     ) {
+      setRequestLanguage(l);
       setLangState(l);
     }
   }, []);
@@ -308,6 +320,8 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <FavouritesPage />;
     case "accessLog":
       return <AccessLogPage />;
+    case "privacy":
+      return <PrivacyPage />;
     case "waitlist":
       return <WaitlistPage />;
     case "waitlistOffer":
@@ -372,6 +386,12 @@ function Page({ name, params, query }: ReturnType<typeof useRoute>) {
       return <BookingWidgetPage key={params.doctorId} doctorId={params.doctorId ?? ""} />;
     case "widgetWalkIn":
       return <WalkInWidgetPage key={params.doctorId} doctorId={params.doctorId ?? ""} />;
+    case "adminDoctors":
+      return <AdminDoctorsPage />;
+    case "doctorWelcome":
+      return <WelcomePage token={query.get("token") ?? ""} />;
+    case "doctorGuide":
+      return <DoctorGuidePage />;
     default:
       return <NotFoundPage />;
   }

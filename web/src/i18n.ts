@@ -1,15 +1,19 @@
 import { createContext, useContext } from "react";
 import * as accessLogText from "./i18n/accessLog";
+import * as connectionCheckText from "./i18n/connectionCheck";
 import * as contactText from "./i18n/contact";
+import * as dataRightsText from "./i18n/dataRights";
 import * as gapsText from "./i18n/gaps";
 import * as helpText from "./i18n/help";
 import * as messagesText from "./i18n/messages";
+import * as onboardingText from "./i18n/onboarding";
 import * as payoutsText from "./i18n/payouts";
 import * as portalText from "./i18n/portal";
 import * as privacyText from "./i18n/privacy";
 import * as publicText from "./i18n/public";
 import * as questionnaireText from "./i18n/questionnaire";
 import * as recordText from "./i18n/record";
+import * as statesText from "./i18n/states";
 import * as videoText from "./i18n/video";
 import * as waitlistText from "./i18n/waitlist";
 import * as walkInText from "./i18n/walkin";
@@ -344,6 +348,10 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...helpText.nl,
     ...privacyText.nl,
     ...accessLogText.nl,
+    ...dataRightsText.nl,
+    ...connectionCheckText.nl,
+    ...statesText.nl,
+    ...onboardingText.nl,
   },
   en: {
     ...en,
@@ -362,6 +370,10 @@ export const messages: Record<Lang, Record<string, string>> = {
     ...helpText.en,
     ...privacyText.en,
     ...accessLogText.en,
+    ...dataRightsText.en,
+    ...connectionCheckText.en,
+    ...statesText.en,
+    ...onboardingText.en,
   },
 };
 

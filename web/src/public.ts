@@ -349,37 +349,7 @@ export function percent(loaded: number, total: number): number {
   return Math.min(100, Math.max(0, Math.round((loaded / total) * 100)));
 }
 
-/** ProblemKind is how a page tells an API answer to the reader. */
-export type ProblemKind =
-  | "offline"
-  | "slotTaken"
-  | "conflict"
-  | "notFound"
-  | "invalid"
-  | "unverified"
-  | "login"
-  | "tooMany"
-  | "unavailable"
-  | "generic";
-
-/**
- * problemKind sorts an API answer (status and problem type) into a message
- * to show; status 0 means no answer (offline). A 409 to a booking of a slot
- * means the slot was taken meanwhile.
- */
-export function problemKind(status: number, type?: string, slotBooking = false): ProblemKind {
-  const slug = type ? type.slice(type.lastIndexOf("/") + 1) : "";
-  if (status === 0) return "offline";
-  if (slug === "email-unverified") return "unverified";
-  if (status === 409 && slotBooking && slug === "conflict") return "slotTaken";
-  if (status === 409) return "conflict";
-  if (status === 401) return "login";
-  if (status === 404) return "notFound";
-  if (status === 400 || status === 422) return "invalid";
-  if (status === 429) return "tooMany";
-  if (status === 503) return "unavailable";
-  return "generic";
-}
+export { type ProblemKind, problemKind } from "./problems";
 
 /**
  * latestOnly wraps a request so only the newest call counts: starting a

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { messages } from "./i18n";
 import { envOf, fixesFor, recentEnough } from "./support";
 
 const ua = {
@@ -70,6 +71,62 @@ describe("fixesFor", () => {
       "supFix_retry",
     ]);
     expect(fixesFor("speaker", envOf(ua.iphone))).toEqual(["supFix_speaker_ios"]);
-    expect(fixesFor("connection", envOf(ua.chromeWin))).toContain("supFix_conn_firewall");
+  });
+  it("gives the network, proxy, firewall and browser fixes for a connection that failed", () => {
+    expect(fixesFor("connection", envOf(ua.chromeWin))).toEqual([
+      "supFix_conn_firewall",
+      "supFix_conn_proxy_windows",
+      "supFix_conn_vpn",
+      "supFix_conn_extensions",
+      "supFix_conn_windows_firewall",
+    ]);
+    expect(fixesFor("connection", envOf(ua.firefoxLinux))).toEqual([
+      "supFix_conn_firewall",
+      "supFix_conn_proxy",
+      "supFix_conn_vpn",
+      "supFix_conn_firefox",
+      "supFix_conn_extensions",
+    ]);
+    expect(fixesFor("connection", envOf(ua.safariMac))).toEqual([
+      "supFix_conn_firewall",
+      "supFix_conn_proxy_macos",
+      "supFix_conn_vpn",
+      "supFix_conn_macos_firewall",
+    ]);
+    expect(fixesFor("connection", envOf(ua.iphone))).toEqual([
+      "supFix_conn_firewall",
+      "supFix_conn_proxy_ios",
+      "supFix_conn_vpn",
+      "supFix_conn_mobile",
+    ]);
+    expect(fixesFor("slow", envOf(ua.samsung))).toEqual([
+      "supFix_conn_network",
+      "supFix_conn_vpn",
+      "supFix_conn_mobile",
+    ]);
+    expect(fixesFor("nomedia", envOf(ua.edgeWin))).toEqual([
+      "supFix_conn_nomedia",
+      "supFix_conn_firewall",
+      "supFix_conn_extensions",
+    ]);
+  });
+  it("names only fixes that have a text in both languages", () => {
+    const troubles = [
+      "denied",
+      "busy",
+      "missing",
+      "old",
+      "insecure",
+      "connection",
+      "slow",
+      "nomedia",
+      "speaker",
+    ] as const;
+    for (const u of Object.values(ua))
+      for (const tr of troubles)
+        for (const k of fixesFor(tr, envOf(u))) {
+          expect(messages.nl[k], k).toBeTruthy();
+          expect(messages.en[k], k).toBeTruthy();
+        }
   });
 });

@@ -76,8 +76,35 @@ export function recentEnough(env: Env): boolean {
   return env.version >= minVersion[env.browser];
 }
 
-/** Which kind of trouble a fix is for. */
-export type Trouble = DeviceFailure | "old" | "insecure" | "connection" | "speaker";
+/**
+ * Which kind of trouble a fix is for. Of the connection check: "connection"
+ * no connection to the video service, "slow" a poor round trip or loss,
+ * "nomedia" connected but the media did not come back.
+ */
+export type Trouble = DeviceFailure | "old" | "insecure" | "connection" | "slow" | "nomedia" | "speaker";
+
+/** proxyFix is where this system keeps its proxy setting. */
+function proxyFix(env: Env): string {
+  switch (env.os) {
+    case "windows":
+    case "macos":
+    case "ios":
+    case "android":
+      return `supFix_conn_proxy_${env.os}`;
+    default:
+      return "supFix_conn_proxy";
+  }
+}
+
+/** A phone or tablet, where mobile data is the other network at hand. */
+function mobile(env: Env): boolean {
+  return env.os === "ios" || env.os === "android";
+}
+
+/** extensionsFix applies where a browser takes extensions that can block WebRTC (desktop, not Safari). */
+function extensionsFix(env: Env): boolean {
+  return !mobile(env) && env.browser !== "safari";
+}
 
 /**
  * fixesFor lists the i18n keys of the fixes for a trouble on this browser
@@ -128,7 +155,20 @@ export function fixesFor(trouble: Trouble, env: Env): string[] {
       );
       break;
     case "connection":
-      out.push("supFix_conn_network", "supFix_conn_firewall", "supFix_conn_vpn");
+      out.push("supFix_conn_firewall", proxyFix(env), "supFix_conn_vpn");
+      if (b === "firefox") out.push("supFix_conn_firefox");
+      if (extensionsFix(env)) out.push("supFix_conn_extensions");
+      if (env.os === "windows") out.push("supFix_conn_windows_firewall");
+      if (env.os === "macos") out.push("supFix_conn_macos_firewall");
+      if (mobile(env)) out.push("supFix_conn_mobile");
+      break;
+    case "slow":
+      out.push("supFix_conn_network", "supFix_conn_vpn");
+      if (mobile(env)) out.push("supFix_conn_mobile");
+      break;
+    case "nomedia":
+      out.push("supFix_conn_nomedia", "supFix_conn_firewall");
+      if (extensionsFix(env)) out.push("supFix_conn_extensions");
       break;
     default:
       out.push("supFix_other");

@@ -1,19 +1,26 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema";
-import { getGuestAccess, sessionMiddleware } from "./session";
+import { getGuestAccess, getRequestLanguage, sessionMiddleware } from "./session";
 
 export type Consultation = components["schemas"]["Consultation"];
 export type DoctorConsultation = components["schemas"]["DoctorConsultation"];
 export type User = components["schemas"]["User"];
 export type Problem = components["schemas"]["Problem"];
 
-export { csrfFromCookies, sessionMiddleware, setGuestAccess } from "./session";
+export {
+  csrfFromCookies,
+  getRequestLanguage,
+  sessionMiddleware,
+  setGuestAccess,
+  setRequestLanguage,
+} from "./session";
 
 export const api = createClient<paths>({ baseUrl: location.origin, credentials: "same-origin" });
 api.use(
   sessionMiddleware(
     () => document.cookie,
     () => getGuestAccess(),
+    () => getRequestLanguage(),
   ),
 );
 

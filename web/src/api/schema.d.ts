@@ -943,7 +943,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One dermatologist's profile */
+        /**
+         * One dermatologist's profile
+         * @description Public profiles are those of listed doctors only (every required item of the doctor's
+         *     checklist done, the rule by which the search lists doctors and bookings accept them,
+         *     `domain.Listed`). An unlisted doctor answers 404 `not-found`, as an unknown id does,
+         *     to everyone; the doctor reads their own profile at GET /v1/doctor/profile and admins
+         *     see every doctor in GET /v1/admin/doctors.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -1189,6 +1196,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/welcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Web-client page behind a doctor's emailed invitation (sets the password through /v1/auth/password/reset) */
+        get: {
+            parameters: {
+                query?: {
+                    token?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The web client's page (index.html). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/consultations": {
         parameters: {
             query?: never;
@@ -1231,7 +1276,12 @@ export interface paths {
          *     (403 `email-unverified` before), with at most `MAX_UNPAID_BOOKINGS` unpaid appointments
          *     ahead (409 `too-many-unpaid`); guests (no Authorization) give `guest_email` and receive a
          *     signed, expiring `access_token` (and `access_link`) for this consultation; guest bookings
-         *     are limited per source address (429).
+         *     are limited per source address (429). A doctor who is not bookable for the type (a
+         *     required step of the doctor's checklist still open, `domain.BookableFor`; such a doctor
+         *     is also absent from the search and has no public profile) answers 409
+         *     `doctor-not-bookable` in the request's language (`language`, the account's, or
+         *     `Accept-Language`), or `doctor-not-connected` when only the payout account of a type paid
+         *     online is missing.
          *
          *     `walk_in` (guests allowed, no `slot_start`): only while the doctor's walk-in session is open
          *     (`GET /v1/doctors/{id}/walk-in`); once Mollie confirms the payment the patient joins the
@@ -2738,7 +2788,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A doctor's reviews, newest first, with average and count */
+        /**
+         * A doctor's reviews, newest first, with average and count
+         * @description An unlisted doctor (their checklist not complete) answers 404, as an unknown one does, to anyone but the doctor and admins.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3070,12 +3123,15 @@ export interface paths {
         };
         /**
          * Download all my data (GDPR art. 15 and 20) as one zip file (PIN unlocked)
-         * @description The zip holds README.txt; data.json (format derma2go-export/1): every row of every table that refers to the patient, directly or through another row, decrypted, with the consent to the privacy statement, the tables left out and the columns withheld (hashes, the second factor's secret), each with its reason; record.fhir.json, the medical record as a FHIR R4 Bundle; and files/ with the photos and documents data.json names.
+         * @description The zip holds README.txt; data.json (format derma2go-export/1): every row of every table that refers to the patient, directly or through another row, decrypted, with the consent to the privacy statement, the tables left out and the columns withheld (hashes, the second factor's secret), each with its reason; record.fhir.json, the medical record as a FHIR R4 Bundle; and files/ with the photos and documents data.json names. A patient who turned two-factor sign-in on sends a fresh authenticator code or a recovery code in `X-Second-Factor-Code`, checked as at sign-in with the same backoff; without it 403 `second-factor-code-required`, a wrong one 403 `second-factor-incorrect`, too many wrong ones 429.
          */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A fresh authenticator code or an unused recovery code (asked when two-factor sign-in is on). */
+                    "X-Second-Factor-Code"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3092,6 +3148,7 @@ export interface paths {
                 };
                 401: components["responses"]["Problem"];
                 403: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
             };
         };
         put?: never;
@@ -3135,7 +3192,7 @@ export interface paths {
         put?: never;
         /**
          * Erase my account (GDPR art. 17); the medical record stays for the WGBO retention
-         * @description Confirmed with the password. Sessions, links, recovery codes, favourites, comments, reviews (the doctor's rating loses them), message settings, waitlist entries and offers and contact messages are deleted; the account loses its address, password, PIN and second factor and can no longer log in. The medical record (consultations with intake, photos, questionnaire answers, advice, prescriptions, chat, messages, notes, diagnoses, invoices and payments) stays with the patient's id, name and birth date until `record_kept_until` (20 years after its last entry), when the retention schedule removes it; an account without a record goes completely at once. Refused (409) while a consultation is still running: finish or cancel it first. A confirmation goes to the removed address.
+         * @description Confirmed with the password. Sessions, links, recovery codes, favourites, comments, reviews (the doctor's rating loses them), message settings, waitlist entries and offers and contact messages are deleted; the account loses its address, password, PIN and second factor and can no longer log in. The medical record (consultations with intake, photos, questionnaire answers, advice, prescriptions, chat, messages, notes, diagnoses, invoices and payments) stays with the patient's id, name and birth date until `record_kept_until` (20 years after its last entry), when the retention schedule removes it; an account without a record goes completely at once. Refused (409) while a consultation is still running: finish or cancel it first. A confirmation goes to the removed address. A patient who turned two-factor sign-in on confirms with a fresh authenticator code or a recovery code in `code` as well, checked as at sign-in with the same backoff: without it 403 `second-factor-code-required`, a wrong one 403 `second-factor-incorrect`, too many wrong ones 429.
          */
         post: {
             parameters: {
@@ -3148,6 +3205,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         password: string;
+                        /** @description a fresh authenticator code or a recovery code (two-factor sign-in on) */
+                        code?: string;
                     };
                 };
             };
@@ -3736,6 +3795,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/doctor/checklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My getting-started checklist, computed from my profile, fees, hours, payouts and sign-in
+         * @description Each item is done or missing, required before patients can find and book me or only
+         *     recommended, with the dashboard page that does it. `listed` is true once every required
+         *     item is done: only then does the search show me, and a booking of a doctor who is not
+         *     bookable for its type answers 409 `doctor-not-bookable` (or `doctor-not-connected` when
+         *     the missing step is the payout account of a type paid online).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The checklist. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DoctorChecklist"];
+                    };
+                };
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/doctor/guide.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The getting-started guide as PDF, in Dutch or English */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description nl or en; my language when absent */
+                    lang?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The PDF. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/doctor/fees": {
         parameters: {
             query?: never;
@@ -4232,6 +4378,105 @@ export interface paths {
                 415: components["responses"]["Problem"];
                 422: components["responses"]["Problem"];
                 503: components["responses"]["Problem"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/doctors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The doctors a page at a time (invited ones first, newest first), with sign-in and listing state
+         * @description Paged by `limit` (1–100, default 20) and `offset`; `page.total` counts every doctor, so
+         *     the page offers the next page while `offset + limit < total`. A bad `limit` or `offset`
+         *     answers 400 `invalid-parameter`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of the doctors. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AdminDoctor"][];
+                            page: components["schemas"]["Page"];
+                        };
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+            };
+        };
+        put?: never;
+        /**
+         * Invite a doctor (audited)
+         * @description Creates the doctor's account with a password nobody knows and mails the doctor (in
+         *     `language`, default nl) a link to the web client's `/welcome` page, valid for 7 days and
+         *     once, where the doctor sets a password. At the first login the doctor enrols the second
+         *     factor. The new doctor is not searchable or bookable until the required items of their
+         *     checklist (GET /v1/doctor/checklist) are done. An address that has an account answers 409
+         *     `email-taken` in the admin's language.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: email */
+                        email: string;
+                        /** @description the 11 digits of the BIG register */
+                        big_number: string;
+                        /** @description the practice's city */
+                        city: string;
+                        /** @enum {string} */
+                        language?: "nl" | "en";
+                    };
+                };
+            };
+            responses: {
+                /** @description The invited doctor. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminDoctor"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                409: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                415: components["responses"]["Problem"];
+                422: components["responses"]["Problem"];
             };
         };
         delete?: never;
@@ -4916,7 +5161,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Free slots of one consultation type (doctor's zone; DST-correct; booked, held and past slots excluded) */
+        /**
+         * Free slots of one consultation type (doctor's zone; DST-correct; booked, held and past slots excluded)
+         * @description An unlisted doctor (their checklist not complete) answers 404, as an unknown one does, to anyone but the doctor and admins.
+         */
         get: {
             parameters: {
                 query: {
@@ -5043,7 +5291,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A doctor's online walk-in clinic now — open or the next opening, queue length, ETA for a new patient, fee */
+        /**
+         * A doctor's online walk-in clinic now — open or the next opening, queue length, ETA for a new patient, fee
+         * @description An unlisted doctor (their checklist not complete) answers 404, as an unknown one does, to anyone but the doctor and admins.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5562,6 +5813,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/video/test-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A token for a test room (the connection check of the technical support page; no login)
+         * @description A test room is an echo room of one peer that no consultation owns: what the client sends
+         *     comes back to it, as the patient's own media does in a waiting room, so a visitor can check
+         *     the connection to our video service (ICE, round trip, loss, media back) before booking. The
+         *     token names only a new random room; it cannot join a consultation's room, and no
+         *     consultation's token joins a test room. Join it within a minute (`expires_at`) by opening
+         *     `ws_url` as in `/v1/video/ws`; the room closes when the peer leaves and at the latest after
+         *     `max_seconds`. Anyone may ask, ten times in a row per address and then one every 30
+         *     seconds (429, in the caller's language, with Retry-After). Nothing about the caller is
+         *     stored, so the call is not in the audit log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The test-room token. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VideoTestToken"];
+                    };
+                };
+                400: components["responses"]["Problem"];
+                401: components["responses"]["Problem"];
+                403: components["responses"]["Problem"];
+                413: components["responses"]["Problem"];
+                429: components["responses"]["Problem"];
+                503: components["responses"]["Unavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/video/ws": {
         parameters: {
             query?: never;
@@ -5576,18 +5880,21 @@ export interface paths {
          *     `offer`, `candidate`, `state` (who is in the room, whether admitted) and `bye`; the client
          *     answers with `answer`, trickles `candidate`s and may send `restart` to ask for an ICE
          *     restart after a network change. A room holds one patient and one doctor; until the doctor
-         *     starts the session the patient receives only their own media. The connection has no
-         *     handler deadline; pings every 10 s free the place of a client that went away.
+         *     starts the session the patient receives only their own media. A test room (its token from
+         *     `POST /v1/video/test-token`) holds its one peer, which receives its own media, until it leaves
+         *     or the room's `max_seconds` are over; when too many tests run at once the answer is 503. The
+         *     connection has no handler deadline; pings every 10 s free the place of a client that went away.
          */
         get: {
             parameters: {
                 query: {
                     /**
-                     * @description The consultation id, in `ws_url` so that a proxy in front of several API instances can send
-                     *     both peers of a room to the same instance (it hashes on it). The server trusts only the token.
+                     * @description The consultation id (a test room's own id), in `ws_url` so that a proxy in front of several API
+                     *     instances can send both peers of a room to the same instance (it hashes on it). The server trusts
+                     *     only the token.
                      */
                     room?: string;
-                    /** @description The room token from `POST /v1/consultations/{id}/video-token`. */
+                    /** @description The room token from `POST /v1/consultations/{id}/video-token`, or a test room's from `POST /v1/video/test-token`. */
                     token: string;
                 };
                 header?: never;
@@ -7596,6 +7903,15 @@ export interface components {
         ErasurePlan: {
             /** @description false while a consultation is still running */
             erasable: boolean;
+            /** @description the erasure and the export ask a fresh second-factor code */
+            two_factor: boolean;
+            /** @description the privacy statement the patient consented to */
+            privacy_version: string | null;
+            /**
+             * Format: date-time
+             * @description when
+             */
+            privacy_accepted_at: string | null;
             /**
              * Format: date
              * @description when the retained record is removed; null: there is none
@@ -8198,6 +8514,34 @@ export interface components {
             /** Format: date-time */
             connected_at?: string;
         };
+        DoctorChecklist: {
+            items: {
+                /** @enum {string} */
+                id: "profile" | "photo" | "fees" | "admin_fee" | "payouts" | "hours" | "second_factor" | "questionnaire";
+                done: boolean;
+                /** @description needed before patients can book; otherwise recommended */
+                required: boolean;
+                /** @description the dashboard page that does this step */
+                page: string;
+            }[];
+            /** @description every required item is done, so patients find and book me */
+            listed: boolean;
+            missing: string[];
+        };
+        AdminDoctor: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string;
+            city: string;
+            big_number: string;
+            /** Format: date-time */
+            invited_at?: string;
+            /** @description the doctor signed in and enrolled the second factor */
+            second_factor: boolean;
+            /** @description the checklist's required items are done */
+            listed: boolean;
+        };
         WidgetSettings: {
             /** @description The origins (scheme://host[:port]) whose pages may frame the doctor's widgets. */
             origins: string[];
@@ -8442,6 +8786,24 @@ export interface components {
                 credential?: string;
             }[];
         };
+        VideoTestToken: {
+            token: string;
+            /** @description The signalling WebSocket (ws: or wss:) with the token in its query. */
+            ws_url: string;
+            /**
+             * Format: date-time
+             * @description Join before this; the room itself lasts max_seconds.
+             */
+            expires_at: string;
+            /** @description How long the test room stays open once joined. */
+            max_seconds: number;
+            /** @description STUN and TURN servers in the form of RTCIceServer (TURN credentials for this test only). */
+            ice_servers: {
+                urls: string[];
+                username?: string;
+                credential?: string;
+            }[];
+        };
         AppointmentState: {
             /** Format: uuid */
             id: string;
@@ -8589,6 +8951,7 @@ export interface components {
         /** @description An RFC 9457 problem. */
         Problem: {
             headers: {
+                "Content-Language": components["headers"]["ProblemLanguage"];
                 [name: string]: unknown;
             };
             content: {
@@ -8599,6 +8962,7 @@ export interface components {
         Unavailable: {
             headers: {
                 "Retry-After": number;
+                "Content-Language": components["headers"]["ProblemLanguage"];
                 [name: string]: unknown;
             };
             content: {
@@ -8618,7 +8982,10 @@ export interface components {
         AccessTo: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The language of the problem's title, detail and field reasons: the request's own choice where it has one, else the user's setting, else the first of Accept-Language we speak, else Dutch. */
+        ProblemLanguage: "nl" | "en";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

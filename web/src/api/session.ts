@@ -22,16 +22,37 @@ export function getGuestAccess(): string {
   return guestAccess;
 }
 
+let requestLanguage = "nl";
+
+/**
+ * setRequestLanguage remembers the language the reader chose in the client
+ * (nl or en), which every API call then asks for with Accept-Language, so
+ * that problems come back in it whatever the browser's own language is.
+ */
+export function setRequestLanguage(lang: string): void {
+  requestLanguage = lang === "en" ? "en" : "nl";
+}
+
+export function getRequestLanguage(): string {
+  return requestLanguage;
+}
+
 /**
  * sessionMiddleware makes every call a cookie-session call: login and
  * register ask for the cookie, unsafe methods carry the CSRF header, and a
  * guest's access token travels as X-Access-Token. The token is never kept
- * in script-readable storage.
+ * in script-readable storage. Every call asks for the reader's chosen
+ * language (readLang) with Accept-Language.
  */
-export function sessionMiddleware(readCookies: () => string, readAccess: () => string): Middleware {
+export function sessionMiddleware(
+  readCookies: () => string,
+  readAccess: () => string,
+  readLang: () => string = getRequestLanguage,
+): Middleware {
   return {
     onRequest({ request }) {
       const url = new URL(request.url);
+      request.headers.set("Accept-Language", readLang());
       if (url.pathname === "/v1/auth/login" || url.pathname === "/v1/auth/register") {
         request.headers.set("X-Derma-Session", "cookie");
       }

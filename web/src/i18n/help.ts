@@ -26,7 +26,7 @@ export const nl = {
   hlpCat_contact: "Klachten",
   supTitle: "Technische hulp",
   supIntro:
-    "Deze pagina test uw eigen browser, zoals de wachtkamer dat doet: camera, microfoon, luidspreker en browserversie. Lukt iets niet, dan ziet u hoe u het oplost op uw apparaat.",
+    "Deze pagina test uw eigen browser, zoals de wachtkamer dat doet: camera, microfoon, luidspreker, browserversie en de verbinding met onze videoserver. Lukt iets niet, dan ziet u hoe u het oplost op uw apparaat.",
   supBrowser: "Browser",
   supBrowserIs: "U gebruikt {browser} {version} op {os}.",
   supBrowserUnknown:
@@ -53,8 +53,6 @@ export const nl = {
   supOS_other: "een onbekend systeem",
   supNoSinkChoice:
     "In deze browser kunt u op de pagina geen luidspreker kiezen; het geluid gaat naar de standaarduitgang van uw apparaat.",
-  supConnection:
-    "De verbinding met onze videoserver testen we in de wachtkamer van uw consult: die gaat 10 minuten voor de start open en meet dan de snelheid en kwaliteit van uw verbinding. Is de uitslag matig of slecht, of maakt de wachtkamer geen verbinding, probeer dan dit:",
   supToFAQ: "Naar de veelgestelde vragen",
   supFix_denied_chromium:
     "Klik links in de adresbalk op het slotje of het camera-icoon, kies Site-instellingen en zet Camera en Microfoon op Toestaan.",
@@ -130,7 +128,7 @@ export const en: Record<keyof typeof nl, string> = {
   hlpCat_contact: "Complaints",
   supTitle: "Technical help",
   supIntro:
-    "This page tests your own browser the way the waiting room does: camera, microphone, speaker and browser version. If something fails, it tells you how to fix it on your device.",
+    "This page tests your own browser the way the waiting room does: camera, microphone, speaker, browser version and the connection to our video server. If something fails, it tells you how to fix it on your device.",
   supBrowser: "Browser",
   supBrowserIs: "You are using {browser} {version} on {os}.",
   supBrowserUnknown:
@@ -157,8 +155,6 @@ export const en: Record<keyof typeof nl, string> = {
   supOS_other: "an unknown system",
   supNoSinkChoice:
     "This browser does not let a page choose the speaker; sound goes to your device's default output.",
-  supConnection:
-    "We test the connection to our video server in your consultation's waiting room: it opens 10 minutes before the start and then measures the speed and quality of your connection. If it grades your connection fair or poor, or cannot connect at all, try this:",
   supToFAQ: "To the frequently asked questions",
   supFix_denied_chromium:
     "Click the padlock or camera icon at the left of the address bar, choose Site settings and set Camera and Microphone to Allow.",

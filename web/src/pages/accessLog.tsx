@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { Field, Link } from "../components";
+import { DateInput } from "../dateInput";
 import { formatDateTime, useI18n } from "../i18n";
 import { DoctorPage } from "./dashboard";
 import { PortalNav } from "./portal";
@@ -214,10 +215,10 @@ function PeriodForm({ value, onChange }: { value: Period; onChange: (p: Period) 
   return (
     <form className="period" onSubmit={submit} data-testid="access-period">
       <Field label={t("alFrom")} id="access-from">
-        <input id="access-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <DateInput id="access-from" value={from} onChange={setFrom} />
       </Field>
       <Field label={t("alTo")} id="access-to">
-        <input id="access-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <DateInput id="access-to" value={to} onChange={setTo} />
       </Field>
       <button type="submit">{t("alShow")}</button>
     </form>
@@ -264,10 +265,14 @@ function AuditSearch() {
           </select>
         </Field>
         <Field label={t("alFrom")} id="audit-from">
-          <input id="audit-from" type="date" value={draft.from} onChange={set("from")} />
+          <DateInput
+            id="audit-from"
+            value={draft.from}
+            onChange={(v) => set("from")({ target: { value: v } })}
+          />
         </Field>
         <Field label={t("alTo")} id="audit-to">
-          <input id="audit-to" type="date" value={draft.to} onChange={set("to")} />
+          <DateInput id="audit-to" value={draft.to} onChange={(v) => set("to")({ target: { value: v } })} />
         </Field>
         <button type="submit">{t("alSearch")}</button>
       </form>

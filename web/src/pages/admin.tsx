@@ -23,6 +23,9 @@ export function AdminPage() {
           <p>
             <Link href="/admin/access-log">{t("alAdminLink")}</Link>
           </p>
+          <p>
+            <Link href="/admin/doctors">{t("onbAdminLink")}</Link>
+          </p>
           <Moderation />
           <ConditionReviews as="admin" />
         </>

@@ -1,7 +1,8 @@
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { useI18n } from "../i18n";
+import { messageOfAnswer } from "../problems";
 import { navigate, safeNext } from "../router";
 import { useSession } from "../session";
 import { OutcomeNotice, useAction } from "./portalParts";
@@ -190,6 +191,40 @@ export function ForgotPasswordPage() {
 
 export function ResetPasswordPage({ token }: { token: string }) {
   const { t } = useI18n();
+  return (
+    <SetPasswordPage
+      token={token}
+      title={t("resetTitle")}
+      done={t("resetDone")}
+      login={
+        <p>
+          <Link href="/login">{t("login")}</Link>
+        </p>
+      }
+    />
+  );
+}
+
+/**
+ * SetPasswordPage sets a password with an emailed single-use token: the
+ * reset link's page and the invited doctor's welcome page are this one form
+ * (same validation, token handling and problem messages); only the title,
+ * the introduction and what follows differ.
+ */
+export function SetPasswordPage({
+  token,
+  title,
+  intro,
+  done: doneText,
+  login,
+}: {
+  token: string;
+  title: string;
+  intro?: string;
+  done: string;
+  login: ReactNode;
+}) {
+  const { t } = useI18n();
   const [password, setPassword] = useState("");
   const [done, setDone] = useState(false);
   const { busy, outcome, run } = useAction();
@@ -199,19 +234,18 @@ export function ResetPasswordPage({ token }: { token: string }) {
     if (res?.response.ok) setDone(true);
   };
   return (
-    <section className="card narrow">
-      <h1>{t("resetTitle")}</h1>
+    <section className="card narrow" data-testid="set-password">
+      <h1>{title}</h1>
       {!token ? (
         <Notice kind="error">{t("resetNoToken")}</Notice>
       ) : done ? (
         <>
-          <Notice kind="ok">{t("resetDone")}</Notice>
-          <p>
-            <Link href="/login">{t("login")}</Link>
-          </p>
+          <Notice kind="ok">{doneText}</Notice>
+          {login}
         </>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
+          {intro ? <p>{intro}</p> : null}
           <Field label={t("newPassword")} id="password">
             <input
               id="password"
@@ -236,7 +270,7 @@ export function ResetPasswordPage({ token }: { token: string }) {
 
 /** VerifyEmailPage confirms the address of the emailed link's token once, on opening. */
 export function VerifyEmailPage({ token }: { token: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [state, setState] = useState<"busy" | "done" | "error">(token ? "busy" : "error");
   const [message, setMessage] = useState(token ? "" : t("verifyNoToken"));
   const sent = useRef(false);
@@ -249,14 +283,14 @@ export function VerifyEmailPage({ token }: { token: string }) {
         if (response.ok) setState("done");
         else {
           setState("error");
-          setMessage(problem?.detail ?? t("errorGeneric"));
+          setMessage(messageOfAnswer(t, lang, response, problem));
         }
       })
       .catch(() => {
         setState("error");
         setMessage(t("offline"));
       });
-  }, [token, t]);
+  }, [token, t, lang]);
   return (
     <section className="card narrow">
       <h1>{t("verifyTitle")}</h1>

@@ -3,11 +3,13 @@
 // the intake form with photos (downscaled in the browser, with progress)
 // and the confirmation.
 import { type FormEvent, useEffect, useMemo, useState } from "react";
-import { api, type Consultation, csrfFromCookies, setGuestAccess } from "../api/client";
+import { api, type Consultation, csrfFromCookies, getRequestLanguage, setGuestAccess } from "../api/client";
 import type { paths } from "../api/schema";
 import { Field, Link, Notice } from "../components";
+import { DateInput } from "../dateInput";
 import { buildIdentity, buildIntake, durations, type FieldError, type IntakeKind } from "../forms";
 import { formatDateTime, useI18n } from "../i18n";
+import { problemMessage } from "../problems";
 import {
   type BookingChoice,
   bookingBody,
@@ -342,12 +344,13 @@ function send(
   onProgress: (p: number) => void,
 ): Promise<
   | { ok: true; photo: PhotoAnswer }
-  | { ok: false; status: number; problem?: { type?: string; detail?: string } }
+  | { ok: false; status: number; headers?: Headers; problem?: { type?: string; detail?: string } }
 > {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `/v1/consultations/${encodeURIComponent(id)}/photos`);
     xhr.withCredentials = true;
+    xhr.setRequestHeader("Accept-Language", getRequestLanguage());
     const csrf = csrfFromCookies(document.cookie);
     if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf);
     if (access) xhr.setRequestHeader("X-Access-Token", access);
@@ -360,7 +363,13 @@ function send(
         body = undefined;
       }
       if (xhr.status === 201) resolve({ ok: true, photo: body as PhotoAnswer });
-      else resolve({ ok: false, status: xhr.status, problem: body as { type?: string; detail?: string } });
+      else
+        resolve({
+          ok: false,
+          status: xhr.status,
+          headers: new Headers({ "Content-Language": xhr.getResponseHeader("Content-Language") ?? "" }),
+          problem: body as { type?: string; detail?: string },
+        });
     };
     xhr.onerror = () => resolve({ ok: false, status: 0 });
     const form = new FormData();
@@ -370,7 +379,7 @@ function send(
 }
 
 function PhotoUploader({ id, access, already }: { id: string; access: string; already: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [items, setItems] = useState<PhotoItem[]>([]);
   const [tooMany, setTooMany] = useState(false);
   const update = (key: string, patch: Partial<PhotoItem>) =>
@@ -401,11 +410,11 @@ function PhotoUploader({ id, access, already }: { id: string; access: string; al
       if (res.ok)
         update(key, { state: "sent", progress: 100, width: res.photo.width, height: res.photo.height });
       else {
-        const f = failureOf(res.status ? { status: res.status } : undefined, res.problem);
-        update(key, {
-          state: "failed",
-          error: res.problem?.detail ?? t(f.kind === "offline" ? "offline" : "errorGeneric"),
-        });
+        const f = failureOf(
+          res.status ? { status: res.status, headers: res.headers } : undefined,
+          res.problem,
+        );
+        update(key, { state: "failed", error: problemMessage(t, lang, f) });
       }
     }
   };
@@ -611,12 +620,11 @@ function IntakeFields({ c, guest, onSent }: { c: Consultation; guest: boolean; o
         </Field>
       ) : null}
       <Field label={t("birthDate")} id="birth_date" error={err("birth_date")}>
-        <input
+        <DateInput
           id="birth_date"
-          type="date"
           autoComplete="bday"
           value={values.birth_date ?? ""}
-          onChange={set("birth_date")}
+          onChange={(v) => set("birth_date")({ target: { value: v } })}
           {...aria("birth_date")}
         />
       </Field>

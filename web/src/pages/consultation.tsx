@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { api, type Consultation, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
+import { DateInput } from "../dateInput";
 import {
   buildIdentity,
   buildIntake,
@@ -292,12 +293,11 @@ function IntakeForm({ c, guest, onSent }: { c: Consultation; guest: boolean; onS
         </Field>
       ) : null}
       <Field label={t("birthDate")} id="birth_date" error={err("birth_date")}>
-        <input
+        <DateInput
           id="birth_date"
-          type="date"
           autoComplete="bday"
           value={values.birth_date ?? ""}
-          onChange={set("birth_date")}
+          onChange={(v) => set("birth_date")({ target: { value: v } })}
         />
       </Field>
       {kind === "detailed" ? (

@@ -8,6 +8,7 @@ import { useI18n } from "../i18n";
 import { countdown, formatCountdown, newBookings, todayOf } from "../portal";
 import { formatTime } from "../public";
 import { WalkInDesk } from "./dashboardWalkIn";
+import { ChecklistCard } from "./onboarding";
 import { PayoutBanner } from "./payoutBanner";
 import { RequireLogin, Show, When } from "./portalParts";
 import { Loading, useLoad } from "./publicParts";
@@ -41,6 +42,7 @@ const sections: [string, string][] = [
   ["/doctor/conditions", "dshConditions"],
   ["/doctor/questionnaires", "qnrTitle"],
   ["/doctor/widgets", "wdgTitle"],
+  ["/doctor/guide", "onbGuideLink"],
 ];
 
 /** DashboardNav links the parts of the dashboard. */
@@ -89,6 +91,7 @@ function DoctorHome() {
   return (
     <section className="card">
       <h1>{t("doctorDashboard")}</h1>
+      <ChecklistCard />
       <PayoutBanner />
       <WalkInDesk zone={zone} />
       <DoctorWaitlist />

@@ -6,6 +6,7 @@ import { api, type DoctorConsultation } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { formatMoney, useI18n } from "../i18n";
 import { DoctorPage, Sla, useMyProfile, useNow } from "./dashboard";
+import { ThreadView } from "./messages";
 import { Fact, OutcomeNotice, Show, useAction, useFollowStatus, useKept, When } from "./portalParts";
 import { useLoad } from "./publicParts";
 import { DoctorQuestionnaireAnswers } from "./questionnaire";
@@ -176,10 +177,47 @@ function DoctorConsultationView({ id }: { id: string }) {
             ) : null}
             {delayAllowed(c) ? <DelayForm id={c.id} onDone={reload} /> : null}
             {prescriptionAllowed(c) ? <PrescriptionForm id={c.id} /> : null}
+            <ConsultationMessages c={c} />
           </section>
         );
       }}
     </Show>
+  );
+}
+
+/**
+ * ConsultationMessages is the secure conversation with the consultation's
+ * patient on this page: shown on request (opening it starts the thread when
+ * there is none yet), then read and written here as on the messages page.
+ * A guest has no account to write to.
+ */
+function ConsultationMessages({ c }: { c: DoctorConsultation }) {
+  const { t } = useI18n();
+  const [thread, setThread] = useState("");
+  const { busy, outcome, run } = useAction();
+  const open = async () => {
+    const res = await run(() =>
+      api.POST("/v1/doctor/consultations/{id}/thread", { params: { path: { id: c.id } } }),
+    );
+    if (res?.data) setThread(res.data.id);
+  };
+  return (
+    <section className="consultation-messages" aria-labelledby="cm-title" data-testid="consultation-messages">
+      <h2 id="cm-title">{t("stMessagesTitle")}</h2>
+      {c.guest ? (
+        <p className="hint">{t("stMessagesGuest")}</p>
+      ) : thread ? (
+        <ThreadView id={thread} side="doctor" embedded />
+      ) : (
+        <>
+          <p className="hint">{t("stMessagesHint")}</p>
+          <OutcomeNotice outcome={outcome} />
+          <button type="button" className="secondary" disabled={busy} onClick={() => void open()}>
+            {t("stMessagesOpen")}
+          </button>
+        </>
+      )}
+    </section>
   );
 }
 

@@ -6,6 +6,7 @@ import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { Link, Notice } from "../components";
 import { useI18n } from "../i18n";
+import { messageOfAnswer } from "../problems";
 import { formatDay } from "../public";
 import { DoctorPage } from "./dashboard";
 import { Show } from "./portalParts";
@@ -13,10 +14,13 @@ import { useLoad } from "./publicParts";
 
 type PayoutConnection = components["schemas"]["PayoutConnection"];
 
-/** problemText is the server's (localised) explanation of a refusal. */
-function problemText(error: unknown, fallback: string): string {
-  const detail = (error as { detail?: string } | undefined)?.detail;
-  return detail || fallback;
+/** problemText tells a refusal: the server's explanation when it is in the reader's language. */
+function problemText(
+  res: { response: Response; error?: unknown },
+  t: (k: string) => string,
+  lang: string,
+): string {
+  return messageOfAnswer(t, lang, res.response, res.error as { type?: string; detail?: string });
 }
 
 export function PayoutsPage() {
@@ -73,7 +77,7 @@ function ConnectionState({ connection, onChange }: { connection: PayoutConnectio
  * the API refuses (and says why) while paid consultations are still open.
  */
 function DisconnectButton({ onDone }: { onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
@@ -86,7 +90,7 @@ function DisconnectButton({ onDone }: { onDone: () => void }) {
         onDone();
         return;
       }
-      setProblem(problemText(res.error, t("errorGeneric")));
+      setProblem(problemText(res, t, lang));
     } catch {
       setProblem(t("offline"));
     }
@@ -132,7 +136,7 @@ function DisconnectButton({ onDone }: { onDone: () => void }) {
 
 /** ConnectButton starts the connection and sends the browser to Mollie. */
 export function ConnectButton({ again = false }: { again?: boolean }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
   const start = async () => {
@@ -144,7 +148,7 @@ export function ConnectButton({ again = false }: { again?: boolean }) {
         location.assign(res.data.authorize_url);
         return;
       }
-      setProblem(problemText(res.error, t("errorGeneric")));
+      setProblem(problemText(res, t, lang));
     } catch {
       setProblem(t("offline"));
     }
@@ -176,7 +180,7 @@ export function PayoutsConnectedPage() {
 
 /** Connected completes the connection with the code and state Mollie sent back. */
 function Connected() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
   const sent = useRef(false);
   useEffect(() => {
@@ -200,13 +204,13 @@ function Connected() {
             text: t("payDone").replace("{name}", res.data.organization_name ?? "Mollie"),
           });
         } else {
-          setResult({ ok: false, text: problemText(res.error, t("errorGeneric")) });
+          setResult({ ok: false, text: problemText(res, t, lang) });
         }
       })
       .catch(() => setResult({ ok: false, text: t("offline") }));
     // Mollie's code and state must not stay in the address bar or history.
     history.replaceState(null, "", "/doctor/payouts/connected");
-  }, [t]);
+  }, [t, lang]);
   return (
     <section className="card" data-testid="payouts-complete">
       <h1>{t("payTitle")}</h1>

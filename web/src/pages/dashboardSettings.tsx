@@ -5,6 +5,7 @@ import { type FormEvent, useState } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { Field, Notice } from "../components";
+import { DateInput } from "../dateInput";
 import { useI18n } from "../i18n";
 import {
   type Availability,
@@ -204,11 +205,10 @@ function AvailabilityForm({
       {exceptions.map((x, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own
         <div key={i} className="time-row exception">
-          <input
+          <DateInput
             aria-label={t("dshDayDate")}
-            type="date"
             value={x.day}
-            onChange={(e) => setException(i, { day: e.target.value })}
+            onChange={(day) => setException(i, { day })}
           />
           <select
             aria-label={t("dshExceptionKind")}

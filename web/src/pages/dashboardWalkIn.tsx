@@ -13,6 +13,7 @@ import { useLiveEvents } from "../video/events";
 import { usePolled } from "../video/live";
 import { type DoctorWalkIn, deskActions } from "../walkin";
 import "../walkin.css";
+import { messageOfAnswer } from "../problems";
 
 type DeskEntry = components["schemas"]["DoctorWalkInEntry"];
 type Desk = { queue: DoctorWalkIn; names: Record<string, string> } | undefined;
@@ -48,7 +49,7 @@ export function WalkInDesk({ zone }: { zone: string }) {
     const { data, error, response } = await api.POST(`/v1/doctor/walk-in/${what}`);
     refresh();
     if (!response.ok) {
-      setMessage({ kind: "error", text: error?.detail ?? t("conflict") });
+      setMessage({ kind: "error", text: messageOfAnswer(t, lang, response, error) });
       return;
     }
     setMessage({ kind: "ok", text: t("actionDone") });

@@ -8,6 +8,7 @@ import { fill } from "../public";
 import { useSession } from "../session";
 import { iframeSnippet, loaderSnippet, originsFromText, type WidgetKind, widgetPath } from "../widgets";
 import "../widgets.css";
+import { messageOfAnswer } from "../problems";
 import { DoctorPage, useMyProfile } from "./dashboard";
 import { Show } from "./portalParts";
 import { useLoad } from "./publicParts";
@@ -40,7 +41,7 @@ function Widgets() {
 }
 
 function OriginsForm({ initial, onSaved }: { initial: string[]; onSaved: (o: string[]) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [text, setText] = useState(initial.join("\n"));
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState("");
@@ -51,7 +52,7 @@ function OriginsForm({ initial, onSaved }: { initial: string[]; onSaved: (o: str
     setProblem("");
     setSaved("");
     try {
-      const { data, error } = await api.PUT("/v1/doctor/widgets", {
+      const { data, error, response } = await api.PUT("/v1/doctor/widgets", {
         body: { origins: originsFromText(text) },
       });
       if (data) {
@@ -59,7 +60,7 @@ function OriginsForm({ initial, onSaved }: { initial: string[]; onSaved: (o: str
         onSaved(data.origins);
         setSaved(data.origins.length ? t("wdgSaved") : t("wdgSavedNone"));
       } else {
-        setProblem((error as { detail?: string } | undefined)?.detail || t("errorGeneric"));
+        setProblem(messageOfAnswer(t, lang, response, error as { type?: string; detail?: string }));
       }
     } catch {
       setProblem(t("offline"));

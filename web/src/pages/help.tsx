@@ -27,7 +27,8 @@ function Runs({ runs }: { runs: Inline[] }) {
   );
 }
 
-function Blocks({ blocks }: { blocks: Block[] }) {
+/** Blocks renders parsed Markdown blocks (the FAQ's answers, the doctors' guide). */
+export function Blocks({ blocks }: { blocks: Block[] }) {
   return (
     <>
       {blocks.map((b, i) => {

@@ -201,7 +201,20 @@ export function mergeMessage(items: Message[], m: Message): Message[] {
   return rest.sort((a, b) => a.seq - b.seq);
 }
 
-function ThreadView({ id, side: role }: { id: string; side: "patient" | "doctor" }) {
+/**
+ * ThreadView is one thread, live: its messages, the composer and (for the
+ * doctor) the tools. Embedded in another page (the doctor's consultation)
+ * it leaves out the way back and the page heading.
+ */
+export function ThreadView({
+  id,
+  side: role,
+  embedded = false,
+}: {
+  id: string;
+  side: "patient" | "doctor";
+  embedded?: boolean;
+}) {
   const { t, lang } = useI18n();
   const [page, setPage] = useState<Page | undefined>();
   const [pin, setPin] = useState("");
@@ -269,13 +282,17 @@ function ThreadView({ id, side: role }: { id: string; side: "patient" | "doctor"
   const th = page.thread;
   const other = role === "patient" ? th.doctor_name : th.patient_name;
   return (
-    <section className="card thread" data-testid="thread" data-status={th.status}>
-      <p>
-        <Link href={role === "patient" ? "/messages" : "/doctor/messages"}>
-          {role === "patient" ? t("msgTitle") : t("msgInbox")}
-        </Link>
-      </p>
-      <h1>{fill(t("msgWith"), { name: other })}</h1>
+    <section className={embedded ? "thread" : "card thread"} data-testid="thread" data-status={th.status}>
+      {embedded ? null : (
+        <>
+          <p>
+            <Link href={role === "patient" ? "/messages" : "/doctor/messages"}>
+              {role === "patient" ? t("msgTitle") : t("msgInbox")}
+            </Link>
+          </p>
+          <h1>{fill(t("msgWith"), { name: other })}</h1>
+        </>
+      )}
       <Notice kind="info">
         <span data-testid="msg-notice">{page.notice}</span>
       </Notice>

@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
 import { useI18n } from "../i18n";
+import { messageOfAnswer } from "../problems";
 import { navigate } from "../router";
 import { useSession } from "../session";
 import { walkInPath } from "../walkin";
@@ -107,7 +108,7 @@ export function PaymentReturnPage({ id, access }: { id: string; access: string }
 const ratings = [5, 4, 3, 2, 1] as const;
 
 export function ReviewPage({ id, access }: { id: string; access: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { load, reload } = useConsultation(id, access);
   const [rating, setRating] = useState<number>(5);
   const [text, setText] = useState("");
@@ -122,7 +123,7 @@ export function ReviewPage({ id, access }: { id: string; access: string }) {
       body: { rating, text },
     });
     if (response.ok) setDone(true);
-    else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
+    else setError(messageOfAnswer(t, lang, response, problem));
   };
   return (
     <section className="card narrow">

@@ -30,6 +30,11 @@ export function AccountPage() {
             <p>
               <Link href="/account/security">{t("prvSecurityLink")}</Link>
             </p>
+            {user.role === "patient" ? (
+              <p>
+                <Link href="/account/privacy">{t("gdprLink")}</Link>
+              </p>
+            ) : null}
           </section>
         </>
       )}

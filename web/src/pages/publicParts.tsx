@@ -3,37 +3,11 @@
 import { type DependencyList, useEffect, useState } from "react";
 import { Notice } from "../components";
 import { useI18n } from "../i18n";
-import { fill, initials, type ProblemKind, problemKind, sameOrigin } from "../public";
+import { type Failure, failureOf, problemMessage } from "../problems";
+import { fill, initials, sameOrigin } from "../public";
 import "../public.css";
 
-/** Failure is a failed API answer as the pages keep it. */
-export interface Failure {
-  kind: ProblemKind;
-  detail?: string;
-}
-
-/** failureOf sorts a response (or none: offline) into a Failure. */
-export function failureOf(
-  response: { status: number } | undefined,
-  problem?: { type?: string; detail?: string },
-  slotBooking = false,
-): Failure {
-  if (!response) return { kind: "offline" };
-  return { kind: problemKind(response.status, problem?.type, slotBooking), detail: problem?.detail };
-}
-
-const keys: Record<ProblemKind, string> = {
-  offline: "offline",
-  slotTaken: "pubSlotTaken",
-  conflict: "conflict",
-  notFound: "notFoundText",
-  invalid: "pubInvalid",
-  unverified: "pubUnverified",
-  login: "loginToContinue",
-  tooMany: "pubTooMany",
-  unavailable: "pubUnavailable",
-  generic: "errorGeneric",
-};
+export { type Failure, failureOf } from "../problems";
 
 /** ProblemNotice tells a failed answer in the reader's language, with a retry where it helps. */
 export function ProblemNotice({
@@ -45,11 +19,8 @@ export function ProblemNotice({
   notFound?: string;
   onRetry?: () => void;
 }) {
-  const { t } = useI18n();
-  const text =
-    failure.kind === "notFound" && notFound
-      ? notFound
-      : fill(t(keys[failure.kind]), { detail: failure.detail ?? "" });
+  const { t, lang } = useI18n();
+  const text = failure.kind === "notFound" && notFound ? notFound : problemMessage(t, lang, failure);
   const retry =
     onRetry && (failure.kind === "offline" || failure.kind === "unavailable" || failure.kind === "generic");
   return (

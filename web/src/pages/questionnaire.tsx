@@ -4,6 +4,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { api, setGuestAccess } from "../api/client";
 import { Field, Link, Notice } from "../components";
+import { DateInput } from "../dateInput";
 import { formatDateTime, useI18n } from "../i18n";
 import { fill } from "../public";
 import {
@@ -306,15 +307,7 @@ function QuestionInput({
       );
       break;
     case "date":
-      input = (
-        <input
-          id={fid}
-          type="date"
-          value={str}
-          aria-describedby={described}
-          onChange={(e) => onChange(e.target.value)}
-        />
-      );
+      input = <DateInput id={fid} value={str} aria-describedby={described} onChange={onChange} />;
       break;
     case "photo":
       input = (

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, type ReactNode, useCallback, useEffect, useState } from "react";
 import { api, type User } from "../api/client";
 import { Field, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
@@ -51,20 +51,73 @@ function useCodeCall() {
   return { busy, error, call };
 }
 
-function CodeField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+/**
+ * CodeField is the one entry of a second-factor code: the authenticator's
+ * six digits or a recovery code (letters and digits, so no numeric
+ * keyboard), at the login's second step, the enrolment, turning it off and
+ * the data rights' export and erasure. hint, when given, says why a code is
+ * asked here.
+ */
+export function CodeField({
+  id = "second-factor-code",
+  label,
+  hint,
+  value,
+  onChange,
+}: {
+  id?: string;
+  label?: string;
+  hint?: string;
+  value: string;
+  onChange: (v: string) => void;
+}) {
   const { t } = useI18n();
   return (
-    <Field label={t("prvCode")} id="second-factor-code">
-      <input
-        id="second-factor-code"
-        inputMode="numeric"
-        autoComplete="one-time-code"
-        required
-        maxLength={32}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </Field>
+    <>
+      {hint ? <p className="hint">{hint}</p> : null}
+      <Field label={label ?? t("prvCode")} id={id}>
+        <input
+          id={id}
+          autoComplete="one-time-code"
+          autoCapitalize="characters"
+          spellCheck={false}
+          required
+          maxLength={32}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </Field>
+    </>
+  );
+}
+
+/** CodeForm asks for a code and sends it (trimmed) with send; the login's second step and the enrolment's confirmation. */
+function CodeForm({
+  busy,
+  error,
+  send,
+  children,
+}: {
+  busy: boolean;
+  error: string;
+  send: (code: string) => void;
+  children?: ReactNode;
+}) {
+  const { t } = useI18n();
+  const [code, setCode] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    send(code.trim());
+  };
+  return (
+    <form onSubmit={submit} noValidate>
+      {children}
+      <CodeField value={code} onChange={setCode} />
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <button type="submit" disabled={busy}>
+        {t("prvConfirm")}
+      </button>
+    </form>
   );
 }
 
@@ -83,7 +136,6 @@ export function SecondFactorStep({
   onDone: () => void;
 }) {
   const { t } = useI18n();
-  const [code, setCode] = useState("");
   const { busy, error, call } = useCodeCall();
   if (user.second_factor === "enrolment_required") {
     return (
@@ -94,22 +146,15 @@ export function SecondFactorStep({
       </section>
     );
   }
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    const res = await call(() => api.POST("/v1/auth/second-factor", { body: { code: code.trim() } }));
+  const send = async (code: string) => {
+    const res = await call(() => api.POST("/v1/auth/second-factor", { body: { code } }));
     if (res?.response.ok) onDone();
   };
   return (
     <section className="card narrow">
       <h1>{t("prvCodeTitle")}</h1>
       <p className="hint">{t("prvCodeHint")}</p>
-      <form onSubmit={(e) => void submit(e)} noValidate>
-        <CodeField value={code} onChange={setCode} />
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <button type="submit" disabled={busy}>
-          {t("prvConfirm")}
-        </button>
-      </form>
+      <CodeForm busy={busy} error={error} send={(code) => void send(code)} />
     </section>
   );
 }
@@ -123,7 +168,6 @@ function Enrolment({ password: known, onDone }: { password: string; onDone: () =
   const { t } = useI18n();
   const [password, setPassword] = useState(known);
   const [started, setStarted] = useState<{ secret: string; qr_code: string } | undefined>();
-  const [code, setCode] = useState("");
   const [recovery, setRecovery] = useState<string[] | undefined>();
   const { busy, error, call } = useCodeCall();
 
@@ -132,9 +176,8 @@ function Enrolment({ password: known, onDone }: { password: string; onDone: () =
     const res = await call(() => api.POST("/v1/me/second-factor", { body: { password } }));
     if (res?.data) setStarted(res.data);
   };
-  const confirm = async (e: FormEvent) => {
-    e.preventDefault();
-    const res = await call(() => api.POST("/v1/me/second-factor/confirm", { body: { code: code.trim() } }));
+  const confirm = async (code: string) => {
+    const res = await call(() => api.POST("/v1/me/second-factor/confirm", { body: { code } }));
     if (res?.data) setRecovery(res.data.recovery_codes);
   };
   if (recovery) {
@@ -157,18 +200,13 @@ function Enrolment({ password: known, onDone }: { password: string; onDone: () =
   }
   if (started) {
     return (
-      <form onSubmit={(e) => void confirm(e)} noValidate>
+      <CodeForm busy={busy} error={error} send={(code) => void confirm(code)}>
         <p>{t("prvEnrolScan")}</p>
         <img src={started.qr_code} alt={t("prvQrAlt")} width={240} height={240} className="qr" />
         <p>
           {t("prvSecret")}: <code data-testid="totp-secret">{started.secret}</code>
         </p>
-        <CodeField value={code} onChange={setCode} />
-        {error ? <Notice kind="error">{error}</Notice> : null}
-        <button type="submit" disabled={busy}>
-          {t("prvConfirm")}
-        </button>
-      </form>
+      </CodeForm>
     );
   }
   return (

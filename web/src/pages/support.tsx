@@ -1,16 +1,20 @@
 // The technical support page (/support/technical): checks the visitor's
 // own browser live with the waiting room's equipment test (src/video/media:
-// camera, microphone, speakers) and names the browser, and for whatever
-// fails gives the fixes for this browser and system (src/support.ts).
-import { useMemo, useState } from "react";
+// camera, microphone, speakers), names the browser, and calls a test room
+// of our video service with the waiting room's own call (src/video/room,
+// src/video/check: ICE, round trip, loss, media back); for whatever fails
+// it gives the fixes for this browser and system (src/support.ts).
+import { useEffect, useMemo, useState } from "react";
 import { Link } from "../components";
 import { useI18n } from "../i18n";
 import { fill } from "../public";
 import { type Env, envOf, fixesFor, minVersion, recentEnough, type Trouble } from "../support";
+import { generatedMedia, judge, type Verdict } from "../video/check";
 import type { Choice } from "../video/devices";
 import { speakerChoiceSupported } from "../video/devices";
 import {
   DevicePickers,
+  Figures,
   failureText,
   MicLevel,
   SpeakerTest,
@@ -18,6 +22,9 @@ import {
   useDeviceLists,
   useLocalMedia,
 } from "../video/media";
+import { useCall } from "../video/room";
+import { type CandidateType, candidateType, framesDecoded, packetsReceived, sampleOf } from "../video/stats";
+import { testRoomTicket } from "../video/tickets";
 import "../video/video.css";
 import "../help.css";
 
@@ -158,11 +165,7 @@ export function TechnicalSupportPage() {
         {media.stream ? <DevicePickers lists={lists} choice={choice} onChoice={setChoice} /> : null}
       </Check>
 
-      <section className="check" aria-labelledby="check-connection-title">
-        <h2 id="check-connection-title">{t("videoConnection")}</h2>
-        <p>{t("supConnection")}</p>
-        <Fixes trouble="connection" env={env} />
-      </section>
+      <ConnectionCheck on={on && Boolean(media.stream || f)} camera={media.stream} env={env} />
 
       <p>
         <Link href="/help">{t("supToFAQ")}</Link>
@@ -171,5 +174,140 @@ export function TechnicalSupportPage() {
         <Link href="/contact">{t("hlpContact")}</Link>
       </p>
     </section>
+  );
+}
+
+/** useGenerated is a generated test picture and tone while `on`. */
+function useGenerated(on: boolean): MediaStream | undefined {
+  const [stream, setStream] = useState<MediaStream | undefined>();
+  useEffect(() => {
+    if (!on) return;
+    const g = generatedMedia();
+    setStream(g.stream);
+    return () => {
+      g.stop();
+      setStream(undefined);
+    };
+  }, [on]);
+  return stream;
+}
+
+/** ConnectionCheck runs the connection check, anew (a new test room) when asked. */
+function ConnectionCheck({ on, camera, env }: { on: boolean; camera?: MediaStream; env: Env }) {
+  const [attempt, setAttempt] = useState(0);
+  return (
+    <ConnectionRun key={attempt} on={on} camera={camera} env={env} onAgain={() => setAttempt((a) => a + 1)} />
+  );
+}
+
+/**
+ * ConnectionRun calls a test room of our video service with the camera
+ * and microphone (or, when they cannot be used, a generated picture and
+ * tone), measures for the waiting room's test window and hangs up.
+ */
+function ConnectionRun({
+  on,
+  camera,
+  env,
+  onAgain,
+}: {
+  on: boolean;
+  camera?: MediaStream;
+  env: Env;
+  onAgain: () => void;
+}) {
+  const { t } = useI18n();
+  const [verdict, setVerdict] = useState<{
+    v: Verdict;
+    candidate?: CandidateType;
+    frames: number;
+    packets: number;
+  }>();
+  const generated = useGenerated(on && !camera);
+  const stream = camera ?? generated;
+  const ticket = useMemo(() => (on ? testRoomTicket() : undefined), [on]);
+  const running = on && !verdict;
+  const { call, status, quality } = useCall(ticket, stream, running);
+  const sentAudio = Boolean(stream?.getAudioTracks().length);
+  useEffect(() => {
+    if (!running) return;
+    if (status === "ended" || status === "failed" || quality.test.state === "failed") {
+      setVerdict({
+        v: judge({ connected: false, framesBack: 0, audioBack: 0, sentAudio }),
+        frames: 0,
+        packets: 0,
+      });
+      return;
+    }
+    if (quality.test.state !== "done" || !call) return;
+    const measurement = quality.test.measurement;
+    void call.stats().then((report) => {
+      const stats = report ? sampleOf(report, 0).stats : [];
+      const frames = framesDecoded(stats);
+      const packets = packetsReceived(stats, "audio");
+      const candidate = candidateType(stats);
+      setVerdict({
+        v: judge({
+          connected: true,
+          candidate,
+          measurement,
+          framesBack: frames,
+          audioBack: packets,
+          sentAudio,
+        }),
+        candidate,
+        frames,
+        packets,
+      });
+    });
+  }, [running, status, quality.test, call, sentAudio]);
+  const state: State = !on ? "idle" : verdict ? verdict.v.overall : "testing";
+  const v = verdict?.v;
+  return (
+    <Check id="connection" title={t("conTitle")} state={state}>
+      <p>{t("conIntro")}</p>
+      {on && !camera ? <p data-testid="connection-generated">{t("conGenerated")}</p> : null}
+      {state === "testing" ? <p aria-busy="true">{t("conTesting")}</p> : null}
+      {v ? (
+        <ul className="connection-parts">
+          <li data-testid="conn-ice" data-state={v.ice} data-candidate={verdict?.candidate ?? ""}>
+            {v.ice === "ok"
+              ? `${t("conIce")}: ${verdict?.candidate ? t(`conIce_${verdict.candidate}`) : t("supState_ok")}`
+              : t("conIceFailed")}
+            {verdict?.candidate === "relay" ? <span> {t("conRelayNote")}</span> : null}
+          </li>
+          {v.quality ? (
+            <li data-testid="conn-quality" data-state={v.quality} data-grade={v.grade}>
+              {t("conQuality")}: {v.grade ? t(`videoGrade_${v.grade}`) : null}
+              <Figures m={quality.test.measurement} />
+            </li>
+          ) : null}
+          {v.media ? (
+            <li data-testid="conn-media" data-state={v.media}>
+              {t("conMedia")}:{" "}
+              {v.media === "ok"
+                ? fill(t("conMediaBack"), {
+                    frames: String(verdict?.frames),
+                    packets: String(verdict?.packets),
+                  })
+                : t("conMediaNone")}
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
+      {v && v.troubles.length > 0 ? (
+        <div data-testid="connection-failure">
+          <h3>{t("conFixesTitle")}</h3>
+          {v.troubles.map((tr) => (
+            <Fixes key={tr} trouble={tr} env={env} />
+          ))}
+        </div>
+      ) : null}
+      {v ? (
+        <button type="button" className="secondary" onClick={onAgain}>
+          {t("conAgain")}
+        </button>
+      ) : null}
+    </Check>
   );
 }

@@ -7,6 +7,7 @@ import { api, type DoctorConsultation } from "../api/client";
 import type { components } from "../api/schema";
 import { Field, Link, Notice } from "../components";
 import { formatDateTime, useI18n } from "../i18n";
+import { messageOfAnswer } from "../problems";
 import { formatTime } from "../public";
 import { ChatPanel, useChat } from "../video/chat";
 import type { Choice } from "../video/devices";
@@ -84,11 +85,15 @@ function DoctorRoom({
   const ticket = useMemo(() => roomTicket(c.id), [c.id]);
   const inRoom = roomOpen.has(c.status);
   const { call, status, room, remote, quality } = useCall(ticket, media.stream, inRoom);
-  const report = (ok: boolean, status: number, detail: string | undefined, okText: string) => {
+  const report = (
+    response: Response,
+    problem: { type?: string; detail?: string } | undefined,
+    okText: string,
+  ) => {
     setMessage(
-      ok
+      response.ok
         ? { kind: "ok", text: okText }
-        : { kind: "error", text: status === 409 ? t("conflict") : (detail ?? t("errorGeneric")) },
+        : { kind: "error", text: messageOfAnswer(t, lang, response, problem) },
     );
     refresh();
   };
@@ -97,7 +102,7 @@ function DoctorRoom({
       params: { path: { id: c.id } },
     });
     if (response.ok && a === "end") call?.hangUp();
-    report(response.ok, response.status, error?.detail, t("actionDone"));
+    report(response, error, t("actionDone"));
   };
   const patientHere = patient.online || room.peers.includes("patient");
   usePresence(c.id, quality.test.grade ?? quality.live.grade, inRoom);
@@ -226,7 +231,11 @@ function DoctorRoom({
   );
 }
 
-type ReportFn = (ok: boolean, status: number, detail: string | undefined, okText: string) => void;
+type ReportFn = (
+  response: Response,
+  problem: { type?: string; detail?: string } | undefined,
+  okText: string,
+) => void;
 
 function DelayForm({ id, report }: { id: string; report: ReportFn }) {
   const { t } = useI18n();
@@ -237,7 +246,7 @@ function DelayForm({ id, report }: { id: string; report: ReportFn }) {
       params: { path: { id } },
       body: { minutes },
     });
-    report(response.ok, response.status, error?.detail, t("videoDelaySent"));
+    report(response, error, t("videoDelaySent"));
   };
   return (
     <form className="delay-form" onSubmit={(e) => void submit(e)}>
@@ -275,7 +284,7 @@ function PrescriptionForm({ id, report }: { id: string; report: ReportFn }) {
       params: { path: { id } },
       body: { ...rx, send_by_email: email },
     });
-    report(response.ok, response.status, error?.detail, t("videoRxDone"));
+    report(response, error, t("videoRxDone"));
   };
   const text = (key: "medication" | "strength" | "dosage", label: string, max: number) => (
     <Field label={label} id={`rx-${key}`}>

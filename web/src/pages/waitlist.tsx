@@ -39,6 +39,7 @@ import {
 } from "./portalParts";
 import { useLoad } from "./publicParts";
 import "../waitlist.css";
+import { DateInput } from "../dateInput";
 
 /** useClock is the current time, renewed every second (the offer's countdown). */
 function useClock(): Date {
@@ -181,27 +182,25 @@ function JoinForm({ doctorId, zone, types }: { doctorId: string; zone: string; t
               )}
               <div className="wl-dates">
                 <Field label={t("wlEarliest")} id="wl-earliest" error={errorOf("earliest")}>
-                  <input
+                  <DateInput
                     id="wl-earliest"
-                    type="date"
                     min={today}
                     max={addDays(today, maxWindowDays)}
                     value={v.earliest}
                     aria-invalid={Boolean(shown.earliest)}
                     aria-describedby={shown.earliest ? "wl-earliest-error" : undefined}
-                    onChange={(e) => set("earliest", e.target.value)}
+                    onChange={(d) => set("earliest", d)}
                   />
                 </Field>
                 <Field label={t("wlLatest")} id="wl-latest" error={errorOf("latest")}>
-                  <input
+                  <DateInput
                     id="wl-latest"
-                    type="date"
                     min={today}
                     max={addDays(today, maxWindowDays)}
                     value={v.latest}
                     aria-invalid={Boolean(shown.latest)}
                     aria-describedby={shown.latest ? "wl-latest-error" : undefined}
-                    onChange={(e) => set("latest", e.target.value)}
+                    onChange={(d) => set("latest", d)}
                   />
                 </Field>
               </div>

@@ -137,7 +137,12 @@ export function WalkInPage({ doctorId }: { doctorId: string }) {
       });
       if (!data) {
         // The API words a refusal of the walk-in (closed, full) in our language.
-        if ((response.status === 409 || response.status === 422) && error?.detail) setRefusal(error.detail);
+        if (
+          (response.status === 409 || response.status === 422) &&
+          response.headers.get("Content-Language") === lang &&
+          error?.detail
+        )
+          setRefusal(error.detail);
         else setFailure(failureOf(response, error));
         walkIn.reload();
         setBusy(false);

@@ -9,6 +9,7 @@ import { useI18n } from "../i18n";
 import { fill, formatTime } from "../public";
 import { formatSeconds, type HeardPosition, type QueueView, queueView, waitMinutes } from "../walkin";
 import "../walkin.css";
+import { messageOfAnswer } from "../problems";
 
 /** useTicking is the current time, renewed every second while on. */
 function useTicking(on: boolean): number {
@@ -59,7 +60,8 @@ export function WalkInQueuePanel({
       const { response, error } = await api.POST("/v1/consultations/{id}/walk-in/answer", {
         params: { path: { id } },
       });
-      if (!response.ok) setRefused(fill(t("wiAnswerRefused"), { detail: error?.detail ?? t("conflict") }));
+      if (!response.ok)
+        setRefused(fill(t("wiAnswerRefused"), { detail: messageOfAnswer(t, lang, response, error) }));
     } catch {
       setRefused(t("offline"));
     }

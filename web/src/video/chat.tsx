@@ -6,6 +6,7 @@
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import { useI18n } from "../i18n";
+import { messageOfAnswer } from "../problems";
 import type { ChatMessage } from "./events";
 import { mergeMessages } from "./messages";
 
@@ -68,7 +69,7 @@ export function ChatPanel({
   me: "patient" | "doctor";
   pinGate?: ReactNode;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [text, setText] = useState("");
   const [error, setError] = useState("");
   const log = useRef<HTMLOListElement>(null);
@@ -92,7 +93,7 @@ export function ChatPanel({
     if (data) {
       chat.add(data);
       setText("");
-    } else setError(response.status === 409 ? t("conflict") : (problem?.detail ?? t("errorGeneric")));
+    } else setError(messageOfAnswer(t, lang, response, problem));
   };
   const who = (role: string) =>
     role === me

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { framesDecoded, measure, rttMs, type Stat } from "./stats";
+import { candidateType, framesDecoded, measure, packetsReceived, rttMs, type Stat } from "./stats";
 
 const pair = (rtt: number): Stat[] => [
   { id: "T1", type: "transport", selectedCandidatePairId: "CP2" },
@@ -52,5 +52,27 @@ describe("measure", () => {
     const s = { at: 0, stats: pair(0.03) };
     const m = measure(s, { ...s, at: 1000 });
     expect(m).toEqual({ rttMs: 30 });
+  });
+});
+
+describe("candidateType", () => {
+  it("is this side's candidate in the pair in use", () => {
+    const stats: Stat[] = [
+      { id: "T1", type: "transport", selectedCandidatePairId: "CP2" },
+      { id: "CP1", type: "candidate-pair", state: "failed", localCandidateId: "L1" },
+      { id: "CP2", type: "candidate-pair", state: "succeeded", localCandidateId: "L2" },
+      { id: "L1", type: "local-candidate", candidateType: "host" },
+      { id: "L2", type: "local-candidate", candidateType: "relay" },
+    ];
+    expect(candidateType(stats)).toBe("relay");
+    expect(candidateType(stats.slice(1))).toBeUndefined();
+    expect(candidateType([])).toBeUndefined();
+  });
+});
+
+describe("packetsReceived", () => {
+  it("counts the packets of one kind", () => {
+    expect(packetsReceived(media(1000, 100, 0, 5), "audio")).toBe(50);
+    expect(packetsReceived([], "video")).toBe(0);
   });
 });

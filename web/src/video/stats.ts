@@ -22,6 +22,8 @@ export interface Stat {
   packetsLost?: number;
   framesDecoded?: number;
   bytesSent?: number;
+  localCandidateId?: string;
+  candidateType?: string;
 }
 
 /** A snapshot of stats at a moment (milliseconds). */
@@ -39,16 +41,41 @@ export function sampleOf(report: RTCStatsReport, at: number): Sample {
   return { at, stats };
 }
 
-/** rttMs is the round trip of the ICE candidate pair in use, in milliseconds. */
-export function rttMs(stats: Stat[]): number | undefined {
-  const byId = new Map(stats.map((s) => [s.id, s]));
+/** selectedPair is the ICE candidate pair in use, if any. */
+function selectedPair(stats: Stat[], byId: Map<string, Stat>): Stat | undefined {
   let pair: Stat | undefined;
   for (const s of stats) {
     if (s.type === "transport" && s.selectedCandidatePairId) pair = byId.get(s.selectedCandidatePairId);
   }
-  pair ??= stats.find(
-    (s) => s.type === "candidate-pair" && (s.selected || (s.nominated && s.state === "succeeded")),
+  return (
+    pair ??
+    stats.find((s) => s.type === "candidate-pair" && (s.selected || (s.nominated && s.state === "succeeded")))
   );
+}
+
+/** How this side reaches the other: directly, through its router's public address, or through a TURN relay. */
+export type CandidateType = "host" | "srflx" | "prflx" | "relay";
+
+/** candidateType is the type of this side's candidate in the pair in use (relay: through TURN). */
+export function candidateType(stats: Stat[]): CandidateType | undefined {
+  const byId = new Map(stats.map((s) => [s.id, s]));
+  const pair = selectedPair(stats, byId);
+  const local = pair?.localCandidateId ? byId.get(pair.localCandidateId) : undefined;
+  const t = local?.candidateType;
+  return t === "host" || t === "srflx" || t === "prflx" || t === "relay" ? t : undefined;
+}
+
+/** packetsReceived counts the media packets of a kind received so far. */
+export function packetsReceived(stats: Stat[], kind: "audio" | "video"): number {
+  let n = 0;
+  for (const s of stats) if (s.type === "inbound-rtp" && s.kind === kind) n += s.packetsReceived ?? 0;
+  return n;
+}
+
+/** rttMs is the round trip of the ICE candidate pair in use, in milliseconds. */
+export function rttMs(stats: Stat[]): number | undefined {
+  const byId = new Map(stats.map((s) => [s.id, s]));
+  const pair = selectedPair(stats, byId);
   if (pair?.currentRoundTripTime !== undefined) return pair.currentRoundTripTime * 1000;
   // Without a pair figure, the remote side's receiver reports.
   const remote = stats.filter((s) => s.type === "remote-inbound-rtp" && s.roundTripTime !== undefined);

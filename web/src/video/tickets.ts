@@ -1,6 +1,7 @@
 /** Room tickets from the API: a room token, the signalling URL and the ICE servers. */
 import { api } from "../api/client";
 import { type Ticket, TicketRefused } from "./call";
+import { oneAttempt } from "./check";
 
 /**
  * roomTicket returns the ticket source of a consultation's room: each call
@@ -17,4 +18,16 @@ export function roomTicket(id: string): () => Promise<Ticket> {
       throw new TicketRefused(error?.detail ?? String(response.status));
     throw new Error(`video token: ${response.status}`);
   };
+}
+
+/**
+ * testRoomTicket is the ticket source of a connection check: a test room of
+ * its own, asked for once (a failed connection ends the check).
+ */
+export function testRoomTicket(): () => Promise<Ticket> {
+  return oneAttempt(async () => {
+    const { data, error, response } = await api.POST("/v1/video/test-token", {});
+    if (data) return data;
+    throw new TicketRefused(error?.detail ?? String(response.status));
+  });
 }

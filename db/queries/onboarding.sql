@@ -1,0 +1,23 @@
+-- name: InviteDoctor :exec
+-- A doctor an admin invited: the practice city only, no location yet (the
+-- doctor completes the profile), so the checklist keeps them unlisted.
+INSERT INTO doctors (user_id, display_name, city, latitude, longitude, big_number, languages, invited_by, invited_at)
+VALUES (@user_id, @display_name, @city, 0, 0, @big_number, @languages::text[], @invited_by, @invited_at::timestamptz);
+
+-- name: DoctorSetupFacts :many
+-- The checklist's inputs beyond the profile, fees and hours: the second
+-- factor, a live Mollie connection and the questionnaires on offer.
+SELECT d.user_id,
+       (u.totp_enabled_at IS NOT NULL)::bool AS second_factor,
+       EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id AND m.disconnected_at IS NULL)::bool AS payouts_connected,
+       (SELECT count(*) FROM questionnaires q WHERE q.doctor_id = d.user_id AND q.active)::int AS questionnaires
+FROM doctors d JOIN users u ON u.id = d.user_id
+WHERE d.user_id = ANY(@ids::uuid[]);
+
+-- name: AdminListDoctors :many
+-- Every doctor for the admins' page: the invited ones first, newest first.
+SELECT d.user_id, d.display_name, d.city, d.big_number, d.invited_at, u.email_enc,
+       (u.totp_enabled_at IS NOT NULL)::bool AS second_factor
+FROM doctors d JOIN users u ON u.id = d.user_id
+ORDER BY d.invited_at DESC NULLS LAST, d.display_name, d.user_id
+LIMIT $1 OFFSET $2;
