@@ -146,6 +146,12 @@ func writeProblem(c *gin.Context, p Problem) {
 // logged with the request id and answered with a generic 500: their text
 // never reaches the client.
 func fail(c *gin.Context, err error) {
+	if clientGone(c, err) {
+		logger(c).InfoContext(c.Request.Context(), "client closed the request", "err", err)
+		_ = c.Error(err)
+		c.AbortWithStatus(StatusClientClosedRequest)
+		return
+	}
 	var p *problemError
 	if !errors.As(err, &p) && dependencyDown(err) {
 		logger(c).WarnContext(c.Request.Context(), "dependency unavailable", "err", err)
@@ -180,6 +186,18 @@ func fail(c *gin.Context, err error) {
 // be reached, did not answer in time, or went away mid-query (the
 // connection cut, the server shutting down or still recovering: SQLSTATE
 // classes 08 and 57P), which a retry may cure.
+// StatusClientClosedRequest is the status logged for a request whose client
+// went away before the answer (nginx's 499): no one reads it, and it is not
+// an error of ours.
+const StatusClientClosedRequest = 499
+
+// clientGone reports whether err is the cancellation of the request's own
+// context: the client closed the connection (a reload, a navigation) while
+// the handler was still at work.
+func clientGone(c *gin.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(c.Request.Context().Err(), context.Canceled)
+}
+
 func dependencyDown(err error) bool {
 	var connect *pgconn.ConnectError
 	var netErr net.Error

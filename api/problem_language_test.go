@@ -1,8 +1,10 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -72,5 +74,27 @@ func TestFailAnswersInTheRequestLanguage(t *testing.T) {
 	p, lang = answer(t, "", errors.New("secret"))
 	if lang != "nl" || p.Status != 500 || p.Title != "Interne fout" {
 		t.Errorf("500: %s %+v", lang, p)
+	}
+}
+
+// TestFailOnAClientThatWentAwayIsNotAnError: a handler failing because the
+// client closed the request (its context cancelled, as pgx reports it on a
+// commit) is answered 499 without a body and logged as information, not as
+// a 500 "request failed"; the same cancellation error while the request's
+// own context is alive stays a 500.
+func TestFailOnAClientThatWentAwayIsNotAnError(t *testing.T) {
+	gone := fmt.Errorf("db: commit: timeout: %w", context.Canceled)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest(http.MethodPut, "/v1/doctor/profile", nil).WithContext(ctx)
+	fail(c, gone)
+	if w.Code != StatusClientClosedRequest || w.Body.Len() != 0 {
+		t.Errorf("client gone: %d %q", w.Code, w.Body.String())
+	}
+	p, _ := answer(t, "", gone)
+	if p.Status != http.StatusInternalServerError {
+		t.Errorf("live request: %+v", p)
 	}
 }

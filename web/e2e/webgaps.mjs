@@ -137,8 +137,10 @@ await step("doctor: fees and admin fee", async () => {
   await expectText(page, "Opgeslagen.");
   await page.fill("#admin-fee", "12,50");
   await page.locator("#sla-days").selectOption("2");
-  await page.getByRole("button", { name: "Opslaan" }).last().click();
-  await page.getByText("Opgeslagen.").nth(0).waitFor();
+  // The fee form above already says "Opgeslagen."; wait for the admin fee's own answer.
+  const adminFee = page.locator("form", { has: page.locator("#admin-fee") });
+  await adminFee.getByRole("button", { name: "Opslaan" }).click();
+  await adminFee.getByText("Opgeslagen.").waitFor({ timeout: 15000 });
   await page.reload();
   await page.locator("#fee-video").waitFor({ timeout: 15000 });
   if ((await page.inputValue("#fee-video")) !== "72,50") throw new Error("the video fee did not stay");
