@@ -84,7 +84,8 @@ func serveScript(conn net.Conn, end string, got chan<- string) {
 			say("221 bye")
 			return
 		default:
-			say("502 not implemented")
+			// RFC 5321's reply to a command this scripted relay does not know.
+			say("500 5.5.1 command unrecognized")
 		}
 	}
 }
