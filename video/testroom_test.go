@@ -115,6 +115,8 @@ func TestTestRoomLimits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The upgrade answers before the room is opened behind it.
+	eventually(t, 5*time.Second, "the first test room is open", func() bool { return s.TestRooms() == 1 })
 	if _, resp, err := dial(t, url, tokens.Sign(testGrant(uuid.New()))); err == nil || resp == nil ||
 		resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("a test over MaxTestRooms: err %v, resp %v; want 503 with Retry-After", err, resp)
