@@ -12,49 +12,31 @@ import (
 
 // DoctorSetups loads the checklist inputs (domain.DoctorSetup) of the
 // doctors ids from the record: profile, fees, weekly hours, second factor,
-// Mollie connection and questionnaires. payoutsRequired says whether Mollie
+// Mollie connection and questionnaires, in one query. payoutsRequired says whether Mollie
 // Connect is on. A missing id is left out of the map.
 func DoctorSetups(ctx context.Context, q *db.Queries, ids []uuid.UUID, payoutsRequired bool) (map[uuid.UUID]domain.DoctorSetup, error) {
-	doctors, err := q.GetDoctors(ctx, ids)
+	rows, err := q.DoctorSetups(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("care: doctors: %w", err)
+		return nil, fmt.Errorf("care: doctor setups: %w", err)
 	}
-	fees, err := q.ListDoctorFees(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("care: fees: %w", err)
-	}
-	rules, err := q.ListAvailabilityRulesFor(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("care: hours: %w", err)
-	}
-	facts, err := q.DoctorSetupFacts(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("care: setup: %w", err)
-	}
-	out := make(map[uuid.UUID]domain.DoctorSetup, len(doctors))
-	for _, d := range doctors {
-		out[d.UserID] = domain.DoctorSetup{
+	out := make(map[uuid.UUID]domain.DoctorSetup, len(rows))
+	for _, d := range rows {
+		s := domain.DoctorSetup{
 			Bio: d.Bio, City: d.City, Address: d.Address, Languages: d.Languages, Lat: d.Latitude, Lng: d.Longitude,
 			PhotoURL: d.PhotoUrl, AdminFeeCents: int64(d.AdminFeeCents),
-			Fees: map[domain.ConsultationType]int64{}, HoursFor: map[domain.ConsultationType]bool{},
-			PayoutsRequired: payoutsRequired,
+			Fees: make(map[domain.ConsultationType]int64, len(d.FeeTypes)), HoursFor: make(map[domain.ConsultationType]bool, len(d.HourTypes)),
+			PayoutsRequired: payoutsRequired, PayoutsConnected: d.PayoutsConnected,
+			SecondFactor: d.SecondFactor, Questionnaires: int(d.Questionnaires),
 		}
-	}
-	for _, f := range fees {
-		if s, ok := out[f.DoctorID]; ok {
-			s.Fees[domain.ConsultationType(f.ConsultationType)] = int64(f.AmountCents)
+		for i, t := range d.FeeTypes {
+			if i < len(d.FeeCents) {
+				s.Fees[domain.ConsultationType(t)] = int64(d.FeeCents[i])
+			}
 		}
-	}
-	for _, r := range rules {
-		if s, ok := out[r.DoctorID]; ok {
-			s.HoursFor[domain.ConsultationType(r.ConsultationType)] = true
+		for _, t := range d.HourTypes {
+			s.HoursFor[domain.ConsultationType(t)] = true
 		}
-	}
-	for _, f := range facts {
-		if s, ok := out[f.UserID]; ok {
-			s.SecondFactor, s.PayoutsConnected, s.Questionnaires = f.SecondFactor, f.PayoutsConnected, int(f.Questionnaires)
-			out[f.UserID] = s
-		}
+		out[d.UserID] = s
 	}
 	return out, nil
 }

@@ -64,8 +64,11 @@ func (q *Queries) AdminListDoctors(ctx context.Context, arg AdminListDoctorsPara
 	return items, nil
 }
 
-const doctorSetupFacts = `-- name: DoctorSetupFacts :many
-SELECT d.user_id,
+const doctorSetups = `-- name: DoctorSetups :many
+SELECT d.user_id, d.bio, d.city, d.address, d.languages, d.latitude, d.longitude, d.photo_url, d.admin_fee_cents,
+       COALESCE((SELECT array_agg(f.consultation_type ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::text[] AS fee_types,
+       COALESCE((SELECT array_agg(f.amount_cents ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::int[] AS fee_cents,
+       COALESCE((SELECT array_agg(DISTINCT r.consultation_type) FROM availability_rules r WHERE r.doctor_id = d.user_id), '{}')::text[] AS hour_types,
        (u.totp_enabled_at IS NOT NULL)::bool AS second_factor,
        EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id AND m.disconnected_at IS NULL)::bool AS payouts_connected,
        (SELECT count(*) FROM questionnaires q WHERE q.doctor_id = d.user_id AND q.active)::int AS questionnaires
@@ -73,26 +76,49 @@ FROM doctors d JOIN users u ON u.id = d.user_id
 WHERE d.user_id = ANY($1::uuid[])
 `
 
-type DoctorSetupFactsRow struct {
+type DoctorSetupsRow struct {
 	UserID           uuid.UUID
+	Bio              string
+	City             string
+	Address          string
+	Languages        []string
+	Latitude         float64
+	Longitude        float64
+	PhotoUrl         string
+	AdminFeeCents    int32
+	FeeTypes         []string
+	FeeCents         []int32
+	HourTypes        []string
 	SecondFactor     bool
 	PayoutsConnected bool
 	Questionnaires   int32
 }
 
-// The checklist's inputs beyond the profile, fees and hours: the second
+// The checklist's inputs of the doctors ids in one round trip: the
+// profile, the fee of each type, the types with weekly hours, the second
 // factor, a live Mollie connection and the questionnaires on offer.
-func (q *Queries) DoctorSetupFacts(ctx context.Context, ids []uuid.UUID) ([]DoctorSetupFactsRow, error) {
-	rows, err := q.db.Query(ctx, doctorSetupFacts, ids)
+func (q *Queries) DoctorSetups(ctx context.Context, ids []uuid.UUID) ([]DoctorSetupsRow, error) {
+	rows, err := q.db.Query(ctx, doctorSetups, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []DoctorSetupFactsRow{}
+	items := []DoctorSetupsRow{}
 	for rows.Next() {
-		var i DoctorSetupFactsRow
+		var i DoctorSetupsRow
 		if err := rows.Scan(
 			&i.UserID,
+			&i.Bio,
+			&i.City,
+			&i.Address,
+			&i.Languages,
+			&i.Latitude,
+			&i.Longitude,
+			&i.PhotoUrl,
+			&i.AdminFeeCents,
+			&i.FeeTypes,
+			&i.FeeCents,
+			&i.HourTypes,
 			&i.SecondFactor,
 			&i.PayoutsConnected,
 			&i.Questionnaires,

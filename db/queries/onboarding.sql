@@ -4,10 +4,14 @@
 INSERT INTO doctors (user_id, display_name, city, latitude, longitude, big_number, languages, invited_by, invited_at)
 VALUES (@user_id, @display_name, @city, 0, 0, @big_number, @languages::text[], @invited_by, @invited_at::timestamptz);
 
--- name: DoctorSetupFacts :many
--- The checklist's inputs beyond the profile, fees and hours: the second
+-- name: DoctorSetups :many
+-- The checklist's inputs of the doctors ids in one round trip: the
+-- profile, the fee of each type, the types with weekly hours, the second
 -- factor, a live Mollie connection and the questionnaires on offer.
-SELECT d.user_id,
+SELECT d.user_id, d.bio, d.city, d.address, d.languages, d.latitude, d.longitude, d.photo_url, d.admin_fee_cents,
+       COALESCE((SELECT array_agg(f.consultation_type ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::text[] AS fee_types,
+       COALESCE((SELECT array_agg(f.amount_cents ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::int[] AS fee_cents,
+       COALESCE((SELECT array_agg(DISTINCT r.consultation_type) FROM availability_rules r WHERE r.doctor_id = d.user_id), '{}')::text[] AS hour_types,
        (u.totp_enabled_at IS NOT NULL)::bool AS second_factor,
        EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id AND m.disconnected_at IS NULL)::bool AS payouts_connected,
        (SELECT count(*) FROM questionnaires q WHERE q.doctor_id = d.user_id AND q.active)::int AS questionnaires
