@@ -224,3 +224,35 @@ func TestProfileChangeReachesTheIndex(t *testing.T) {
 	doctor.raw("PUT", "/v1/doctor/profile", "application/json", []byte(`{"specialty":"x","languages":["nl"],"city":"x",
 		"location":{"lat":52,"lng":5},"time_zone":"Mars/Olympus","advice_sla_days":1}`)).expect(t, http.StatusUnprocessableEntity).problem(t)
 }
+
+// holdIndexDoctor is the demo doctor TestWaitlistHoldReachesTheIndex holds
+// a slot of (no other test uses it).
+const holdIndexDoctor = 199
+
+// TestWaitlistHoldReachesTheIndex: a slot held for a waitlist offer is not
+// free, so holding the doctor's soonest video slot takes it out of the
+// search index's next free slot as a booking does, and releasing the hold
+// puts it back.
+func TestWaitlistHoldReachesTheIndex(t *testing.T) {
+	ctx := context.Background()
+	doctor := doctorID(t, holdIndexDoctor)
+	first := nextSlotOf(t, doctor, "video")
+	before := first.Add(time.Minute)
+	waitFor(t, "the index to list the doctor's soonest video slot", func() bool { return inIndexAvailableBefore(t, doctor, before) })
+	hold := uuid.New()
+	if _, err := stack.Platform.Store.Pool.Exec(ctx, `
+		INSERT INTO waitlist_holds (id, workflow_id, run_id, doctor_id, consultation_type, slot, held_until)
+		VALUES ($1, $2, $3, $4, 'video', tstzrange($5::timestamptz, $5::timestamptz + interval '15 minutes'),
+		        now() + interval '30 minutes')`,
+		hold, "waitlist-test-"+hold.String(), hold.String(), doctor, first); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_, _ = stack.Platform.Store.Pool.Exec(ctx, `UPDATE waitlist_holds SET status = 'released' WHERE id = $1`, hold)
+	})
+	waitFor(t, "the index to drop the held slot", func() bool { return !inIndexAvailableBefore(t, doctor, before) })
+	if _, err := stack.Platform.Store.Pool.Exec(ctx, `UPDATE waitlist_holds SET status = 'released', outcome = 'test' WHERE id = $1`, hold); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the index to list the released slot again", func() bool { return inIndexAvailableBefore(t, doctor, before) })
+}
