@@ -28,10 +28,8 @@ func DoctorSetups(ctx context.Context, q *db.Queries, ids []uuid.UUID, payoutsRe
 			PayoutsRequired: payoutsRequired, PayoutsConnected: d.PayoutsConnected,
 			SecondFactor: d.SecondFactor, Questionnaires: int(d.Questionnaires),
 		}
-		for i, t := range d.FeeTypes {
-			if i < len(d.FeeCents) {
-				s.Fees[domain.ConsultationType(t)] = int64(d.FeeCents[i])
-			}
+		for i, t := range d.FeeTypes { // FeeCents is aggregated beside it, in the same order
+			s.Fees[domain.ConsultationType(t)] = int64(d.FeeCents[i])
 		}
 		for _, t := range d.HourTypes {
 			s.HoursFor[domain.ConsultationType(t)] = true

@@ -66,13 +66,17 @@ func (q *Queries) AdminListDoctors(ctx context.Context, arg AdminListDoctorsPara
 
 const doctorSetups = `-- name: DoctorSetups :many
 SELECT d.user_id, d.bio, d.city, d.address, d.languages, d.latitude, d.longitude, d.photo_url, d.admin_fee_cents,
-       COALESCE((SELECT array_agg(f.consultation_type ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::text[] AS fee_types,
-       COALESCE((SELECT array_agg(f.amount_cents ORDER BY f.consultation_type) FROM doctor_fees f WHERE f.doctor_id = d.user_id), '{}')::int[] AS fee_cents,
+       COALESCE(fees.types, '{}')::text[] AS fee_types, COALESCE(fees.cents, '{}')::int[] AS fee_cents,
        COALESCE((SELECT array_agg(DISTINCT r.consultation_type) FROM availability_rules r WHERE r.doctor_id = d.user_id), '{}')::text[] AS hour_types,
        (u.totp_enabled_at IS NOT NULL)::bool AS second_factor,
        EXISTS (SELECT 1 FROM mollie_connections m WHERE m.doctor_id = d.user_id AND m.disconnected_at IS NULL)::bool AS payouts_connected,
        (SELECT count(*) FROM questionnaires q WHERE q.doctor_id = d.user_id AND q.active)::int AS questionnaires
 FROM doctors d JOIN users u ON u.id = d.user_id
+LEFT JOIN LATERAL (
+    SELECT array_agg(f.consultation_type ORDER BY f.consultation_type) AS types,
+           array_agg(f.amount_cents ORDER BY f.consultation_type) AS cents
+    FROM doctor_fees f WHERE f.doctor_id = d.user_id
+) fees ON true
 WHERE d.user_id = ANY($1::uuid[])
 `
 
