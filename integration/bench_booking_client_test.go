@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -91,13 +90,7 @@ func BenchmarkBookingRaceAsTheWebClient(b *testing.B) {
 		if won != wanted || doubles != 0 || failed != 0 {
 			b.Fatalf("%d bookings won (want %d), %d requests failed, %d double bookings", won, wanted, failed, doubles)
 		}
-		pct := func(l []time.Duration, p float64) float64 {
-			if len(l) == 0 {
-				return 0
-			}
-			sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-			return float64(l[int(p*float64(len(l)-1))].Microseconds()) / 1000
-		}
+		pct := percentileMs
 		all := append(append([]time.Duration{}, posts...), reads...)
 		b.ReportMetric(pct(all, 0.5), "p50-ms")
 		b.ReportMetric(pct(all, 0.99), "p99-ms")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -72,10 +71,7 @@ func BenchmarkBookingRace(b *testing.B) {
 			b.Fatalf("%d bookings won (want %d), %d losers ended on a Dutch 409 (want %d), %d double bookings",
 				won, wanted, localized, patients-wanted, doubles)
 		}
-		pctOf := func(l []time.Duration, p float64) float64 {
-			sort.Slice(l, func(i, j int) bool { return l[i] < l[j] })
-			return float64(l[int(p*float64(len(l)-1))].Microseconds()) / 1000
-		}
+		pctOf := percentileMs
 		pct := func(p float64) float64 { return pctOf(lat, p) }
 		b.ReportMetric(float64(won)/elapsed.Seconds(), "bookings/s")
 		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "requests/s")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -63,8 +62,7 @@ func BenchmarkPublicSlotsRead(b *testing.B) {
 			b.Fatal(failed)
 		}
 		pool := stack.Platform.Store.Pool.Stat()
-		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-		pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+		pct := func(p float64) float64 { return percentileMs(lat, p) }
 		perRead := float64(pool.AcquireCount()-pool0.AcquireCount()) / float64(len(lat))
 		b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "reads/s")
 		b.ReportMetric(pct(0.5), "p50-ms")

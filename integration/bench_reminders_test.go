@@ -122,10 +122,7 @@ func BenchmarkRemindersDueInOneMinute(b *testing.B) {
 		mu.Unlock()
 		slices.Sort(loneDelays)
 		slices.Sort(burstDelays)
-		ms := func(l []time.Duration, q float64) float64 {
-			i := max(0, min(len(l)-1, int(q*float64(len(l))+0.999999)-1))
-			return float64(l[i].Microseconds()) / 1000
-		}
+		ms := percentileMs
 		b.ReportMetric(ms(burstDelays, 0.5), "burst-p50-ms")
 		b.ReportMetric(ms(burstDelays, 0.99), "burst-p99-ms")
 		b.ReportMetric(ms(burstDelays, 1), "burst-max-ms")

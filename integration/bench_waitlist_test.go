@@ -66,10 +66,7 @@ func BenchmarkWaitlistCancellationToOffer(b *testing.B) {
 		}
 		slices.Sort(toOffer)
 		slices.Sort(toCancelled)
-		p := func(l []time.Duration, q float64) float64 {
-			i := max(0, min(len(l)-1, int(q*float64(len(l))+0.999999)-1))
-			return float64(l[i].Microseconds()) / 1000
-		}
+		p := percentileMs
 		b.ReportMetric(p(toOffer, 0.5), "offer-p50-ms")
 		b.ReportMetric(p(toOffer, 0.95), "offer-p95-ms")
 		b.ReportMetric(p(toCancelled, 0.5), "cancelled-mail-p50-ms")

@@ -63,10 +63,7 @@ func BenchmarkWalkInPayToPosition(b *testing.B) {
 		}
 		slices.Sort(toPosition)
 		slices.Sort(toQueued)
-		p := func(l []time.Duration, q float64) float64 {
-			i := max(0, min(len(l)-1, int(q*float64(len(l))+0.999999)-1))
-			return float64(l[i].Microseconds()) / 1000
-		}
+		p := percentileMs
 		b.ReportMetric(p(toPosition, 0.5), "position-p50-ms")
 		b.ReportMetric(p(toPosition, 0.95), "position-p95-ms")
 		b.ReportMetric(p(toQueued, 0.5), "queued-p50-ms")
